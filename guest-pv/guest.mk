@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: MIT
+# Guest SDK and in-guest tests. Included by the root GNUmakefile; also works
+# alone: make -f guest-pv/guest.mk guests
+#
+# Builds $(BUILD)/guests/libguest.a, one $(BUILD)/guests/<name>.elf per
+# tests/guests/<name>/ directory, and the demo $(BUILD)/guests/demo.elf.
+# Guests are built only against include/public and guest-pv/include.
+
+BUILD ?= build
+CC ?= gcc
+V ?= @
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+
+GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+    -ffreestanding -nostdlib -nostdinc \
+    -isystem $(shell $(CC) -print-file-name=include) \
+    -mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -mgeneral-regs-only \
+    -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none \
+    -fno-omit-frame-pointer -MMD -MP -Iinclude -Iguest-pv/include
+GUEST_ASFLAGS := $(filter-out -std=gnu11,$(GUEST_CFLAGS)) -D__ASSEMBLY__
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest-pv/guest.lds \
+    -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--build-id=none
+
+GUEST_OUT := $(BUILD)/guests
+# start.o is linked explicitly: nothing references _start, so an archive
+# member would be dropped. Everything else comes from the library on demand.
+GUEST_START := $(BUILD)/guest-pv/start.S.o
+GUEST_LIB_SRCS := $(filter-out guest-pv/start.S,\
+    $(wildcard guest-pv/*.c guest-pv/*.S))
+GUEST_LIB_OBJS := $(patsubst %,$(BUILD)/%.o,$(GUEST_LIB_SRCS))
+GUEST_LIB := $(GUEST_OUT)/libguest.a
+
+GUEST_TESTS := $(patsubst tests/guests/%/main.c,%,\
+    $(wildcard tests/guests/*/main.c))
+GUEST_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_TESTS))
+GUEST_DEMO := $(GUEST_OUT)/demo.elf
+
+.PHONY: guests
+guests: $(GUEST_LIB) $(GUEST_ELFS) $(GUEST_DEMO)
+
+$(BUILD)/guest-pv/%.c.o: guest-pv/%.c
+	@mkdir -p $(dir $@)
+	$(V)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/guest-pv/%.S.o: guest-pv/%.S
+	@mkdir -p $(dir $@)
+	$(V)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+
+$(BUILD)/tests/guests/%.c.o: tests/guests/%.c
+	@mkdir -p $(dir $@)
+	$(V)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/guests/%.S.o: tests/guests/%.S
+	@mkdir -p $(dir $@)
+	$(V)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+
+$(GUEST_LIB): $(GUEST_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(V)ar rcs $@ $^
+
+# Each test is every .c/.S in its directory, linked with the SDK.
+define GUEST_TEST_RULE
+GUEST_OBJS_$(1) := $$(patsubst %,$(BUILD)/%.o,\
+    $$(wildcard tests/guests/$(1)/*.c tests/guests/$(1)/*.S))
+$(GUEST_OUT)/$(1).elf: $$(GUEST_OBJS_$(1)) $(GUEST_START) $(GUEST_LIB) \
+        guest-pv/guest.lds
+	@mkdir -p $$(dir $$@)
+	$(V)$(CC) $(GUEST_LDFLAGS) -o $$@ $(GUEST_START) $$(GUEST_OBJS_$(1)) \
+	    $(GUEST_LIB)
+-include $$(GUEST_OBJS_$(1):.o=.d)
+endef
+$(foreach t,$(GUEST_TESTS),$(eval $(call GUEST_TEST_RULE,$(t))))
+
+GUEST_DEMO_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard guest-pv/demo/*.c))
+$(BUILD)/guest-pv/demo/%.c.o: guest-pv/demo/%.c
+	@mkdir -p $(dir $@)
+	$(V)$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
+	@mkdir -p $(dir $@)
+	$(V)$(CC) $(GUEST_LDFLAGS) -o $@ $(GUEST_START) $(GUEST_DEMO_OBJS) \
+	    $(GUEST_LIB)
+
+-include $(GUEST_START:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(GUEST_DEMO_OBJS:.o=.d)

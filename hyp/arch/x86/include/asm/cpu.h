@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* CPU bring-up and feature flags. */
+#ifndef ASM_CPU_H
+#define ASM_CPU_H
+
+#include "types.h"
+
+struct percpu;
+
+extern bool cpu_has_smap, cpu_has_smep;
+extern u64 tsc_khz;
+
+void cpu_init(struct percpu *pc);
+void time_init(void);
+void lapic_eoi(void);
+void serial_init(const char *console);
+
+static inline void stac(void)
+{
+    if (cpu_has_smap)
+        __asm__ volatile("stac" ::: "memory");
+}
+static inline void clac(void)
+{
+    if (cpu_has_smap)
+        __asm__ volatile("clac" ::: "memory");
+}
+
+#endif

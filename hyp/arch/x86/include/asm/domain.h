@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* x86 parts of struct domain and struct vcpu, embedded as ->arch. */
+#ifndef ASM_DOMAIN_H
+#define ASM_DOMAIN_H
+
+#include "types.h"
+#include "asm/regs.h"
+#include <public/arch-x86_64.h>
+
+struct callback {
+    u64 address;
+    u32 flags; /* CALLBACKF_mask_events */
+};
+
+struct arch_vcpu {
+    /* Guest register state while the vCPU is not on a physical CPU. */
+    struct cpu_regs regs;
+    struct trap_info trap_ctxt[256];
+    struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb,
+        sysenter_cb;
+    u64 kernel_ss, kernel_sp;
+    u64 fs_base, gs_base_kernel, gs_base_user;
+    mfn_t guest_table;      /* kernel-mode L4 */
+    mfn_t guest_table_user; /* user-mode L4, 0 if none */
+    bool kernel_mode;       /* guest kernel vs guest user mode */
+    bool fpu_ts;            /* virtual CR0.TS */
+    u64 cr2;                /* last #PF address delivered */
+    u64 vcr4;               /* virtual CR4 */
+    u32 iopl;               /* virtual IOPL (physdev set_iopl) */
+};
+
+struct arch_domain {
+    mfn_t hypercall_page_mfn;
+};
+
+#endif

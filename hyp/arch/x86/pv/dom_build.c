@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Build a 64-bit PV domain from an ELF kernel, the way Xen's dom0 builder does. */
+#include "arch.h"
+#include "elf.h"
+#include "errno.h"
+#include "kimage.h"
+#include "lib.h"
+#include "mm.h"
+#include "sched.h"
+#include "asm/mm.h"
+#include "asm/pv.h"
+#include "asm/x86.h"
+
+#define L1_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+
+/* Slots of the hypercall page Xen writes for 64-bit PV guests. */
+#define HYPERCALL_SLOT 32
+
+struct layout {
+    u64 vstart, vkern_start, vkern_end, vinitrd_start, vinitrd_end;
+    u64 vphysmap_start, vphysmap_end, vstartinfo, vpt_start, vpt_end;
+    u64 vstack_end, vend;
+    u64 nr_pt;
+};
+
+struct builder {
+    struct domain *d;
+    struct layout l;
+};
+
+static void *pfn_va(struct builder *b, u64 pfn)
+{
+    return mfn_to_virt(b->d->p2m[pfn]);
+}
+
+static void *guest_va(struct builder *b, u64 va)
+{
+    return (u8 *)pfn_va(b, (va - b->l.vstart) >> PAGE_SHIFT) + (va & (PAGE_SIZE - 1));
+}
+
+/* Tables needed to map [s, e) with 4 KiB pages from one L4. */
+static u64 tables_needed(u64 s, u64 e)
+{
+    u64 n = 1;
+
+    n += ((e - 1) >> 39) - (s >> 39) + 1;
+    n += ((e - 1) >> 30) - (s >> 30) + 1;
+    n += ((e - 1) >> 21) - (s >> 21) + 1;
+    return n;
+}
+
+static int plan_layout(struct layout *l, const struct elf_image *img,
+                       size_t initrd_len, u64 nr_pages)
+{
+    l->vstart = img->virt_base;
+    l->vkern_start = ALIGN_DOWN(img->virt_kstart, PAGE_SIZE);
+    l->vkern_end = ALIGN_UP(img->virt_kend, PAGE_SIZE);
+    if (l->vkern_start < l->vstart)
+        return -EINVAL;
+    l->vinitrd_start = l->vkern_end;
+    l->vinitrd_end = l->vinitrd_start + ALIGN_UP(initrd_len, PAGE_SIZE);
+    l->vphysmap_start = l->vinitrd_end;
+    l->vphysmap_end = l->vphysmap_start + ALIGN_UP(nr_pages * 8, PAGE_SIZE);
+    l->vstartinfo = l->vphysmap_end;
+    l->vpt_start = l->vstartinfo + PAGE_SIZE;
+    for (l->nr_pt = 1;; l->nr_pt++) {
+        l->vpt_end = l->vpt_start + l->nr_pt * PAGE_SIZE;
+        l->vstack_end = l->vpt_end + PAGE_SIZE;
+        /* Linux wants at least 512 KiB of mapped slack, 4 MiB aligned. */
+        l->vend = ALIGN_UP(l->vstack_end + (512UL << 10), 4UL << 20);
+        if (tables_needed(l->vstart, l->vend) <= l->nr_pt)
+            break;
+    }
+    if (l->vend < l->vstart || ((l->vend - l->vstart) >> PAGE_SHIFT) > nr_pages)
+        return -ENOMEM;
+    return 0;
+}
+
+static void build_page_tables(struct builder *b)
+{
+    struct layout *l = &b->l;
+    u64 next_pt = (l->vpt_start - l->vstart) >> PAGE_SHIFT;
+    pte_t *l4 = pfn_va(b, next_pt++);
+
+    for (u64 va = l->vstart; va < l->vend; va += PAGE_SIZE) {
+        pte_t *t = l4;
+        unsigned int idx[3] = { l4_index(va), l3_index(va), l2_index(va) };
+        u64 flags = L1_FLAGS;
+
+        for (int lvl = 0; lvl < 3; lvl++) {
+            if (!(t[idx[lvl]] & _PAGE_PRESENT))
+                t[idx[lvl]] = (b->d->p2m[next_pt++] << PAGE_SHIFT) | TABLE_FLAGS;
+            t = mfn_to_virt(t[idx[lvl]] >> PAGE_SHIFT & (PTE_ADDR_MASK >> PAGE_SHIFT));
+        }
+        /* The guest may read its page tables, never write them directly. */
+        if (va >= l->vpt_start && va < l->vpt_end)
+            flags &= ~_PAGE_RW;
+        t[l1_index(va)] = (b->d->p2m[(va - l->vstart) >> PAGE_SHIFT] << PAGE_SHIFT) | flags;
+    }
+    BUG_ON(next_pt > ((l->vpt_end - l->vstart) >> PAGE_SHIFT));
+    install_hyp_l4_slots(l4);
+}
+
+static int copy_segment(void *ctx, u64 virt, const void *src, size_t len)
+{
+    struct builder *b = ctx;
+
+    while (len) {
+        size_t n = MIN(len, PAGE_SIZE - (virt & (PAGE_SIZE - 1)));
+
+        if (virt < b->l.vkern_start || virt + n > b->l.vkern_end)
+            return -EINVAL;
+        if (src) {
+            memcpy(guest_va(b, virt), src, n);
+            src = (const u8 *)src + n;
+        } else {
+            memset(guest_va(b, virt), 0, n);
+        }
+        virt += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static void write_hypercall_page(u8 *p)
+{
+    memset(p, 0xcc, PAGE_SIZE); /* int3 in unused bytes */
+    for (unsigned int i = 0; i < PAGE_SIZE / HYPERCALL_SLOT; i++) {
+        u8 *s = p + i * HYPERCALL_SLOT;
+
+        if (i == __HYPERVISOR_iret) {
+            /* push %rcx; push %r11; push %rax; mov $23,%eax; syscall */
+            const u8 iret[] = { 0x51, 0x41, 0x53, 0x50, 0xb8, 0x17, 0, 0, 0, 0x0f, 0x05 };
+
+            memcpy(s, iret, sizeof(iret));
+            continue;
+        }
+        /* push %rcx; push %r11; mov $i,%eax; syscall; pop %r11; pop %rcx; ret */
+        s[0] = 0x51, s[1] = 0x41, s[2] = 0x53, s[3] = 0xb8;
+        memcpy(&s[4], &i, 4);
+        s[8] = 0x0f, s[9] = 0x05, s[10] = 0x41, s[11] = 0x5b, s[12] = 0x59;
+        s[13] = 0xc3;
+    }
+}
+
+static void *unpack_kernel(const struct pv_build_args *a, struct kimage_info *ki,
+                           size_t *len, unsigned int *order)
+{
+    struct page_info *pg;
+    size_t out_len;
+    int rc = kimage_probe(a->kernel, a->kernel_len, ki);
+
+    *order = 0;
+    if (rc) {
+        printk_lvl(LOG_ERR, "builder: kernel image: %s%s%s (error %d)\n",
+                   kimage_format_name(ki->format),
+                   ki->comp ? " compressed with " : "",
+                   ki->comp ? kimage_comp_name(ki->comp) : "", rc);
+        return NULL;
+    }
+    if (ki->format == KIMG_FMT_ELF) {
+        *len = a->kernel_len;
+        return (void *)a->kernel;
+    }
+    while ((PAGE_SIZE << *order) < ki->out_size)
+        (*order)++;
+    pg = alloc_pages(*order);
+    if (!pg) {
+        printk_lvl(LOG_ERR, "builder: no memory to unpack %zu-byte kernel\n",
+                   ki->out_size);
+        return NULL;
+    }
+    rc = kimage_unpack(ki, mfn_to_virt(page_to_mfn(pg)), PAGE_SIZE << *order,
+                       &out_len);
+    if (rc) {
+        printk_lvl(LOG_ERR, "builder: cannot unpack %s kernel (error %d)\n",
+                   kimage_format_name(ki->format), rc);
+        free_pages(pg, *order);
+        return NULL;
+    }
+    printk("builder: unpacked %s kernel: %zu -> %zu bytes\n",
+           kimage_format_name(ki->format), a->kernel_len, out_len);
+    *len = out_len;
+    return mfn_to_virt(page_to_mfn(pg));
+}
+
+int pv_build_domain(const struct pv_build_args *a)
+{
+    struct kimage_info ki;
+    struct elf_image img;
+    struct builder b;
+    struct start_info *si;
+    struct vcpu *v;
+    char why[128];
+    unsigned int order;
+    size_t elf_len;
+    u64 nr_pages = a->mem_bytes >> PAGE_SHIFT;
+    void *elf = unpack_kernel(a, &ki, &elf_len, &order);
+    int rc = -EINVAL;
+
+    if (!elf)
+        return -EINVAL;
+    memset(&b, 0, sizeof(b));
+    if (elf_parse(&img, elf, elf_len) || elf_check_xen(&img, why, sizeof(why))) {
+        printk_lvl(LOG_ERR, "builder: not a usable PV kernel: %s\n",
+                   elf_parse(&img, elf, elf_len) ? "bad ELF" : why);
+        goto out;
+    }
+    if (plan_layout(&b.l, &img, a->initrd_len, nr_pages)) {
+        printk_lvl(LOG_ERR, "builder: %llu MiB is too small for this kernel\n",
+                   (unsigned long long)(a->mem_bytes >> 20));
+        rc = -ENOMEM;
+        goto out;
+    }
+    b.d = domain_create(a->domid, a->name[0] ? a->name : "guest", 1);
+    if (!b.d) {
+        rc = -ENOMEM;
+        goto out;
+    }
+    b.d->is_privileged = a->privileged;
+    if (domain_alloc_pages(b.d, nr_pages)) {
+        printk_lvl(LOG_ERR, "builder: cannot allocate %llu pages\n",
+                   (unsigned long long)nr_pages);
+        domain_destroy(b.d);
+        rc = -ENOMEM;
+        goto out;
+    }
+    for (u64 pfn = 0; pfn < nr_pages; pfn++) {
+        memset(pfn_va(&b, pfn), 0, PAGE_SIZE);
+        m2p_set(b.d->p2m[pfn], pfn);
+    }
+
+    rc = elf_load(&img, copy_segment, &b);
+    if (rc) {
+        domain_destroy(b.d);
+        goto out;
+    }
+    for (u64 off = 0; off < a->initrd_len; off += PAGE_SIZE)
+        memcpy(guest_va(&b, b.l.vinitrd_start + off), (const u8 *)a->initrd + off,
+               MIN(PAGE_SIZE, a->initrd_len - off));
+    for (u64 pfn = 0; pfn < nr_pages; pfn++)
+        ((u64 *)guest_va(&b, b.l.vphysmap_start + (pfn / 512) * PAGE_SIZE))[pfn % 512] =
+            b.d->p2m[pfn];
+    build_page_tables(&b);
+    if (img.notes.has_hypercall_page) {
+        u64 hp = img.notes.hypercall_page;
+
+        if (hp < b.l.vkern_start || hp + PAGE_SIZE > b.l.vkern_end || (hp & (PAGE_SIZE - 1))) {
+            printk_lvl(LOG_ERR, "builder: bad HYPERCALL_PAGE %llx\n",
+                       (unsigned long long)hp);
+            domain_destroy(b.d);
+            rc = -EINVAL;
+            goto out;
+        }
+        write_hypercall_page(guest_va(&b, hp));
+    }
+
+    si = guest_va(&b, b.l.vstartinfo);
+    strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
+    si->nr_pages = nr_pages;
+    si->shared_info = b.d->shared_info_mfn << PAGE_SHIFT;
+    si->flags = a->privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
+    si->pt_base = b.l.vpt_start;
+    si->nr_pt_frames = b.l.nr_pt;
+    si->mfn_list = b.l.vphysmap_start;
+    si->mod_start = a->initrd_len ? b.l.vinitrd_start : 0;
+    si->mod_len = a->initrd_len;
+    strlcpy((char *)si->cmd_line, a->cmdline ? a->cmdline : "", sizeof(si->cmd_line));
+
+    printk("d%u: %s, %llu MiB, entry %llx\n", b.d->domain_id, b.d->name,
+           (unsigned long long)(a->mem_bytes >> 20), (unsigned long long)img.entry);
+    printk("  kernel      %llx-%llx\n", (unsigned long long)b.l.vkern_start,
+           (unsigned long long)b.l.vkern_end);
+    if (a->initrd_len)
+        printk("  initrd      %llx-%llx\n", (unsigned long long)b.l.vinitrd_start,
+               (unsigned long long)b.l.vinitrd_end);
+    printk("  p2m list    %llx-%llx\n", (unsigned long long)b.l.vphysmap_start,
+           (unsigned long long)b.l.vphysmap_end);
+    printk("  start info  %llx\n", (unsigned long long)b.l.vstartinfo);
+    printk("  page tables %llx-%llx (%llu frames)\n", (unsigned long long)b.l.vpt_start,
+           (unsigned long long)b.l.vpt_end, (unsigned long long)b.l.nr_pt);
+    printk("  boot stack  %llx-%llx, mapped to %llx\n",
+           (unsigned long long)(b.l.vstack_end - PAGE_SIZE),
+           (unsigned long long)b.l.vstack_end, (unsigned long long)b.l.vend);
+
+    v = b.d->vcpu[0];
+    v->arch.regs.rip = img.entry;
+    v->arch.regs.rsp = b.l.vstack_end;
+    v->arch.regs.rsi = b.l.vstartinfo;
+    v->arch.guest_table = b.d->p2m[(b.l.vpt_start - b.l.vstart) >> PAGE_SHIFT];
+    v->running = true;
+    rc = 0;
+out:
+    if (elf != a->kernel)
+        free_pages(mfn_to_page(virt_to_mfn(elf)), order);
+    return rc;
+}
+
+void pv_init(void)
+{
+}

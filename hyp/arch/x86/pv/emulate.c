@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Emulation of the privileged instructions a PV kernel executes in ring 3. */
+#include "errno.h"
+#include "guest_access.h"
+#include "lib.h"
+#include "sched.h"
+#include "asm/mm.h"
+#include "asm/pv.h"
+#include "asm/x86.h"
+
+#define VESPER_MAJOR 4
+#define VESPER_MINOR 17
+
+/* CPUID as a PV guest should see it: hide what it cannot use. */
+static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
+                     u32 *c, u32 *d)
+{
+    if ((leaf & 0xffff0000) == 0x40000000) {
+        *a = *b = *c = *d = 0;
+        switch (leaf) {
+        case 0x40000000: /* "XenVMMXenVMM": Linux looks for this signature */
+            *a = 0x40000002;
+            *b = 0x566e6558;
+            *c = 0x65584d4d;
+            *d = 0x4d4d566e;
+            break;
+        case 0x40000001:
+            *a = (VESPER_MAJOR << 16) | VESPER_MINOR;
+            break;
+        case 0x40000002:
+            *a = 1;          /* hypercall pages */
+            *b = 0x40000000; /* MSR base */
+            *c = 1;          /* MMU_PT_UPDATE_PRESERVE_AD */
+            break;
+        }
+        return;
+    }
+    cpuid_count(leaf, sub, a, b, c, d);
+    switch (leaf) {
+    case 1:
+        /* EDX: VME PSE PGE MTRR PSE36 DS ACPI TM PBE, MCE MCA. */
+        *d &= ~((1u << 1) | (1u << 3) | (1u << 13) | (1u << 12) | (1u << 17) |
+                (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31) | (1u << 7) |
+                (1u << 14));
+        /* ECX: DTES64 MONITOR DSCPL VMX SMX EIST TM2 PDCM PCID DCA X2APIC
+         * TSC_DEADLINE, and XSAVE/OSXSAVE/AVX/FMA/F16C (no XSETBV yet). */
+        *c &= ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) |
+                (1u << 7) | (1u << 8) | (1u << 15) | (1u << 17) | (1u << 18) |
+                (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27) |
+                (1u << 28) | (1u << 12) | (1u << 29));
+        *c |= 1u << 31; /* running on a hypervisor */
+        break;
+    case 7:
+        if (sub == 0) {
+            /* FSGSBASE TSC_ADJUST SGX SMEP INVPCID RTM? MPX PQE AVX2
+             * AVX-512* SMAP ... keep it conservative. */
+            *b &= (1u << 3) | (1u << 8) | (1u << 9) | (1u << 18) |
+                  (1u << 19) | (1u << 23) | (1u << 24) | (1u << 29);
+            *c = 0;
+            *d = 0;
+        } else {
+            *a = *b = *c = *d = 0;
+        }
+        break;
+    case 0xd:
+        *a = *b = *c = *d = 0;
+        break;
+    case 0x80000001:
+        /* SVM EXTAPIC CR8_LEGACY OSVW IBS SKINIT WDT LWP NODEID TOPOEXT;
+         * 1 GiB pages. */
+        *c &= ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 9) | (1u << 10) |
+                (1u << 12) | (1u << 13) | (1u << 15) | (1u << 19) |
+                (1u << 22));
+        *d &= ~(1u << 26);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ud2; .ascii "xen"; cpuid */
+static const u8 forced_prefix[] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 0xa2 };
+
+bool pv_emulate_ud(struct vcpu *v, struct cpu_regs *regs)
+{
+    u8 insn[sizeof(forced_prefix)];
+    u32 a, b, c, d;
+
+    if (copy_from_guest(insn, regs->rip, sizeof(insn)) ||
+        memcmp(insn, forced_prefix, sizeof(insn)))
+        return false;
+    pv_cpuid(v, (u32)regs->rax, (u32)regs->rcx, &a, &b, &c, &d);
+    regs->rax = a;
+    regs->rbx = b;
+    regs->rcx = c;
+    regs->rdx = d;
+    regs->rip += sizeof(forced_prefix);
+    return true;
+}
+
+static bool read_msr(struct vcpu *v, u32 msr, u64 *val)
+{
+    switch (msr) {
+    case MSR_FS_BASE:
+        *val = v->arch.fs_base;
+        return true;
+    case MSR_GS_BASE:
+        *val = v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user;
+        return true;
+    case MSR_KERNEL_GS_BASE:
+        *val = v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel;
+        return true;
+    case MSR_PAT:
+        *val = VESPER_PAT;
+        return true;
+    case MSR_APIC_BASE:
+        *val = 0xfee00900UL;
+        return true;
+    case MSR_EFER:
+        *val = rdmsr(MSR_EFER);
+        return true;
+    case 0x10: /* TSC */
+        *val = rdtsc();
+        return true;
+    }
+    return false;
+}
+
+static bool write_msr(struct vcpu *v, u32 msr, u64 val)
+{
+    switch (msr) {
+    case MSR_FS_BASE:
+    case MSR_GS_BASE:
+    case MSR_KERNEL_GS_BASE:
+        if (!is_canonical(val))
+            return false;
+        if (msr == MSR_FS_BASE) {
+            v->arch.fs_base = val;
+            wrmsr(MSR_FS_BASE, val);
+        } else if ((msr == MSR_GS_BASE) == v->arch.kernel_mode) {
+            v->arch.gs_base_kernel = val;
+            if (v->arch.kernel_mode)
+                wrmsr(MSR_GS_BASE, val);
+        } else {
+            v->arch.gs_base_user = val;
+            if (!v->arch.kernel_mode)
+                wrmsr(MSR_GS_BASE, val);
+        }
+        return true;
+    case MSR_EFER:
+        return val == rdmsr(MSR_EFER);
+    }
+    return false;
+}
+
+/* Decode one ModRM register operand of mov to/from CR. */
+static u64 *gpr(struct cpu_regs *regs, unsigned int r)
+{
+    u64 *map[16] = {
+        &regs->rax, &regs->rcx, &regs->rdx, &regs->rbx,
+        &regs->rsp, &regs->rbp, &regs->rsi, &regs->rdi,
+        &regs->r8,  &regs->r9,  &regs->r10, &regs->r11,
+        &regs->r12, &regs->r13, &regs->r14, &regs->r15,
+    };
+    return map[r & 15];
+}
+
+bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
+{
+    u8 insn[16];
+    unsigned int len = 0, rex = 0;
+    u64 val;
+
+    /* int $n through a DPL-0 gate: deliver if the guest's table allows. */
+    if ((regs->error_code & 3) == 2) {
+        unsigned int vec = regs->error_code >> 3;
+        const struct trap_info *ti = &v->arch.trap_ctxt[vec & 255];
+        unsigned int need = v->arch.kernel_mode ? 1 : 3;
+
+        if (ti->address && TI_GET_DPL(ti) >= need) {
+            regs->rip += 2;
+            pv_bounce(v, regs, ti->address, -1, TI_GET_IF(ti));
+            return true;
+        }
+        return false;
+    }
+    if (regs->error_code || !v->arch.kernel_mode)
+        return false;
+    /* The CPU fetched it to raise #GP, so what precedes a fault is real. */
+    memset(insn, 0, sizeof(insn));
+    for (unsigned int i = 0; i < sizeof(insn); i++)
+        if (copy_from_guest(&insn[i], regs->rip + i, 1))
+            break;
+    if ((insn[0] & 0xf0) == 0x40) {
+        rex = insn[0];
+        len = 1;
+    }
+    switch (insn[len]) {
+    case 0xfa: /* cli / sti: no-ops under virtual IOPL */
+    case 0xfb:
+        if (!v->arch.iopl)
+            return false;
+        regs->rip += len + 1;
+        return true;
+    case 0xe4: case 0xe5: case 0xec: case 0xed: /* in: all ones */
+        if (!v->arch.iopl)
+            return false;
+        regs->rax |= insn[len] & 1 ? 0xffffffffUL : 0xffUL;
+        regs->rip += len + ((insn[len] & 8) ? 1 : 2);
+        return true;
+    case 0xe6: case 0xe7: case 0xee: case 0xef: /* out: dropped */
+        if (!v->arch.iopl)
+            return false;
+        regs->rip += len + ((insn[len] & 8) ? 1 : 2);
+        return true;
+    case 0x0f:
+        break;
+    default:
+        return false;
+    }
+    switch (insn[len + 1]) {
+    case 0x30: /* wrmsr */
+        if (!write_msr(v, (u32)regs->rcx,
+                       (regs->rdx << 32) | (u32)regs->rax))
+            return false;
+        regs->rip += len + 2;
+        return true;
+    case 0x32: /* rdmsr */
+        if (!read_msr(v, (u32)regs->rcx, &val))
+            return false;
+        regs->rax = (u32)val;
+        regs->rdx = val >> 32;
+        regs->rip += len + 2;
+        return true;
+    case 0x20: /* mov %crN, reg */
+    case 0x22: { /* mov reg, %crN */
+        u8 modrm = insn[len + 2];
+        unsigned int cr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+        u64 *r = gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0));
+
+        if ((modrm >> 6) != 3)
+            return false;
+        if (insn[len + 1] == 0x20) {
+            switch (cr) {
+            case 0:
+                *r = (read_cr0() & ~CR0_TS) | (v->arch.fpu_ts ? CR0_TS : 0);
+                break;
+            case 2:
+                *r = v->arch.cr2;
+                break;
+            case 3:
+                *r = (v->arch.kernel_mode ? v->arch.guest_table
+                                          : v->arch.guest_table_user)
+                     << PAGE_SHIFT;
+                break;
+            case 4:
+                *r = v->arch.vcr4;
+                break;
+            default:
+                return false;
+            }
+        } else {
+            switch (cr) {
+            case 0:
+                if ((*r ^ read_cr0()) & ~CR0_TS)
+                    return false;
+                v->arch.fpu_ts = *r & CR0_TS;
+                write_cr0(v->arch.fpu_ts ? read_cr0() | CR0_TS
+                                         : read_cr0() & ~CR0_TS);
+                break;
+            case 2:
+                v->arch.cr2 = *r;
+                break;
+            case 4:
+                v->arch.vcr4 = *r & (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT |
+                                     CR4_PGE | (1UL << 3) /* DE */ |
+                                     (1UL << 2) /* TSD */);
+                break;
+            default:
+                return false;
+            }
+        }
+        regs->rip += len + 3;
+        return true;
+    }
+    default:
+        return false;
+    }
+}

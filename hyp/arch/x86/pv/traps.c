@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Bounce frames, guest kernel/user mode switches, HYPERVISOR_iret. */
+#include "errno.h"
+#include "guest_access.h"
+#include "lib.h"
+#include "sched.h"
+#include "asm/percpu.h"
+#include "asm/pv.h"
+#include "asm/x86.h"
+
+struct cpu_regs *pv_guest_regs(void)
+{
+    return guest_cpu_regs();
+}
+
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    struct arch_vcpu *a = &v->arch;
+
+    a->kernel_mode = !a->kernel_mode;
+    /* MSR_GS_BASE always holds the active mode's GS base. */
+    wrmsr(MSR_GS_BASE, a->kernel_mode ? a->gs_base_kernel : a->gs_base_user);
+    write_cr3((a->kernel_mode ? a->guest_table : a->guest_table_user)
+              << PAGE_SHIFT);
+}
+
+bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, u64 handler, long err,
+               bool mask_events)
+{
+    struct domain *d = v->domain;
+    u8 saved_mask = v->vcpu_info->evtchn_upcall_mask;
+    bool from_kernel = v->arch.kernel_mode;
+    u64 frame[9], sp, cs;
+    unsigned int n = 0;
+
+    if (!is_canonical(handler) || !guest_range_ok(handler, 1)) {
+        domain_crash(d, "bad callback address %llx", (unsigned long long)handler);
+        return false;
+    }
+    if (from_kernel) {
+        sp = regs->rsp;
+    } else {
+        pv_toggle_guest_mode(v);
+        sp = v->arch.kernel_sp;
+    }
+    sp &= ~15UL;
+    /* A kernel-mode frame shows RPL 0 so the guest's user_mode() works. */
+    cs = from_kernel ? (regs->cs & ~3UL) : regs->cs;
+    cs = (cs & 0xffff) | ((u64)saved_mask << 32);
+
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    if (err >= 0)
+        frame[n++] = (u64)err;
+    frame[n++] = regs->rip;
+    frame[n++] = cs;
+    frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
+                 (saved_mask ? 0 : X86_EFLAGS_IF);
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    sp -= n * 8;
+    if (copy_to_guest(sp, frame, n * 8)) {
+        domain_crash(d, "cannot write bounce frame at %llx (rip %llx)",
+                     (unsigned long long)sp, (unsigned long long)regs->rip);
+        return false;
+    }
+    regs->rsp = sp;
+    regs->rip = handler;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF |
+                      X86_EFLAGS_VM | X86_EFLAGS_AC);
+    if (mask_events)
+        v->vcpu_info->evtchn_upcall_mask = 1;
+    return true;
+}
+
+void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
+                    long err)
+{
+    const struct trap_info *ti = &v->arch.trap_ctxt[vec];
+    extern void dump_regs(const struct cpu_regs *r);
+
+    if (!ti->address) {
+        printk_lvl(LOG_ERR, "d%u v%u: unhandled %u at rip %llx (no handler)\n",
+                   v->domain->domain_id, v->vcpu_id, vec,
+                   (unsigned long long)regs->rip);
+        dump_regs(regs);
+        domain_crash(v->domain, "unhandled exception vector %u", vec);
+        return;
+    }
+    pv_bounce(v, regs, ti->address, err, TI_GET_IF(ti));
+}
+
+long pv_iret(struct vcpu *v, struct cpu_regs *regs)
+{
+    struct iret_context f;
+
+    if (copy_from_guest(&f, regs->rsp, sizeof(f))) {
+        domain_crash(v->domain, "iret: unreadable frame at %llx",
+                     (unsigned long long)regs->rsp);
+        return -EFAULT;
+    }
+    if ((f.cs & 3) == 3 && v->arch.kernel_mode) {
+        if (!v->arch.guest_table_user) {
+            domain_crash(v->domain, "iret to user mode without a user L4");
+            return -EINVAL;
+        }
+        pv_toggle_guest_mode(v);
+    }
+    if (!is_canonical(f.rip) || !is_canonical(f.rsp)) {
+        domain_crash(v->domain, "iret to non-canonical rip %llx",
+                     (unsigned long long)f.rip);
+        return -EINVAL;
+    }
+    /* Only the selector bits count: Linux leaves the saved mask above. */
+    regs->rip = f.rip;
+    regs->cs = (f.cs & 0xffff) | 3;
+    regs->rflags = (f.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) |
+                   X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    regs->rsp = f.rsp;
+    regs->ss = (f.ss & 0xffff) | 3;
+    if (!(f.flags & VGCF_in_syscall)) {
+        regs->r11 = f.r11;
+        regs->rcx = f.rcx;
+    }
+    v->vcpu_info->evtchn_upcall_mask = !(f.rflags & X86_EFLAGS_IF);
+    return (long)f.rax;
+}

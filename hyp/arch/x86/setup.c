@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Boot: multiboot information, memory, CPU, time, then the boot domains. */
+#include "arch.h"
+#include "cmdline.h"
+#include "lib.h"
+#include "mm.h"
+#include "sched.h"
+#include "asm/cpu.h"
+#include "asm/mm.h"
+#include "asm/percpu.h"
+#include "asm/pv.h"
+#include "asm/x86.h"
+
+#define MB_INFO_MAGIC 0x2BADB002
+#define MBI_MEM (1u << 0)
+#define MBI_CMDLINE (1u << 2)
+#define MBI_MODS (1u << 3)
+#define MBI_MMAP (1u << 6)
+
+struct mb_info {
+    u32 flags, mem_lower, mem_upper, boot_device, cmdline, mods_count,
+        mods_addr, syms[4], mmap_length, mmap_addr;
+} __attribute__((packed));
+
+struct mb_module {
+    u32 start, end, string, reserved;
+} __attribute__((packed));
+
+struct mb_mmap {
+    u32 size;
+    u64 addr, len;
+    u32 type;
+} __attribute__((packed));
+
+extern u8 bsp_block[];
+extern char _image_start[], _end[];
+extern int console_loglvl;
+
+static struct percpu bsp_percpu;
+static u64 bsp_gdt[HYP_GDT_BYTES / 8] __attribute__((aligned(PAGE_SIZE)));
+
+/* Command-line options. */
+static char opt_console[16] = "com1";
+static char opt_loglvl[16] = "info";
+static u64 opt_dom0_mem;
+static char hyp_cmdline[512];
+
+static const struct param hyp_params[] = {
+    PARAM_STR_VAR("console", opt_console),
+    PARAM_STR_VAR("loglvl", opt_loglvl),
+    PARAM_SIZE_VAR("dom0_mem", opt_dom0_mem),
+};
+
+static bool memchr_eq(const char *s, char c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == c)
+            return true;
+    return false;
+}
+
+static void unknown_option(const char *tok, size_t len)
+{
+    printk_lvl(LOG_WARN, "ignoring unknown option '%.*s'\n", (int)len, tok);
+}
+
+static void set_loglvl(void)
+{
+    static const char *const names[] = { "error", "warning", "info", "all" };
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(names); i++)
+        if (!strcmp(opt_loglvl, names[i]))
+            console_loglvl = (int)i;
+    if (!strcmp(opt_loglvl, "debug"))
+        console_loglvl = LOG_DEBUG;
+}
+
+/* Ranges that must not be handed to the allocator yet. */
+#define MAX_RESERVED 64
+static struct {
+    u64 start, end;
+} reserved[MAX_RESERVED];
+static unsigned int nr_reserved;
+
+static void reserve(u64 start, u64 end)
+{
+    if (nr_reserved == MAX_RESERVED)
+        panic("too many reserved boot ranges");
+    reserved[nr_reserved].start = ALIGN_DOWN(start, PAGE_SIZE);
+    reserved[nr_reserved].end = ALIGN_UP(end, PAGE_SIZE);
+    nr_reserved++;
+}
+
+/* Hand [start, end) to the allocator, minus the reserved ranges. */
+static void free_ram(u64 start, u64 end)
+{
+    start = ALIGN_UP(start, PAGE_SIZE);
+    end = ALIGN_DOWN(end, PAGE_SIZE);
+    for (unsigned int i = 0; i < nr_reserved && start < end; i++) {
+        u64 rs = reserved[i].start, re = reserved[i].end;
+
+        if (re <= start || rs >= end)
+            continue;
+        if (rs > start)
+            free_ram(start, rs);
+        start = re;
+    }
+    if (start < end)
+        page_alloc_free_range(start >> PAGE_SHIFT, end >> PAGE_SHIFT);
+}
+
+static struct mb_info *mbi;
+static struct mb_mmap *mmap_next(struct mb_mmap *e)
+{
+    return (struct mb_mmap *)((u8 *)e + e->size + 4);
+}
+#define for_each_mmap(e)                                                   \
+    for (e = maddr_to_virt(mbi->mmap_addr);                                \
+         (u8 *)e < (u8 *)maddr_to_virt(mbi->mmap_addr) + mbi->mmap_length; \
+         e = mmap_next(e))
+
+static void memory_init(void)
+{
+    struct mb_mmap *e;
+    u64 top = 0, ft_bytes, ft_at = 0, frames;
+    struct mb_module *mods = maddr_to_virt(mbi->mods_addr);
+
+    if (!(mbi->flags & MBI_MMAP))
+        panic("the boot loader gave no memory map");
+    for_each_mmap(e) {
+        if (e->type == 1 && e->addr + e->len > top)
+            top = e->addr + e->len;
+    }
+    frames = top >> PAGE_SHIFT;
+    ft_bytes = ALIGN_UP(frames * sizeof(struct page_info), PAGE_SIZE);
+
+    /* Everything the boot loader handed us stays out of the allocator. */
+    reserve(0, 0x100000);
+    reserve(virt_to_maddr(_image_start), virt_to_maddr(_end));
+    reserve((u64)(uintptr_t)mbi - DIRECTMAP_VIRT_START,
+            (u64)(uintptr_t)mbi - DIRECTMAP_VIRT_START + sizeof(*mbi));
+    reserve(mbi->mmap_addr, mbi->mmap_addr + mbi->mmap_length);
+    if (mbi->flags & MBI_CMDLINE)
+        reserve(mbi->cmdline, mbi->cmdline + PAGE_SIZE);
+    if (mbi->flags & MBI_MODS) {
+        reserve(mbi->mods_addr, mbi->mods_addr + mbi->mods_count * sizeof(*mods));
+        for (u32 i = 0; i < mbi->mods_count; i++) {
+            reserve(mods[i].start, mods[i].end);
+            if (mods[i].string)
+                reserve(mods[i].string, mods[i].string + PAGE_SIZE);
+        }
+    }
+
+    /* The frame table: first RAM range below 4 GiB with room for it. */
+    for_each_mmap(e) {
+        u64 s = ALIGN_UP(MAX(e->addr, 0x100000UL), PAGE_SIZE);
+        u64 end = MIN(e->addr + e->len, 1UL << 32);
+
+        if (e->type != 1)
+            continue;
+        for (unsigned int i = 0; i < nr_reserved; i++)
+            if (reserved[i].start < s + ft_bytes && reserved[i].end > s)
+                s = reserved[i].end, i = (unsigned int)-1;
+        if (s + ft_bytes <= end) {
+            ft_at = s;
+            break;
+        }
+    }
+    if (!ft_at)
+        panic("no room for the frame table (%llu KiB)",
+              (unsigned long long)(ft_bytes >> 10));
+    reserve(ft_at, ft_at + ft_bytes);
+    page_alloc_init(maddr_to_virt(ft_at), frames);
+
+    /* Only memory under the boot mapping (4 GiB) until the direct map exists. */
+    for_each_mmap(e) {
+        if (e->type == 1 && e->addr < (1UL << 32))
+            free_ram(e->addr, MIN(e->addr + e->len, 1UL << 32));
+    }
+    mm_init(top, true);
+    for_each_mmap(e) {
+        if (e->type == 1 && e->addr + e->len > (1UL << 32))
+            free_ram(MAX(e->addr, 1UL << 32), e->addr + e->len);
+    }
+    printk("mm: %llu MiB RAM, %llu frames free, frame table %llu KiB\n",
+           (unsigned long long)(top >> 20),
+           (unsigned long long)free_frame_count(),
+           (unsigned long long)(ft_bytes >> 10));
+}
+
+/* Return a boot module's frames once its domain is built. */
+static void release_module(const struct mb_module *m)
+{
+    page_alloc_free_range(ALIGN_UP((u64)m->start, PAGE_SIZE) >> PAGE_SHIFT,
+                          ALIGN_DOWN((u64)m->end, PAGE_SIZE) >> PAGE_SHIFT);
+}
+
+static void boot_domains(void)
+{
+    struct mb_module *mods = maddr_to_virt(mbi->mods_addr);
+    struct pv_build_args a;
+    const char *path, *rest;
+    size_t plen;
+    int rc;
+
+    if (!(mbi->flags & MBI_MODS) || mbi->mods_count == 0)
+        panic("no guest kernel: pass one as a multiboot module "
+              "(QEMU: -initrd \"guest.elf [args]\")");
+    memset(&a, 0, sizeof(a));
+    a.kernel = maddr_to_virt(mods[0].start);
+    a.kernel_len = mods[0].end - mods[0].start;
+    if (mods[0].string) {
+        cmdline_split_first(maddr_to_virt(mods[0].string), &path, &plen, &rest);
+        a.cmdline = rest;
+        snprintf(a.name, sizeof(a.name), "%.*s", (int)MIN(plen, 31), path);
+    }
+    if (mbi->mods_count > 1) {
+        a.initrd = maddr_to_virt(mods[1].start);
+        a.initrd_len = mods[1].end - mods[1].start;
+    }
+    a.mem_bytes = opt_dom0_mem ? opt_dom0_mem : 64UL << 20;
+    a.domid = 0;
+    a.privileged = true;
+    rc = pv_build_domain(&a);
+    if (rc)
+        panic("could not build domain 0 (error %d)", rc);
+    for (u32 i = 0; i < mbi->mods_count; i++)
+        release_module(&mods[i]);
+}
+
+void start_hyp(u32 magic, u32 mbi_pa);
+void start_hyp(u32 magic, u32 mbi_pa)
+{
+    struct percpu *pc = &bsp_percpu;
+
+    mbi = maddr_to_virt(mbi_pa);
+    if (magic == MB_INFO_MAGIC && (mbi->flags & MBI_CMDLINE)) {
+        const char *c = maddr_to_virt(mbi->cmdline), *word, *rest;
+        size_t wlen;
+
+        /* Boot loaders put the image's path first; it is not an option. */
+        cmdline_split_first(c, &word, &wlen, &rest);
+        if (wlen && !memchr_eq(word, '=', wlen))
+            c = rest;
+        strlcpy(hyp_cmdline, c, sizeof(hyp_cmdline));
+    }
+    /* Options first, so console= takes effect before the first line. */
+    cmdline_parse(hyp_cmdline, hyp_params, ARRAY_SIZE(hyp_params), NULL);
+    serial_init(opt_console);
+    set_loglvl();
+    printk("Vesper hypervisor (Xen ABI 4.17 compatible), x86-64\n");
+    if (magic != MB_INFO_MAGIC)
+        panic("not started by a multiboot loader (magic 0x%x)", magic);
+    printk("command line: %s\n", hyp_cmdline);
+    cmdline_parse(hyp_cmdline, hyp_params, ARRAY_SIZE(hyp_params),
+                  unknown_option);
+
+    pc->cpu_id = 0;
+    pc->block = bsp_block;
+    pc->info = (struct cpu_info *)(bsp_block + PCPU_STACK_SIZE -
+                                   sizeof(struct cpu_info));
+    pc->gdt = bsp_gdt;
+    pc->info->pcpu = pc;
+
+    memory_init();
+    cpu_init(pc);
+    time_init();
+    pv_init();
+    boot_domains();
+    printk("boot done in %llu ms; starting domain 0\n",
+           (unsigned long long)(arch_now_ns() / 1000000));
+    schedule();
+}

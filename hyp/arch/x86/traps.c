@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Exceptions and interrupts: from guests (bounce/emulate) and from Vesper (fixup or dump). */
+#include "arch.h"
+#include "lib.h"
+#include "sched.h"
+#include "asm/cpu.h"
+#include "asm/percpu.h"
+#include "asm/pv.h"
+#include "asm/x86.h"
+
+struct ex_entry {
+    u64 insn, fixup;
+};
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+extern char _image_start[], _etext[];
+
+static const char *const vec_names[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
+    "#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#15",
+    "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+};
+
+static const char *vec_name(unsigned int vec)
+{
+    if (vec < 32 && vec_names[vec])
+        return vec_names[vec];
+    return vec == ENTRY_SYSCALL ? "syscall" : "irq";
+}
+
+void dump_regs(const struct cpu_regs *r);
+void dump_regs(const struct cpu_regs *r)
+{
+    printk("RIP: %04llx:%016llx  RFLAGS: %016llx  vector %u (%s) error %08x\n",
+           (unsigned long long)r->cs, (unsigned long long)r->rip,
+           (unsigned long long)r->rflags, r->entry_vector,
+           vec_name(r->entry_vector), r->error_code);
+    printk("RAX: %016llx RBX: %016llx RCX: %016llx\n",
+           (unsigned long long)r->rax, (unsigned long long)r->rbx,
+           (unsigned long long)r->rcx);
+    printk("RDX: %016llx RSI: %016llx RDI: %016llx\n",
+           (unsigned long long)r->rdx, (unsigned long long)r->rsi,
+           (unsigned long long)r->rdi);
+    printk("RBP: %016llx RSP: %016llx R8:  %016llx\n",
+           (unsigned long long)r->rbp, (unsigned long long)r->rsp,
+           (unsigned long long)r->r8);
+    printk("R9:  %016llx R10: %016llx R11: %016llx\n",
+           (unsigned long long)r->r9, (unsigned long long)r->r10,
+           (unsigned long long)r->r11);
+    printk("R12: %016llx R13: %016llx R14: %016llx\n",
+           (unsigned long long)r->r12, (unsigned long long)r->r13,
+           (unsigned long long)r->r14);
+    printk("R15: %016llx SS: %04llx CR2: %016llx CR3: %016llx\n",
+           (unsigned long long)r->r15, (unsigned long long)r->ss,
+           (unsigned long long)read_cr2(), (unsigned long long)read_cr3());
+}
+
+/* Walk the frame-pointer chain, staying inside this CPU's block. */
+static void stack_trace(u64 rbp)
+{
+    u64 lo = (u64)(uintptr_t)get_cpu_info() & ~(u64)(PCPU_BLOCK_SIZE - 1);
+    u64 hi = lo + PCPU_BLOCK_SIZE;
+
+    printk("Stack trace:\n");
+    for (int depth = 0; depth < 32 && rbp >= lo && rbp + 16 <= hi && !(rbp & 7);
+         depth++) {
+        u64 ret = ((u64 *)(uintptr_t)rbp)[1];
+
+        if (!ret)
+            break;
+        printk("  [<%016llx>]%s\n", (unsigned long long)ret,
+               ret >= (u64)(uintptr_t)_image_start && ret < (u64)(uintptr_t)_etext
+                   ? ""
+                   : " (not in text)");
+        rbp = ((u64 *)(uintptr_t)rbp)[0];
+    }
+}
+
+void arch_dump_stack(void)
+{
+    stack_trace((u64)(uintptr_t)__builtin_frame_address(0));
+}
+
+/* A fault inside Vesper itself: fix up a guest-memory access, or die. */
+void hyp_trap_c(struct cpu_regs *regs);
+void hyp_trap_c(struct cpu_regs *regs)
+{
+    unsigned int vec = regs->entry_vector;
+
+    if (vec == VEC_TIMER) {
+        this_cpu()->timer_ticks++;
+        lapic_eoi();
+        return;
+    }
+    if (vec == VEC_SPURIOUS)
+        return;
+    if (vec >= 32) {
+        lapic_eoi();
+        return;
+    }
+    if (vec == TRAP_NMI) {
+        printk_lvl(LOG_WARN, "NMI received; ignoring\n");
+        return;
+    }
+    for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+        if (e->insn == regs->rip && (vec == TRAP_PF || vec == TRAP_GP)) {
+            regs->rip = e->fixup;
+            return;
+        }
+    }
+    printk("\n*** Vesper fatal %s in hypervisor context ***\n", vec_name(vec));
+    dump_regs(regs);
+    stack_trace(regs->rbp);
+    panic("unexpected %s at %016llx", vec_name(vec),
+          (unsigned long long)regs->rip);
+}
+
+/* Everything from ring 3 except syscall: guest exceptions and interrupts. */
+void guest_trap(struct cpu_regs *regs);
+void guest_trap(struct cpu_regs *regs)
+{
+    struct vcpu *v = current;
+    unsigned int vec = regs->entry_vector;
+
+    clac();
+    if (vec >= 32) {
+        if (vec == VEC_TIMER)
+            this_cpu()->timer_ticks++;
+        if (vec != VEC_SPURIOUS)
+            lapic_eoi();
+        return;
+    }
+    switch (vec) {
+    case TRAP_NMI:
+        printk_lvl(LOG_WARN, "NMI while a guest ran; ignoring\n");
+        return;
+    case TRAP_MC:
+    case TRAP_DF:
+        dump_regs(regs);
+        panic("%s while running a guest", vec_name(vec));
+    case TRAP_UD:
+        if (pv_emulate_ud(v, regs))
+            return;
+        break;
+    case TRAP_GP:
+        if (pv_emulate_gp(v, regs))
+            return;
+        break;
+    case TRAP_NM:
+        /* Virtual CR0.TS: the first FPU use after fpu_taskswitch(1). */
+        clts();
+        if (!v->arch.fpu_ts)
+            return;
+        v->arch.fpu_ts = false;
+        break;
+    case TRAP_PF:
+        v->arch.cr2 = read_cr2();
+        v->vcpu_info->arch.cr2 = v->arch.cr2;
+        /* U/S means guest user mode, not CPL 3. */
+        if (v->arch.kernel_mode)
+            regs->error_code &= ~PFEC_USER;
+        break;
+    default:
+        break;
+    }
+    pv_inject_trap(v, regs, vec,
+                   (vec == TRAP_DF || (vec >= TRAP_TS && vec <= TRAP_PF) ||
+                    vec == TRAP_AC || vec == TRAP_CP)
+                       ? (long)regs->error_code
+                       : -1);
+}
+
+/*
+ * Last C code before returning to ring 3: if the running domain stopped,
+ * pick something else. Returns the frame entry.S restores.
+ */
+struct cpu_regs *guest_exit(struct cpu_regs *regs);
+struct cpu_regs *guest_exit(struct cpu_regs *regs)
+{
+    struct vcpu *v = current;
+
+    if (!v || v->domain->state != DOM_RUNNING || !v->running) {
+        if (v)
+            v->running = false;
+        schedule();
+    }
+    /* Never hand ring 0 privileges or IOPL to a guest. */
+    regs->cs |= 3;
+    regs->ss |= 3;
+    regs->rflags = (regs->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM |
+                                     X86_EFLAGS_NT)) |
+                   X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    if (!is_canonical(regs->rip) || !is_canonical(regs->rsp)) {
+        domain_crash(v->domain, "non-canonical return rip %llx rsp %llx",
+                     (unsigned long long)regs->rip,
+                     (unsigned long long)regs->rsp);
+        v->running = false;
+        schedule();
+    }
+    return regs;
+}

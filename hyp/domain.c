@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Domain and vCPU lifecycle: create, shut down, crash, destroy. */
+#include "arch.h"
+#include "errno.h"
+#include "lib.h"
+#include "sched.h"
+#include <public/sched.h>
+
+struct domain *domain_list[MAX_DOMAINS];
+
+static const char *const shutdown_names[] = {
+    [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+    [SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
+    [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+const char *shutdown_reason_name(unsigned int reason);
+const char *shutdown_reason_name(unsigned int reason)
+{
+    if (reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason])
+        return shutdown_names[reason];
+    return "unknown";
+}
+
+struct domain *domain_by_id(domid_t id)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domain_list[i] && domain_list[i]->domain_id == id)
+            return domain_list[i];
+    return NULL;
+}
+
+struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
+{
+    struct domain *d;
+    unsigned int slot;
+
+    if (vcpus == 0 || vcpus > MAX_VCPUS || domain_by_id(id))
+        return NULL;
+    for (slot = 0; slot < MAX_DOMAINS && domain_list[slot]; slot++)
+        ;
+    if (slot == MAX_DOMAINS)
+        return NULL;
+    d = xzalloc(sizeof(*d));
+    if (!d)
+        return NULL;
+    d->domain_id = id;
+    strlcpy(d->name, name, sizeof(d->name));
+    d->max_vcpus = vcpus;
+    d->shared_info = alloc_page_va();
+    if (!d->shared_info)
+        goto fail;
+    d->shared_info_mfn = virt_to_mfn(d->shared_info);
+    /* Shared with the guest: it may map this hypervisor page writable. */
+    mfn_to_page(d->shared_info_mfn)->owner = d;
+    for (unsigned int i = 0; i < vcpus; i++) {
+        struct vcpu *v = xzalloc(sizeof(*v));
+
+        if (!v)
+            goto fail;
+        d->vcpu[i] = v;
+        v->domain = d;
+        v->vcpu_id = i;
+        v->vcpu_info = &d->shared_info->vcpu_info[i];
+        /* Events start masked, as the PV ABI promises. */
+        v->vcpu_info->evtchn_upcall_mask = 1;
+        if (arch_vcpu_init(v))
+            goto fail;
+    }
+    if (arch_domain_init(d))
+        goto fail;
+    d->state = DOM_RUNNING;
+    domain_list[slot] = d;
+    return d;
+
+fail:
+    domain_destroy(d);
+    return NULL;
+}
+
+int domain_alloc_pages(struct domain *d, u64 nr_pages)
+{
+    u64 pfn = 0;
+
+    d->p2m = xmalloc(nr_pages * sizeof(mfn_t));
+    if (!d->p2m)
+        return -ENOMEM;
+    while (pfn < nr_pages) {
+        unsigned int order = MAX_ORDER;
+        struct page_info *pg = NULL;
+
+        /* Big blocks first: fewer allocator calls, friendlier TLBs. */
+        while ((1UL << order) > nr_pages - pfn)
+            order--;
+        for (; !pg; order--) {
+            pg = alloc_pages(order);
+            if (!pg && order == 0)
+                return -ENOMEM;
+            if (pg)
+                break;
+        }
+        for (u64 i = 0; i < (1UL << order); i++, pfn++) {
+            pg[i].owner = d;
+            page_list_add(&d->page_list, &pg[i]);
+            d->p2m[pfn] = page_to_mfn(&pg[i]);
+            d->tot_pages++;
+        }
+    }
+    d->nr_pfns = nr_pages;
+    d->max_pages = nr_pages;
+    return 0;
+}
+
+void domain_free_pages(struct domain *d)
+{
+    struct page_info *pg;
+
+    /* Iterative: page tables are just frames here, never walked. */
+    while ((pg = d->page_list.head)) {
+        page_list_del(&d->page_list, pg);
+        pg->count_info = 0;
+        pg->type_info = 0;
+        free_pages(pg, 0);
+        d->tot_pages--;
+    }
+    xfree(d->p2m);
+    d->p2m = NULL;
+}
+
+void domain_destroy(struct domain *d)
+{
+    if (!d)
+        return;
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domain_list[i] == d)
+            domain_list[i] = NULL;
+    arch_domain_destroy(d);
+    domain_free_pages(d);
+    for (unsigned int i = 0; i < MAX_VCPUS; i++)
+        xfree(d->vcpu[i]);
+    if (d->shared_info) {
+        mfn_to_page(d->shared_info_mfn)->owner = NULL;
+        free_page_va(d->shared_info);
+    }
+    xfree(d);
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    if (d->state != DOM_RUNNING)
+        return;
+    if (d->conlen)
+        guest_console_write(d, "\n", 1);
+    d->state = DOM_SHUTDOWN;
+    d->shutdown_code = reason;
+    printk("domain %u (%s) shut down: %s\n", d->domain_id, d->name,
+           shutdown_reason_name(reason));
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (d->state != DOM_RUNNING)
+        return;
+    printk_lvl(LOG_ERR, "domain %u crashed: %s\n", d->domain_id, buf);
+    domain_shutdown(d, SHUTDOWN_crash);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* console_io: guest writes to, and reads from, the hypervisor console. */
+#include "arch.h"
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "sched.h"
+#include "asm/percpu.h"
+
+#define CHUNK 128
+
+static long console_write(struct domain *d, unsigned int count, u64 buf)
+{
+    char tmp[CHUNK];
+
+    /* Validate the whole buffer before printing any of it. */
+    if (!guest_range_ok(buf, count))
+        return -EFAULT;
+    for (unsigned int done = 0; done < count;) {
+        unsigned int n = MIN(count - done, (unsigned int)CHUNK);
+
+        if (copy_from_guest(tmp, buf + done, n))
+            return -EFAULT;
+        guest_console_write(d, tmp, n);
+        done += n;
+    }
+    return 0;
+}
+
+static long console_read(unsigned int count, u64 buf)
+{
+    char tmp[CHUNK];
+    unsigned int n = 0;
+    int c;
+
+    while (n < count && n < CHUNK && (c = arch_console_getc()) >= 0)
+        tmp[n++] = (char)c;
+    if (n && copy_to_guest(buf, tmp, n))
+        return -EFAULT;
+    return n;
+}
+
+HYPERCALL3(console_io, unsigned int, cmd, unsigned int, count, u64, buffer)
+{
+    switch (cmd) {
+    case CONSOLEIO_write:
+        return console_write(current->domain, count, buffer);
+    case CONSOLEIO_read:
+        return console_read(count, buffer);
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The contract between common code and the architecture: every hook that
+ * the C files of hyp/ and hyp/hypercall/ may call. Only arch code includes <asm/...>
+ * headers beyond the ones listed here.
+ */
+#ifndef VESPER_ARCH_H
+#define VESPER_ARCH_H
+
+#include "types.h"
+#include "asm/page.h"
+
+struct domain;
+struct vcpu;
+
+/* Console: write bytes to the hypervisor console; read one, or -1. */
+void arch_console_write(const char *s, size_t n);
+int arch_console_getc(void);
+
+/*
+ * End the machine. code: 0 poweroff, 1 reboot, 3 crash (SHUTDOWN_*), or
+ * ARCH_EXIT_PANIC. Under QEMU with isa-debug-exit this becomes the exit
+ * status ((0x10 + code) << 1) | 1.
+ */
+#define ARCH_EXIT_PANIC 0xf
+__attribute__((noreturn)) void arch_machine_exit(unsigned int code);
+
+/* Monotonic time since boot in nanoseconds (TSC based). */
+u64 arch_now_ns(void);
+
+/* Idle the physical CPU until an interrupt. */
+void arch_idle(void);
+
+/* Per-vCPU and per-domain arch setup and teardown. */
+int arch_vcpu_init(struct vcpu *v);
+int arch_domain_init(struct domain *d);
+void arch_domain_destroy(struct domain *d);
+
+/* Load v's state onto this CPU and return to it; never returns. */
+__attribute__((noreturn)) void arch_run_vcpu(struct vcpu *v);
+
+/* Print the current stack trace (used by panic). */
+void arch_dump_stack(void);
+
+#endif

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Hypercall handler prototypes and the HYPERCALLn definition helpers. */
+#ifndef VESPER_HYPERCALL_H
+#define VESPER_HYPERCALL_H
+
+#include "types.h"
+#include <public/hypercall.h>
+
+/*
+ * Every handler has the dispatch signature; the table (hypercall/table.c)
+ * is generated from the public list, and slots without a handler are
+ * -ENOSYS. Define handlers with HYPERCALLn(name, type, arg, ...) so their
+ * bodies see typed arguments.
+ */
+#define VESPER_HC_PROTO(num, name, nargs) \
+    long do_##name(u64, u64, u64, u64, u64);
+VESPER_HYPERCALL_LIST(VESPER_HC_PROTO)
+#undef VESPER_HC_PROTO
+
+long hypercall_dispatch(u64 nr, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5);
+
+#define HYPERCALL0(name)                                                  \
+    static long hc_##name(void);                                          \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
+    {                                                                     \
+        return hc_##name();                                               \
+    }                                                                     \
+    static long hc_##name(void)
+#define HYPERCALL1(name, t1, a1)                                          \
+    static long hc_##name(t1 a1);                                         \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
+    {                                                                     \
+        return hc_##name((t1)x1);                                         \
+    }                                                                     \
+    static long hc_##name(t1 a1)
+#define HYPERCALL2(name, t1, a1, t2, a2)                                  \
+    static long hc_##name(t1 a1, t2 a2);                                  \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
+    {                                                                     \
+        return hc_##name((t1)x1, (t2)x2);                                 \
+    }                                                                     \
+    static long hc_##name(t1 a1, t2 a2)
+#define HYPERCALL3(name, t1, a1, t2, a2, t3, a3)                          \
+    static long hc_##name(t1 a1, t2 a2, t3 a3);                           \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
+    {                                                                     \
+        return hc_##name((t1)x1, (t2)x2, (t3)x3);                         \
+    }                                                                     \
+    static long hc_##name(t1 a1, t2 a2, t3 a3)
+#define HYPERCALL4(name, t1, a1, t2, a2, t3, a3, t4, a4)                  \
+    static long hc_##name(t1 a1, t2 a2, t3 a3, t4 a4);                    \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
+    {                                                                     \
+        return hc_##name((t1)x1, (t2)x2, (t3)x3, (t4)x4);                 \
+    }                                                                     \
+    static long hc_##name(t1 a1, t2 a2, t3 a3, t4 a4)
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Machine frames: the frame table, the buddy allocator and the heap. */
+#ifndef VESPER_MM_H
+#define VESPER_MM_H
+
+#include "types.h"
+
+struct domain;
+
+/*
+ * One record per machine frame, indexed by MFN. Free frames are linked
+ * through next/prev in the buddy free lists; allocated ones may be linked
+ * on their owner's page list. count_info and type_info carry the PV
+ * reference-count and page-type state (docs/pv-mm.md); the allocator only
+ * insists they are zero when a frame is freed.
+ */
+struct page_info {
+    struct page_info *next, *prev;
+    u64 count_info;
+    u64 type_info;
+    struct domain *owner;
+    u32 order; /* block order, valid on free-block heads and heap pages */
+    u32 flags;
+};
+
+#define PG_FREE 0x1u     /* head of a free buddy block */
+#define PG_RESERVED 0x2u /* never handed out (firmware, image, holes) */
+#define PG_HEAP 0x4u     /* hypervisor heap (xmalloc) page */
+#define PG_SLAB 0x8u     /* heap page carved into small objects */
+
+#define MAX_ORDER 20
+
+struct page_list {
+    struct page_info *head;
+};
+
+extern struct page_info *frame_table;
+extern u64 nr_frames;
+
+static inline mfn_t page_to_mfn(const struct page_info *pg)
+{
+    return (mfn_t)(pg - frame_table);
+}
+static inline struct page_info *mfn_to_page(mfn_t mfn)
+{
+    return frame_table + mfn;
+}
+static inline bool mfn_valid(mfn_t mfn) { return mfn < nr_frames; }
+
+/* Buddy allocator over frame_table (host-testable: page_alloc.c). */
+void page_alloc_init(struct page_info *table, u64 frames);
+void page_alloc_free_range(mfn_t start, mfn_t end); /* add [start,end) */
+struct page_info *alloc_pages(unsigned int order);
+void free_pages(struct page_info *pg, unsigned int order);
+u64 free_frame_count(void);
+u64 total_frame_count(void); /* frames ever given to the allocator */
+
+void page_list_add(struct page_list *l, struct page_info *pg);
+void page_list_del(struct page_list *l, struct page_info *pg);
+
+/* Heap (heap.c): small objects from slab pages, large ones from buddies. */
+void *xmalloc(size_t size);
+void *xzalloc(size_t size);
+void xfree(void *p);
+
+/* Whole zeroed pages mapped in the direct map. */
+void *alloc_page_va(void);
+void free_page_va(void *va);
+
+#endif

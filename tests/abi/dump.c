@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* Prints every fact in layout.def as "kind name value" lines, for one ABI. */
+
+/*
+ * Built twice from this one file, as two separate programs: with
+ * ABI_SIDE_XEN against Xen's own public headers (Debian's libxen-dev),
+ * otherwise against ours. No translation unit ever sees both header sets,
+ * so a name clash cannot hide a difference. The make rule diffs the two
+ * outputs with compare.awk.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef ABI_SIDE_XEN
+/* Tool builds see Xen's newest interface version and every definition. */
+#define __XEN_TOOLS__ 1
+#include <stdint.h> /* Xen's headers expect the includer to provide it */
+#include <xen/xen.h>
+#include <xen/arch-x86/xen-mca.h>
+#include <xen/callback.h>
+#include <xen/elfnote.h>
+#include <xen/errno.h>
+#include <xen/event_channel.h>
+#include <xen/features.h>
+#include <xen/memory.h>
+#include <xen/nmi.h>
+#include <xen/physdev.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
+#include <xen/version.h>
+#define SIDE_VALUE(ours, xen) (xen)
+#define SIDE "xen"
+#else
+#include <public/vesper.h>
+#include <public/callback.h>
+#include <public/console_io.h>
+#include <public/elfnote.h>
+#include <public/errno.h>
+#include <public/event_channel.h>
+#include <public/features.h>
+#include <public/memory.h>
+#include <public/nmi.h>
+#include <public/physdev.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+#include <public/version.h>
+#define SIDE_VALUE(ours, xen) (ours)
+#define SIDE "vesper"
+#endif
+
+/* Strings are compared with whitespace removed: spacing is not ABI. */
+static void print_str(const char *name, const char *s)
+{
+    printf("str %s ", name);
+    for (; *s; s++)
+        if (*s != ' ' && *s != '\t')
+            putchar(*s);
+    putchar('\n');
+}
+
+#define TSIZE(t)                                                             \
+    printf("type %s %lu %s\n", #t, (unsigned long)sizeof(t),                 \
+           (t)-1 < (t)0 ? "signed" : "unsigned");
+#define ASIZE(t) printf("type %s %lu\n", #t, (unsigned long)sizeof(t));
+#define SIZE(s) printf("size %s %lu\n", #s, (unsigned long)sizeof(struct s));
+#define OFF(s, m)                                                            \
+    printf("off %s.%s %lu %lu\n", #s, #m,                                    \
+           (unsigned long)offsetof(struct s, m),                             \
+           (unsigned long)sizeof(((struct s *)0)->m));
+#define CONST(c) printf("const %s %lu\n", #c, (unsigned long)(c));
+#define CONST_AS(c, xen)                                                     \
+    printf("const %s %lu\n", #c, (unsigned long)SIDE_VALUE(c, xen));
+#define STR(c) print_str(#c, c);
+
+int main(void)
+{
+#include "layout.def"
+
+#ifndef ABI_SIDE_XEN
+    /*
+     * Our X-macro lists, so the comparison can insist that every list
+     * entry is also covered by layout.def and thus checked against Xen.
+     */
+#define LIST_HC(nr, name, nargs) printf("list __HYPERVISOR_" #name "\n");
+#define LIST_ERR(name, value) printf("list XEN_" #name "\n");
+    VESPER_HYPERCALL_LIST(LIST_HC)
+    VESPER_ERRNO_LIST(LIST_ERR)
+#endif
+    return 0;
+}

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Host unit tests: compile unchanged hyp/ sources with the host compiler.
+#
+# Included by the root GNUmakefile (which sets BUILD, HOSTCC, V) and usable
+# alone:  make -f tests/unit/unit.mk test-unit
+#
+# Adding a test: create tests/unit/test_foo.c (include "harness.h" once) and
+# add one line in the "Tests" block below:
+#     UNIT_TESTS += test_foo
+#     UNIT_SRCS_test_foo := hyp/foo.c
+# Optional: UNIT_ARGS_test_foo (run arguments), UNIT_DEPS_test_foo (files the
+# run needs).  Test lists must be complete before the rules at the bottom.
+
+BUILD  ?= build
+HOSTCC ?= gcc
+V      ?= @
+
+UNIT_DIR := $(BUILD)/unit
+UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
+    -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+    -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wpointer-arith \
+    -Wundef -Iinclude -Ihyp/include -Itests/unit -MMD -MP
+UNIT_LDFLAGS := -fsanitize=address,undefined
+UNIT_COMMON_SRCS := tests/unit/host_shim.c
+UNIT_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# gzip test vectors: raw data from "test_inflate --gen", compressed by gzip.
+UNIT_VEC_DIR := $(UNIT_DIR)/vectors
+UNIT_VEC_STAMP := $(UNIT_VEC_DIR)/.stamp
+
+# ------------------------------------------------------------------ Tests
+UNIT_TESTS += test_inflate
+UNIT_SRCS_test_inflate := hyp/inflate.c
+UNIT_ARGS_test_inflate := $(UNIT_VEC_DIR)
+UNIT_DEPS_test_inflate := $(UNIT_VEC_STAMP)
+
+UNIT_TESTS += test_elf
+UNIT_SRCS_test_elf := hyp/elf.c
+
+UNIT_TESTS += test_kimage
+UNIT_SRCS_test_kimage := hyp/kimage.c hyp/inflate.c hyp/elf.c
+# A cached distribution kernel, if one was downloaded, is tried as well.
+UNIT_ARGS_test_kimage := $(UNIT_VEC_DIR) $(firstword $(wildcard $(BUILD)/cache/vmlinuz*))
+UNIT_DEPS_test_kimage := $(UNIT_VEC_STAMP)
+
+UNIT_TESTS += test_cmdline
+UNIT_SRCS_test_cmdline := hyp/cmdline.c
+
+UNIT_TESTS += test_fuzz
+UNIT_SRCS_test_fuzz := hyp/elf.c hyp/inflate.c hyp/kimage.c hyp/cmdline.c
+UNIT_ARGS_test_fuzz := $(UNIT_VEC_DIR)
+UNIT_DEPS_test_fuzz := $(UNIT_VEC_STAMP)
+# ------------------------------------------------------------------------
+
+UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
+UNIT_OBJ = $(UNIT_DIR)/obj/$(1:.c=.o)
+
+.PHONY: unit test-unit
+
+unit: $(UNIT_BINS) $(sort $(foreach t,$(UNIT_TESTS),$(UNIT_DEPS_$(t))))
+
+$(UNIT_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(V)$(HOSTCC) $(UNIT_CFLAGS) -c $< -o $@
+
+define UNIT_LINK_RULE
+$(UNIT_DIR)/$(1): $(call UNIT_OBJ,tests/unit/$(1).c) $(foreach s,$(UNIT_SRCS_$(1)) $(UNIT_COMMON_SRCS),$(call UNIT_OBJ,$(s)))
+	$$(V)$$(HOSTCC) $$(UNIT_LDFLAGS) -o $$@ $$^
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_LINK_RULE,$(t))))
+
+# "-n" variants carry no FNAME; the others do (gzip stores the file name).
+$(UNIT_VEC_STAMP): $(UNIT_DIR)/test_inflate
+	@mkdir -p $(UNIT_VEC_DIR)
+	$(V)$(UNIT_ENV) $(UNIT_DIR)/test_inflate --gen $(UNIT_VEC_DIR)
+	$(V)cd $(UNIT_VEC_DIR) && for f in *.bin; do \
+	    gzip -1 -c $$f > $$f.1.gz.tmp && mv $$f.1.gz.tmp $${f%.bin}.1.gz && \
+	    gzip -9 -c $$f > $$f.9.gz.tmp && mv $$f.9.gz.tmp $${f%.bin}.9.gz && \
+	    gzip -6 -n -c $$f > $$f.6n.gz.tmp && mv $$f.6n.gz.tmp $${f%.bin}.6n.gz \
+	    || exit 1; done
+	@touch $@
+
+# Runs every binary even after a failure, then sums their final
+# "N passed, N failed" lines; a binary that dies without one counts as 1 failed.
+test-unit: unit
+	$(V)p=0; f=0; rc=0; \
+	$(foreach t,$(UNIT_TESTS), \
+	    echo "== $(t)"; \
+	    $(UNIT_ENV) $(UNIT_DIR)/$(t) $(UNIT_ARGS_$(t)) > $(UNIT_DIR)/$(t).log 2>&1 || rc=1; \
+	    cat $(UNIT_DIR)/$(t).log; \
+	    line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $(UNIT_DIR)/$(t).log | tail -n 1); \
+	    if [ -n "$$line" ]; then \
+	        set -- $$line; p=$$((p + $$1)); f=$$((f + $$3)); \
+	    else f=$$((f + 1)); rc=1; fi;) \
+	echo "$$p passed, $$f failed"; \
+	[ $$rc -eq 0 ] && [ $$f -eq 0 ]
+
+-include $(foreach t,$(UNIT_TESTS),$(patsubst %.o,%.d,$(call UNIT_OBJ,tests/unit/$(t).c) $(foreach s,$(UNIT_SRCS_$(t)) $(UNIT_COMMON_SRCS),$(call UNIT_OBJ,$(s)))))

@@ -4,6 +4,9 @@
 #define VESPER_ELF_H
 
 #include "types.h"
+/* XEN_ELFNOTE_* and XENFEAT_* numbers come from the public ABI headers. */
+#include <public/elfnote.h>
+#include <public/features.h>
 
 /* Error values are Xen's public errno numbers. */
 enum {
@@ -77,44 +80,6 @@ typedef struct {
     u32 n_descsz;
     u32 n_type;
 } Elf64_Nhdr;
-
-/* ------------------------------------------ Xen note types (elfnote.h) */
-enum {
-    XEN_ELFNOTE_ENTRY = 1,
-    XEN_ELFNOTE_HYPERCALL_PAGE = 2,
-    XEN_ELFNOTE_VIRT_BASE = 3,
-    XEN_ELFNOTE_PADDR_OFFSET = 4,
-    XEN_ELFNOTE_XEN_VERSION = 5,
-    XEN_ELFNOTE_GUEST_OS = 6,
-    XEN_ELFNOTE_GUEST_VERSION = 7,
-    XEN_ELFNOTE_LOADER = 8,
-    XEN_ELFNOTE_PAE_MODE = 9,
-    XEN_ELFNOTE_FEATURES = 10,
-    XEN_ELFNOTE_BSD_SYMTAB = 11,
-    XEN_ELFNOTE_HV_START_LOW = 12,
-    XEN_ELFNOTE_L1_MFN_VALID = 13,
-    XEN_ELFNOTE_SUSPEND_CANCEL = 14,
-    XEN_ELFNOTE_INIT_P2M = 15,
-    XEN_ELFNOTE_MOD_START_PFN = 16,
-    XEN_ELFNOTE_SUPPORTED_FEATURES = 17,
-    XEN_ELFNOTE_PHYS32_ENTRY = 18,
-};
-
-/* XENFEAT_* bit numbers understood in the FEATURES note string. */
-enum {
-    XENFEAT_writable_page_tables = 0,
-    XENFEAT_writable_descriptor_tables = 1,
-    XENFEAT_auto_translated_physmap = 2,
-    XENFEAT_supervisor_mode_kernel = 3,
-    XENFEAT_pae_pgdir_above_4gb = 4,
-    XENFEAT_mmu_pt_update_preserve_ad = 5,
-    XENFEAT_highmem_assist = 6,
-    XENFEAT_gnttab_map_avail_bits = 7,
-    XENFEAT_hvm_callback_vector = 8,
-    XENFEAT_hvm_safe_pvclock = 9,
-    XENFEAT_hvm_pirqs = 10,
-    XENFEAT_dom0 = 11,
-};
 
 /* What the "Xen" notes said.  Strings are NUL-terminated, maybe truncated. */
 struct xen_notes {

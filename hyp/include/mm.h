@@ -28,6 +28,15 @@ struct page_info {
 #define PG_HEAP 0x4u     /* hypervisor heap (xmalloc) page */
 #define PG_SLAB 0x8u     /* heap page carved into small objects */
 
+/* type_info: the frame's use as a PV page-table level (see docs/pv-mm.md). */
+#define PGT_TYPE_SHIFT 60
+#define PGT_TYPE_MASK (0xfUL << PGT_TYPE_SHIFT)
+#define PGT_none (0UL << PGT_TYPE_SHIFT)
+#define PGT_l1 (1UL << PGT_TYPE_SHIFT)
+#define PGT_l2 (2UL << PGT_TYPE_SHIFT)
+#define PGT_l3 (3UL << PGT_TYPE_SHIFT)
+#define PGT_l4 (4UL << PGT_TYPE_SHIFT)
+
 #define MAX_ORDER 20
 
 struct page_list {

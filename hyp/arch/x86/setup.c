@@ -212,6 +212,16 @@ static void boot_domains(void)
     if (mods[0].string) {
         cmdline_split_first(maddr_to_virt(mods[0].string), &path, &plen, &rest);
         a.cmdline = rest;
+        /* Name the domain after the file: "dir/hello.elf" -> "hello". */
+        for (size_t i = plen; i > 0; i--)
+            if (path[i - 1] == '/') {
+                plen -= i;
+                path += i;
+                break;
+            }
+        for (size_t i = 0; i < plen; i++)
+            if (path[i] == '.')
+                plen = i;
         snprintf(a.name, sizeof(a.name), "%.*s", (int)MIN(plen, 31), path);
     }
     if (mbi->mods_count > 1) {

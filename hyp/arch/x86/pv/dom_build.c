@@ -81,7 +81,10 @@ static void build_page_tables(struct builder *b)
 {
     struct layout *l = &b->l;
     u64 next_pt = (l->vpt_start - l->vstart) >> PAGE_SHIFT;
-    pte_t *l4 = pfn_va(b, next_pt++);
+    static const u64 level_type[3] = { PGT_l3, PGT_l2, PGT_l1 };
+    pte_t *l4 = pfn_va(b, next_pt);
+
+    mfn_to_page(b->d->p2m[next_pt++])->type_info = PGT_l4;
 
     for (u64 va = l->vstart; va < l->vend; va += PAGE_SIZE) {
         pte_t *t = l4;
@@ -89,8 +92,12 @@ static void build_page_tables(struct builder *b)
         u64 flags = L1_FLAGS;
 
         for (int lvl = 0; lvl < 3; lvl++) {
-            if (!(t[idx[lvl]] & _PAGE_PRESENT))
-                t[idx[lvl]] = (b->d->p2m[next_pt++] << PAGE_SHIFT) | TABLE_FLAGS;
+            if (!(t[idx[lvl]] & _PAGE_PRESENT)) {
+                mfn_t m = b->d->p2m[next_pt++];
+
+                mfn_to_page(m)->type_info = level_type[lvl];
+                t[idx[lvl]] = (m << PAGE_SHIFT) | TABLE_FLAGS;
+            }
             t = mfn_to_virt(t[idx[lvl]] >> PAGE_SHIFT & (PTE_ADDR_MASK >> PAGE_SHIFT));
         }
         /* The guest may read its page tables, never write them directly. */
@@ -202,9 +209,14 @@ int pv_build_domain(const struct pv_build_args *a)
     if (!elf)
         return -EINVAL;
     memset(&b, 0, sizeof(b));
-    if (elf_parse(&img, elf, elf_len) || elf_check_xen(&img, why, sizeof(why))) {
-        printk_lvl(LOG_ERR, "builder: not a usable PV kernel: %s\n",
-                   elf_parse(&img, elf, elf_len) ? "bad ELF" : why);
+    rc = elf_parse(&img, elf, elf_len);
+    if (rc) {
+        printk_lvl(LOG_ERR, "builder: not a valid ELF64 x86-64 kernel (error %d)\n", rc);
+        goto out;
+    }
+    rc = elf_check_xen(&img, why, sizeof(why));
+    if (rc) {
+        printk_lvl(LOG_ERR, "builder: not a usable PV kernel: %s\n", why);
         goto out;
     }
     if (plan_layout(&b.l, &img, a->initrd_len, nr_pages)) {

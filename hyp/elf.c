@@ -7,7 +7,7 @@
 /* Bounds every loop over notes even for a huge, well-formed note area. */
 #define ELF_MAX_NOTES 4096
 
-/* 0xffff800000000000-0xffff87ffffffffff belongs to the hypervisor (x86-64 PV ABI). */
+/* The x86-64 PV ABI reserves 0xffff800000000000-0xffff87ffffffffff. */
 #define XEN_RESERVED_START 0xffff800000000000ull
 #define XEN_RESERVED_END 0xffff880000000000ull
 #define CANONICAL_LOW_END 0x0000800000000000ull
@@ -303,7 +303,8 @@ int elf_parse(struct elf_image *img, const void *data, size_t size)
     if (size < sizeof(eh))
         return ELF_ENOEXEC;
     memcpy(&eh, data, sizeof(eh));
-    if (memcmp(eh.e_ident, "\177ELF", 4) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+    if (memcmp(eh.e_ident, "\177ELF", 4) ||
+        eh.e_ident[EI_CLASS] != ELFCLASS64 ||
         eh.e_ident[EI_DATA] != ELFDATA2LSB ||
         eh.e_ident[EI_VERSION] != EV_CURRENT || eh.e_type != ET_EXEC ||
         eh.e_machine != EM_X86_64)
@@ -426,7 +427,7 @@ int elf_check_xen(const struct elf_image *img, char *why, size_t whylen)
         REJECT("VIRT_BASE %#llx above kernel start %#llx",
                (unsigned long long)img->virt_base,
                (unsigned long long)img->virt_kstart);
-    /* Xen allows entry == kend; an entry there would execute unloaded memory. */
+    /* Xen allows entry == kend, which would run outside the image. */
     if (img->entry < img->virt_kstart || img->entry >= img->virt_kend)
         REJECT("entry %#llx outside kernel %#llx-%#llx",
                (unsigned long long)img->entry,

@@ -42,7 +42,7 @@ static enum kimage_comp detect_comp(const u8 *p, size_t len)
         return KIMG_COMP_LZ4;
     if (has_prefix(p, len, "BZh", 3))
         return KIMG_COMP_BZIP2;
-    /* lzma-alone: properties byte 0x5d, then a little-endian dictionary size. */
+    /* lzma-alone: properties byte 0x5d, then a little-endian dict size. */
     if (has_prefix(p, len, "\x5d\x00\x00", 3))
         return KIMG_COMP_LZMA;
     if (has_prefix(p, len, "\x89LZO\0\r\n\x1a\n", 9))

@@ -15,6 +15,8 @@ static long console_write(struct domain *d, unsigned int count, u64 buf)
     char tmp[CHUNK];
 
     /* Validate the whole buffer before printing any of it. */
+    if (count == 0)
+        return 0;
     if (!guest_range_ok(buf, count))
         return -EFAULT;
     for (unsigned int done = 0; done < count;) {

@@ -15,8 +15,7 @@ static long sched_shutdown(struct vcpu *v, u64 arg, bool act)
 
     if (copy_from_guest(&s, arg, sizeof(s)))
         return -EFAULT;
-    if (s.reason > SHUTDOWN_MAX)
-        return -EINVAL;
+    /* Like Xen, take unknown reasons too: the guest is stopping anyway. */
     if (!act) {
         v->domain->shutdown_code = s.reason;
         return 0;

@@ -85,8 +85,9 @@ unit_fail(const char *file, int line, const char *fmt, ...)
     do { \
         const char *unit_sa_ = (a), *unit_sb_ = (b); \
         if (strcmp(unit_sa_, unit_sb_)) \
-            unit_fail(__FILE__, __LINE__, "CHECK_STR(%s, %s): \"%s\" != \"%s\"", \
-                      #a, #b, unit_sa_, unit_sb_); \
+            unit_fail(__FILE__, __LINE__, \
+                      "CHECK_STR(%s, %s): \"%s\" != \"%s\"", #a, #b, \
+                      unit_sa_, unit_sb_); \
     } while (0)
 
 /* Optional command-line argument i (after the program name), or NULL. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Host stand-ins for hypervisor services that hyp/ sources call in unit tests. */
+/* Host stand-ins for the hypervisor services hyp/ sources call. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -561,7 +561,8 @@ TEST(long_strings_truncated)
     tu_elf_default(&e);
     tu_note_str(&e, XEN_ELFNOTE_GUEST_VERSION, longver);
     CHECK_EQ(parse(&e, &img), 0);
-    CHECK_EQ(strlen(img.notes.guest_version), sizeof(img.notes.guest_version) - 1);
+    CHECK_EQ(strlen(img.notes.guest_version),
+             sizeof(img.notes.guest_version) - 1);
     free(img_buf);
     img_buf = NULL;
 }

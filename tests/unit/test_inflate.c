@@ -485,7 +485,8 @@ TEST(benchmark_10mb)
     clock_gettime(CLOCK_MONOTONIC, &a);
     CHECK_EQ(gunzip(gz, gzlen, out, rawlen, &outlen), 0);
     clock_gettime(CLOCK_MONOTONIC, &b);
-    secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    secs = (double)(b.tv_sec - a.tv_sec) +
+           (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     /* Informational only: this build is sanitized and at -O1. */
     printf("  gunzip %zu -> %zu bytes in %.3f s (%.1f MB/s)\n", gzlen, outlen,
            secs, (double)outlen / 1e6 / secs);

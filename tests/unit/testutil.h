@@ -177,7 +177,8 @@ static inline size_t tu_notes_size(const struct tu_elf *e)
     for (i = 0; i < e->nnotes; i++) {
         const char *nm = e->notes[i].name ? e->notes[i].name : "Xen";
 
-        n += 12 + ((strlen(nm) + 1 + 3) & ~3u) + ((e->notes[i].descsz + 3) & ~3u);
+        n += 12 + ((strlen(nm) + 1 + 3) & ~3u) +
+             ((e->notes[i].descsz + 3) & ~3u);
     }
     return n;
 }

@@ -41,7 +41,8 @@ UNIT_SRCS_test_elf := hyp/elf.c
 UNIT_TESTS += test_kimage
 UNIT_SRCS_test_kimage := hyp/kimage.c hyp/inflate.c hyp/elf.c
 # A cached distribution kernel, if one was downloaded, is tried as well.
-UNIT_ARGS_test_kimage := $(UNIT_VEC_DIR) $(firstword $(wildcard $(BUILD)/cache/vmlinuz*))
+UNIT_ARGS_test_kimage := $(UNIT_VEC_DIR) \
+    $(firstword $(wildcard $(BUILD)/cache/vmlinuz*))
 UNIT_DEPS_test_kimage := $(UNIT_VEC_STAMP)
 
 UNIT_TESTS += test_cmdline
@@ -55,6 +56,9 @@ UNIT_DEPS_test_fuzz := $(UNIT_VEC_STAMP)
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
 UNIT_OBJ = $(UNIT_DIR)/obj/$(1:.c=.o)
+# All objects of test $(1): its own file, the hyp sources, the shim.
+UNIT_OBJS_OF = $(foreach s,tests/unit/$(1).c $(UNIT_SRCS_$(1)) \
+    $(UNIT_COMMON_SRCS),$(call UNIT_OBJ,$(s)))
 
 .PHONY: unit test-unit
 
@@ -65,7 +69,7 @@ $(UNIT_DIR)/obj/%.o: %.c
 	$(V)$(HOSTCC) $(UNIT_CFLAGS) -c $< -o $@
 
 define UNIT_LINK_RULE
-$(UNIT_DIR)/$(1): $(call UNIT_OBJ,tests/unit/$(1).c) $(foreach s,$(UNIT_SRCS_$(1)) $(UNIT_COMMON_SRCS),$(call UNIT_OBJ,$(s)))
+$(UNIT_DIR)/$(1): $(call UNIT_OBJS_OF,$(1))
 	$$(V)$$(HOSTCC) $$(UNIT_LDFLAGS) -o $$@ $$^
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_LINK_RULE,$(t))))
@@ -74,26 +78,29 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_LINK_RULE,$(t))))
 $(UNIT_VEC_STAMP): $(UNIT_DIR)/test_inflate
 	@mkdir -p $(UNIT_VEC_DIR)
 	$(V)$(UNIT_ENV) $(UNIT_DIR)/test_inflate --gen $(UNIT_VEC_DIR)
-	$(V)cd $(UNIT_VEC_DIR) && for f in *.bin; do \
-	    gzip -1 -c $$f > $$f.1.gz.tmp && mv $$f.1.gz.tmp $${f%.bin}.1.gz && \
-	    gzip -9 -c $$f > $$f.9.gz.tmp && mv $$f.9.gz.tmp $${f%.bin}.9.gz && \
-	    gzip -6 -n -c $$f > $$f.6n.gz.tmp && mv $$f.6n.gz.tmp $${f%.bin}.6n.gz \
-	    || exit 1; done
+	$(V)cd $(UNIT_VEC_DIR) && for f in *.bin; do b=$${f%.bin}; \
+	    gzip -1 -c $$f > $$b.tmp && mv $$b.tmp $$b.1.gz && \
+	    gzip -9 -c $$f > $$b.tmp && mv $$b.tmp $$b.9.gz && \
+	    gzip -6 -n -c $$f > $$b.tmp && mv $$b.tmp $$b.6n.gz || exit 1; \
+	done
 	@touch $@
 
 # Runs every binary even after a failure, then sums their final
-# "N passed, N failed" lines; a binary that dies without one counts as 1 failed.
+# "N passed, N failed" lines; a binary that dies without one counts as
+# one failure.
+UNIT_SUMMARY_RE := '^[0-9]+ passed, [0-9]+ failed$$'
 test-unit: unit
 	$(V)p=0; f=0; rc=0; \
 	$(foreach t,$(UNIT_TESTS), \
-	    echo "== $(t)"; \
-	    $(UNIT_ENV) $(UNIT_DIR)/$(t) $(UNIT_ARGS_$(t)) > $(UNIT_DIR)/$(t).log 2>&1 || rc=1; \
-	    cat $(UNIT_DIR)/$(t).log; \
-	    line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $(UNIT_DIR)/$(t).log | tail -n 1); \
+	    log=$(UNIT_DIR)/$(t).log; echo "== $(t)"; \
+	    $(UNIT_ENV) $(UNIT_DIR)/$(t) $(UNIT_ARGS_$(t)) > $$log 2>&1 || rc=1; \
+	    cat $$log; \
+	    line=$$(grep -E $(UNIT_SUMMARY_RE) $$log | tail -n 1); \
 	    if [ -n "$$line" ]; then \
 	        set -- $$line; p=$$((p + $$1)); f=$$((f + $$3)); \
 	    else f=$$((f + 1)); rc=1; fi;) \
 	echo "$$p passed, $$f failed"; \
 	[ $$rc -eq 0 ] && [ $$f -eq 0 ]
 
--include $(foreach t,$(UNIT_TESTS),$(patsubst %.o,%.d,$(call UNIT_OBJ,tests/unit/$(t).c) $(foreach s,$(UNIT_SRCS_$(t)) $(UNIT_COMMON_SRCS),$(call UNIT_OBJ,$(s)))))
+-include $(patsubst %.o,%.d,$(sort $(foreach t,$(UNIT_TESTS), \
+    $(call UNIT_OBJS_OF,$(t)))))

@@ -19,7 +19,7 @@ static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
         *a = *b = *c = *d = 0;
         switch (leaf) {
         case 0x40000000: /* "XenVMMXenVMM": Linux looks for this signature */
-            *a = 0x40000002;
+            *a = 0x40000005; /* leaves 3-5 (time, HVM, ...) read as zero */
             *b = 0x566e6558;
             *c = 0x65584d4d;
             *d = 0x4d4d566e;

@@ -52,6 +52,9 @@ UNIT_TESTS += test_fuzz
 UNIT_SRCS_test_fuzz := hyp/elf.c hyp/inflate.c hyp/kimage.c hyp/cmdline.c
 UNIT_ARGS_test_fuzz := $(UNIT_VEC_DIR)
 UNIT_DEPS_test_fuzz := $(UNIT_VEC_STAMP)
+
+UNIT_TESTS += test_page_alloc
+UNIT_SRCS_test_page_alloc := hyp/page_alloc.c
 # ------------------------------------------------------------------------
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Unit tests for hyp/page_alloc.c: the buddy allocator over a fake frame table. */
+#include "harness.h"
+#include "host_shim.h"
+#include "types.h"
+#include "mm.h"
+
+#define FRAMES 4096
+
+static struct page_info table[FRAMES];
+static unsigned char owned[FRAMES];
+
+static void setup(mfn_t start, mfn_t end)
+{
+    page_alloc_init(table, FRAMES);
+    page_alloc_free_range(start, end);
+    memset(owned, 0, sizeof(owned));
+}
+
+/* Mark a block as handed out; fail on overlap, misalignment or reserved. */
+static int take(struct page_info *pg, unsigned int order)
+{
+    mfn_t m = page_to_mfn(pg);
+
+    if (m & ((1UL << order) - 1))
+        return 0;
+    for (u64 i = 0; i < (1UL << order); i++) {
+        if (m + i >= FRAMES || owned[m + i])
+            return 0;
+        owned[m + i] = 1;
+    }
+    return 1;
+}
+
+static void give_back(struct page_info *pg, unsigned int order)
+{
+    for (u64 i = 0; i < (1UL << order); i++)
+        owned[page_to_mfn(pg) + i] = 0;
+    free_pages(pg, order);
+}
+
+TEST(counts_match_the_range)
+{
+    setup(3, 1000);
+    CHECK_EQ(free_frame_count(), 997);
+    CHECK_EQ(total_frame_count(), 997);
+}
+
+TEST(reserved_frames_are_never_returned)
+{
+    struct page_info *pg;
+
+    setup(100, 200);
+    while ((pg = alloc_pages(0)))
+        CHECK(page_to_mfn(pg) >= 100 && page_to_mfn(pg) < 200 && take(pg, 0));
+    CHECK_EQ(free_frame_count(), 0);
+    for (mfn_t m = 100; m < 200; m++)
+        CHECK(owned[m]);
+}
+
+TEST(blocks_are_aligned_and_disjoint)
+{
+    struct page_info *pg;
+    unsigned int got = 0;
+
+    setup(0, FRAMES);
+    for (unsigned int order = 0; order <= 6; order++)
+        for (int i = 0; i < 8; i++) {
+            pg = alloc_pages(order);
+            CHECK(pg != NULL);
+            if (pg) {
+                CHECK(take(pg, order));
+                got += 1u << order;
+            }
+        }
+    CHECK_EQ(free_frame_count(), FRAMES - got);
+}
+
+TEST(freeing_everything_coalesces)
+{
+    struct page_info *pgs[FRAMES + 1];
+    unsigned int n = 0;
+
+    setup(0, FRAMES);
+    while ((pgs[n] = alloc_pages(0)))
+        n++;
+    CHECK_EQ(n, FRAMES);
+    CHECK(alloc_pages(0) == NULL);
+    /* Free in an interleaved order so merging has to cascade. */
+    for (unsigned int i = 0; i < n; i += 2)
+        free_pages(pgs[i], 0);
+    for (unsigned int i = 1; i < n; i += 2)
+        free_pages(pgs[i], 0);
+    CHECK_EQ(free_frame_count(), FRAMES);
+    /* Only a fully merged 4096-frame block satisfies this. */
+    CHECK(alloc_pages(12) != NULL);
+    CHECK_EQ(free_frame_count(), 0);
+}
+
+TEST(too_large_requests_fail_cleanly)
+{
+    setup(0, 64);
+    CHECK(alloc_pages(7) == NULL);
+    CHECK(alloc_pages(MAX_ORDER + 1) == NULL);
+    CHECK_EQ(free_frame_count(), 64);
+    CHECK(alloc_pages(6) != NULL);
+}
+
+TEST(random_churn_returns_every_frame)
+{
+    struct {
+        struct page_info *pg;
+        unsigned int order;
+    } live[512];
+    unsigned int nlive = 0, seed = 12345;
+
+    setup(7, FRAMES - 5);
+    u64 before = free_frame_count();
+    for (int step = 0; step < 20000; step++) {
+        seed = seed * 1103515245 + 12345;
+        if ((seed >> 16) % 3 && nlive < 512) {
+            unsigned int order = (seed >> 8) % 5;
+            struct page_info *pg = alloc_pages(order);
+
+            if (pg) {
+                CHECK(take(pg, order));
+                live[nlive].pg = pg;
+                live[nlive++].order = order;
+            }
+        } else if (nlive) {
+            unsigned int i = (seed >> 4) % nlive;
+
+            give_back(live[i].pg, live[i].order);
+            live[i] = live[--nlive];
+        }
+    }
+    while (nlive) {
+        nlive--;
+        give_back(live[nlive].pg, live[nlive].order);
+    }
+    CHECK_EQ(free_frame_count(), before);
+    for (mfn_t m = 0; m < FRAMES; m++)
+        CHECK(!owned[m]);
+}

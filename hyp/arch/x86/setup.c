@@ -44,11 +44,14 @@ static char opt_console[16] = "com1";
 static char opt_loglvl[16] = "info";
 static u64 opt_dom0_mem;
 static char hyp_cmdline[512];
+/* Deliberate failures, to prove the crash-dump path works (tests). */
+static char opt_selftest[16];
 
 static const struct param hyp_params[] = {
     PARAM_STR_VAR("console", opt_console),
     PARAM_STR_VAR("loglvl", opt_loglvl),
     PARAM_SIZE_VAR("dom0_mem", opt_dom0_mem),
+    PARAM_STR_VAR("selftest", opt_selftest),
 };
 
 static bool memchr_eq(const char *s, char c, size_t n)
@@ -238,6 +241,22 @@ static void boot_domains(void)
         release_module(&mods[i]);
 }
 
+static void selftest(void)
+{
+    if (!opt_selftest[0])
+        return;
+    printk("selftest: %s\n", opt_selftest);
+    static volatile u64 unmapped = 0x10; /* L4 slot 0: empty in Vesper's tables */
+
+    if (!strcmp(opt_selftest, "pf"))
+        *(volatile u64 *)(uintptr_t)unmapped = 1;
+    else if (!strcmp(opt_selftest, "ud"))
+        __asm__ volatile("ud2");
+    else if (!strcmp(opt_selftest, "bug"))
+        BUG_ON(opt_selftest[0] == 'b');
+    printk_lvl(LOG_WARN, "selftest: unknown test '%s'\n", opt_selftest);
+}
+
 void start_hyp(u32 magic, u32 mbi_pa);
 void start_hyp(u32 magic, u32 mbi_pa)
 {
@@ -277,6 +296,7 @@ void start_hyp(u32 magic, u32 mbi_pa)
     time_init();
     pv_init();
     boot_domains();
+    selftest();
     printk("boot done in %llu ms; starting domain 0\n",
            (unsigned long long)(arch_now_ns() / 1000000));
     schedule();

@@ -219,6 +219,12 @@ int pv_build_domain(const struct pv_build_args *a)
         printk_lvl(LOG_ERR, "builder: not a usable PV kernel: %s\n", why);
         goto out;
     }
+    if (a->privileged && !(img.notes.supported_features & (1u << XENFEAT_dom0))) {
+        printk_lvl(LOG_ERR, "builder: kernel does not declare XENFEAT_dom0 "
+                            "support, cannot be the privileged domain\n");
+        rc = -EINVAL;
+        goto out;
+    }
     if (plan_layout(&b.l, &img, a->initrd_len, nr_pages)) {
         printk_lvl(LOG_ERR, "builder: %llu MiB is too small for this kernel\n",
                    (unsigned long long)(a->mem_bytes >> 20));

@@ -100,14 +100,17 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'o':
             /* long and long long are both 64 bits on x86-64. */
             u = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
-            number(&o, u, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16,
+            number(&o, u,
+                   *fmt == 'u'   ? 10
+                   : *fmt == 'o' ? 8
+                                 : 16,
                    *fmt == 'X', 0, width, zero, left);
             break;
         case 'p':
             put(&o, '0');
             put(&o, 'x');
-            number(&o, (unsigned long)va_arg(ap, void *), 16, 0, 0, width,
-                   zero, left);
+            number(&o, (unsigned long)va_arg(ap, void *), 16, 0, 0, width, zero,
+                   left);
             break;
         case 'c':
             if (!left)

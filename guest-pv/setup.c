@@ -20,8 +20,8 @@ __attribute__((noreturn)) void guest_shutdown(unsigned int reason)
 
     HYPERVISOR_sched_op(SCHEDOP_shutdown, &sd);
     /* Only a broken hypervisor gets here: try the raw path, then spin. */
-    hypercall_raw(__HYPERVISOR_sched_op, SCHEDOP_shutdown,
-                  (unsigned long)&sd, 0, 0, 0);
+    hypercall_raw(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&sd,
+                  0, 0, 0);
     for (;;)
         __asm__ volatile("pause");
 }
@@ -65,10 +65,9 @@ void guest_start(struct start_info *si)
         printk("guest: set_trap_table failed: %ld\n", rc);
 
     /* start_info.shared_info is a machine address: map it by frame. */
-    rc = HYPERVISOR_update_va_mapping((unsigned long)shared_info_window,
-                                      (si->shared_info & ~0xfffULL) |
-                                          WINDOW_PTE_FLAGS,
-                                      UVMF_INVLPG);
+    rc = HYPERVISOR_update_va_mapping(
+        (unsigned long)shared_info_window,
+        (si->shared_info & ~0xfffULL) | WINDOW_PTE_FLAGS, UVMF_INVLPG);
     if (rc)
         printk("guest: mapping shared_info (maddr 0x%lx) failed: %ld\n",
                (unsigned long)si->shared_info, rc);

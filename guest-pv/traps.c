@@ -52,14 +52,14 @@ void trap_dump(const struct trap_frame *f)
     printk("  rsp %016lx ss %016lx\n", (unsigned long)f->rsp,
            (unsigned long)f->ss);
     printk("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n",
-           (unsigned long)f->rax, (unsigned long)f->rbx,
-           (unsigned long)f->rcx, (unsigned long)f->rdx);
+           (unsigned long)f->rax, (unsigned long)f->rbx, (unsigned long)f->rcx,
+           (unsigned long)f->rdx);
     printk("  rsi %016lx rdi %016lx rbp %016lx r8  %016lx\n",
-           (unsigned long)f->rsi, (unsigned long)f->rdi,
-           (unsigned long)f->rbp, (unsigned long)f->r8);
+           (unsigned long)f->rsi, (unsigned long)f->rdi, (unsigned long)f->rbp,
+           (unsigned long)f->r8);
     printk("  r9  %016lx r10 %016lx r11 %016lx r12 %016lx\n",
-           (unsigned long)f->r9, (unsigned long)f->r10,
-           (unsigned long)f->r11, (unsigned long)f->r12);
+           (unsigned long)f->r9, (unsigned long)f->r10, (unsigned long)f->r11,
+           (unsigned long)f->r12);
     printk("  r13 %016lx r14 %016lx r15 %016lx\n", (unsigned long)f->r13,
            (unsigned long)f->r14, (unsigned long)f->r15);
 }

@@ -66,19 +66,24 @@ int parse_size(const char *s, const char **end, u64 *out)
     if (rc)
         return rc;
     switch (*p) {
-    case 'T': case 't':
+    case 'T':
+    case 't':
         shift = 40;
         break;
-    case 'G': case 'g':
+    case 'G':
+    case 'g':
         shift = 30;
         break;
-    case 'M': case 'm':
+    case 'M':
+    case 'm':
         shift = 20;
         break;
-    case 'K': case 'k':
+    case 'K':
+    case 'k':
         shift = 10;
         break;
-    case 'B': case 'b':
+    case 'B':
+    case 'b':
         break;
     default:
         *out = v;

@@ -92,7 +92,8 @@ void guest_console_write(struct domain *d, const char *buf, size_t len)
             continue;
         if (c != '\n' && d->conlen < CONSOLE_LINE - 1) {
             /* Keep the console readable: no raw control characters. */
-            d->conbuf[d->conlen++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '.';
+            d->conbuf[d->conlen++] =
+                (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '.';
             continue;
         }
         /* End of line (or full buffer): emit "(dN) line". */

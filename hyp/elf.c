@@ -385,11 +385,11 @@ static bool range_ok(u64 start, u64 end)
     return !in_xen_hole(start, end);
 }
 
-#define REJECT(...) \
-    do { \
-        if (why && whylen) \
+#define REJECT(...)                             \
+    do {                                        \
+        if (why && whylen)                      \
             snprintf(why, whylen, __VA_ARGS__); \
-        return ELF_EINVAL; \
+        return ELF_EINVAL;                      \
     } while (0)
 
 int elf_check_xen(const struct elf_image *img, char *why, size_t whylen)
@@ -404,7 +404,8 @@ int elf_check_xen(const struct elf_image *img, char *why, size_t whylen)
      */
     if (strncmp(xn->loader, "generic", 7) && strncmp(xn->guest_os, "linux", 5))
         REJECT("LOADER '%s' / GUEST_OS '%s': need loader \"generic\" or a "
-               "Linux guest", xn->loader, xn->guest_os);
+               "Linux guest",
+               xn->loader, xn->guest_os);
     /* Prefix match, as Xen: "xen-3.0" followed by anything is accepted. */
     if (strncmp(xn->xen_version, "xen-3.0", 7))
         REJECT("XEN_VERSION '%s' is not \"xen-3.0\"", xn->xen_version);
@@ -421,7 +422,8 @@ int elf_check_xen(const struct elf_image *img, char *why, size_t whylen)
                (unsigned long long)img->virt_kend);
     if (!range_ok(img->virt_kstart, img->virt_kend))
         REJECT("kernel range %#llx-%#llx is non-canonical or overlaps the "
-               "hypervisor hole", (unsigned long long)img->virt_kstart,
+               "hypervisor hole",
+               (unsigned long long)img->virt_kstart,
                (unsigned long long)img->virt_kend);
     if (img->virt_base > img->virt_kstart)
         REJECT("VIRT_BASE %#llx above kernel start %#llx",

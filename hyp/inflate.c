@@ -36,9 +36,9 @@
 
 struct inflate_state {
     const u8 *in, *ip, *end;
-    u64 bb;          /* bit buffer, next bit in bit 0 */
-    unsigned nb;     /* valid bits in bb (may include zero padding) */
-    size_t over;     /* zero bytes fed in past the end of input */
+    u64 bb;      /* bit buffer, next bit in bit 0 */
+    unsigned nb; /* valid bits in bb (may include zero padding) */
+    size_t over; /* zero bytes fed in past the end of input */
     u8 *out;
     size_t op, cap;
     u16 lit[LIT_TABLE];
@@ -102,8 +102,8 @@ static inline u32 getbits(struct inflate_state *s, unsigned n)
  * are always rejected; incomplete codes only in the one case RFC 1951 needs
  * (a single distance code of one bit) and only when allow_incomplete.
  */
-static int build_table(u16 *table, unsigned cap, unsigned root,
-                       const u8 *lens, unsigned n, bool allow_incomplete)
+static int build_table(u16 *table, unsigned cap, unsigned root, const u8 *lens,
+                       unsigned n, bool allow_incomplete)
 {
     unsigned count[MAX_BITS + 1] = { 0 };
     unsigned remain[MAX_BITS + 1];
@@ -345,9 +345,8 @@ static int build_fixed(struct inflate_state *s)
 static int build_dynamic(struct inflate_state *s)
 {
     /* Order in which code-length code lengths are sent (RFC 1951 3.2.7). */
-    static const u8 cl_order[19] = {
-        16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
-    };
+    static const u8 cl_order[19] = { 16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                     11, 4,  12, 3, 13, 2, 14, 1, 15 };
     unsigned hlit, hdist, hclen, i, n;
     int rc;
 
@@ -408,8 +407,8 @@ static int build_dynamic(struct inflate_state *s)
                        true);
 }
 
-int inflate_raw(const void *in, size_t in_len, size_t *in_used,
-                void *out, size_t out_cap, size_t *out_len)
+int inflate_raw(const void *in, size_t in_len, size_t *in_used, void *out,
+                size_t out_cap, size_t *out_len)
 {
     struct inflate_state s;
     unsigned final, type;
@@ -469,9 +468,8 @@ int inflate_raw(const void *in, size_t in_len, size_t *in_used,
 u32 crc32_update(u32 crc, const void *buf, size_t len)
 {
     static const u32 tab[16] = {
-        0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac,
-        0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
-        0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
+        0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
+        0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
         0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
     };
     const u8 *p = buf;
@@ -560,8 +558,7 @@ int gunzip(const void *in, size_t in_len, void *out, size_t out_cap,
     if (rc)
         return rc;
     pos += used;
-    if (crc32_update(0, out, n) != le32(p + pos) ||
-        (u32)n != le32(p + pos + 4))
+    if (crc32_update(0, out, n) != le32(p + pos) || (u32)n != le32(p + pos + 4))
         return INFLATE_EINVAL;
     *out_len = n;
     return INFLATE_OK;

@@ -35,7 +35,10 @@ static enum kimage_comp detect_comp(const u8 *p, size_t len)
 {
     if (has_prefix(p, len, "\x1f\x8b", 2))
         return KIMG_COMP_GZIP;
-    if (has_prefix(p, len, "\xfd" "7zXZ\0", 6))
+    if (has_prefix(p, len,
+                   "\xfd"
+                   "7zXZ\0",
+                   6))
         return KIMG_COMP_XZ;
     /* LZ4 legacy frame magic 0x184c2102, little-endian. */
     if (has_prefix(p, len, "\x02\x21\x4c\x18", 4))

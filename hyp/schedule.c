@@ -30,8 +30,11 @@ void schedule(void)
             }
         }
         if (!any) {
-            printk("all domains have shut down (last: %s); %llu frames free of %llu\n",
-                   last_exit_code == 1 ? "reboot" : last_exit_code == 3 ? "crash" : "poweroff",
+            printk("all domains have shut down (last: %s); %llu frames free of "
+                   "%llu\n",
+                   last_exit_code == 1   ? "reboot"
+                   : last_exit_code == 3 ? "crash"
+                                         : "poweroff",
                    (unsigned long long)free_frame_count(),
                    (unsigned long long)total_frame_count());
             arch_machine_exit(last_exit_code == 0 || last_exit_code == 1 ||

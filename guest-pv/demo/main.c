@@ -14,8 +14,7 @@ void guest_main(void)
 
     printk("\n");
     printk("  *  Vesper demo guest: hello from a 64-bit PV kernel  *\n\n");
-    printk("  hypervisor version  %ld.%ld%s\n", ver >> 16, ver & 0xffff,
-           extra);
+    printk("  hypervisor version  %ld.%ld%s\n", ver >> 16, ver & 0xffff, extra);
     printk("  start_info          %p  magic \"%.32s\"\n", (void *)si,
            si->magic);
     printk("  nr_pages            %lu (%lu MiB)\n", (unsigned long)si->nr_pages,

@@ -12,7 +12,8 @@ typedef long (*hypercall_fn)(u64, u64, u64, u64, u64);
 VESPER_HYPERCALL_LIST(VESPER_HC_WEAK)
 #undef VESPER_HC_WEAK
 
-#define TABLE_SIZE VESPER_NR_HYPERCALLS /* a power of two: one mask bounds any index */
+#define TABLE_SIZE \
+    VESPER_NR_HYPERCALLS /* a power of two: one mask bounds any index */
 
 static const hypercall_fn hypercall_table[TABLE_SIZE] = {
 #define VESPER_HC_SLOT(num, name, nargs) [num] = do_##name,

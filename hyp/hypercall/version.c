@@ -45,7 +45,8 @@ HYPERCALL2(xen_version, int, cmd, u64, arg)
     case XENVER_extraversion:
         return copy_string(arg, "-vesper", sizeof(xen_extraversion_t));
     case XENVER_capabilities:
-        return copy_string(arg, "xen-3.0-x86_64 ", sizeof(xen_capabilities_info_t));
+        return copy_string(arg, "xen-3.0-x86_64 ",
+                           sizeof(xen_capabilities_info_t));
     case XENVER_changeset:
         return copy_string(arg, "vesper", sizeof(xen_changeset_info_t));
     case XENVER_compile_info: {

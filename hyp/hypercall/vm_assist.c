@@ -7,13 +7,13 @@
 #include "asm/percpu.h"
 
 /* What a 64-bit PV guest may enable (32-bit-only ones are accepted). */
-#define VM_ASSIST_VALID                                                     \
-    ((1UL << VMASST_TYPE_4gb_segments) |                                    \
-     (1UL << VMASST_TYPE_4gb_segments_notify) |                             \
-     (1UL << VMASST_TYPE_writable_pagetables) |                             \
-     (1UL << VMASST_TYPE_pae_extended_cr3) |                                \
-     (1UL << VMASST_TYPE_architectural_iopl) |                              \
-     (1UL << VMASST_TYPE_runstate_update_flag) |                            \
+#define VM_ASSIST_VALID                          \
+    ((1UL << VMASST_TYPE_4gb_segments) |         \
+     (1UL << VMASST_TYPE_4gb_segments_notify) |  \
+     (1UL << VMASST_TYPE_writable_pagetables) |  \
+     (1UL << VMASST_TYPE_pae_extended_cr3) |     \
+     (1UL << VMASST_TYPE_architectural_iopl) |   \
+     (1UL << VMASST_TYPE_runstate_update_flag) | \
      (1UL << VMASST_TYPE_m2p_strict))
 
 HYPERCALL2(vm_assist, unsigned int, cmd, unsigned int, type)

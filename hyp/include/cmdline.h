@@ -7,28 +7,40 @@
 
 enum {
     CMDLINE_OK = 0,
-    CMDLINE_ERANGE = -34,  /* number does not fit */
-    CMDLINE_EINVAL = -22,  /* not a number / bad suffix */
+    CMDLINE_ERANGE = -34, /* number does not fit */
+    CMDLINE_EINVAL = -22, /* not a number / bad suffix */
 };
 
 enum param_type {
-    PARAM_BOOL,  /* var: bool *; "name", "no-name", "name=yes|no|on|off|..." */
-    PARAM_UINT,  /* var: u32 * if len == 4, else u64 *; decimal or 0x hex */
-    PARAM_SIZE,  /* as PARAM_UINT, value via parse_size() */
-    PARAM_STR,   /* var: char[len]; always NUL-terminated, truncated if long */
+    PARAM_BOOL, /* var: bool *; "name", "no-name", "name=yes|no|on|off|..." */
+    PARAM_UINT, /* var: u32 * if len == 4, else u64 *; decimal or 0x hex */
+    PARAM_SIZE, /* as PARAM_UINT, value via parse_size() */
+    PARAM_STR,  /* var: char[len]; always NUL-terminated, truncated if long */
 };
 
 struct param {
     const char *name;
     enum param_type type;
     void *var;
-    size_t len;  /* STR: buffer size; UINT/SIZE: 4 or 8 (0 means 8) */
+    size_t len; /* STR: buffer size; UINT/SIZE: 4 or 8 (0 means 8) */
 };
 
-#define PARAM_BOOL_VAR(n, v) { (n), PARAM_BOOL, &(v), sizeof(v) }
-#define PARAM_UINT_VAR(n, v) { (n), PARAM_UINT, &(v), sizeof(v) }
-#define PARAM_SIZE_VAR(n, v) { (n), PARAM_SIZE, &(v), sizeof(v) }
-#define PARAM_STR_VAR(n, v) { (n), PARAM_STR, (v), sizeof(v) }
+#define PARAM_BOOL_VAR(n, v)             \
+    {                                    \
+        (n), PARAM_BOOL, &(v), sizeof(v) \
+    }
+#define PARAM_UINT_VAR(n, v)             \
+    {                                    \
+        (n), PARAM_UINT, &(v), sizeof(v) \
+    }
+#define PARAM_SIZE_VAR(n, v)             \
+    {                                    \
+        (n), PARAM_SIZE, &(v), sizeof(v) \
+    }
+#define PARAM_STR_VAR(n, v)            \
+    {                                  \
+        (n), PARAM_STR, (v), sizeof(v) \
+    }
 
 /*
  * Tokens are separated by spaces/tabs; '"' toggles quoting, so a quoted

@@ -11,8 +11,8 @@
 /* Error values are Xen's public errno numbers. */
 enum {
     ELF_OK = 0,
-    ELF_ENOEXEC = -8,   /* not a loadable ELF64 x86-64 executable */
-    ELF_EINVAL = -22,   /* malformed headers or notes, or rejected by policy */
+    ELF_ENOEXEC = -8, /* not a loadable ELF64 x86-64 executable */
+    ELF_EINVAL = -22, /* malformed headers or notes, or rejected by policy */
 };
 
 /* ------------------------------------------------------------ ELF format */
@@ -83,16 +83,16 @@ typedef struct {
 
 /* What the "Xen" notes said.  Strings are NUL-terminated, maybe truncated. */
 struct xen_notes {
-    unsigned int count;              /* "Xen" notes seen; 0 = not a PV kernel */
+    unsigned int count; /* "Xen" notes seen; 0 = not a PV kernel */
     u64 entry, virt_base, paddr_offset, hypercall_page, init_p2m;
     u64 hv_start_low, phys32_entry;
     bool has_entry, has_virt_base, has_paddr_offset, has_hypercall_page;
     bool has_init_p2m, has_hv_start_low, has_phys32_entry;
-    bool mod_start_pfn_ok;           /* MOD_START_PFN != 0 */
+    bool mod_start_pfn_ok; /* MOD_START_PFN != 0 */
     bool suspend_cancel, bsd_symtab;
-    u32 supported_features;          /* FEATURES names + SUPPORTED_FEATURES */
-    u32 required_features;           /* FEATURES names written "!name" */
-    unsigned int unknown_required;   /* "!name" with a name we do not know */
+    u32 supported_features;        /* FEATURES names + SUPPORTED_FEATURES */
+    u32 required_features;         /* FEATURES names written "!name" */
+    unsigned int unknown_required; /* "!name" with a name we do not know */
     char xen_version[32], loader[32], guest_os[32], guest_version[32];
     char pae_mode[32], features[256];
 };
@@ -100,13 +100,13 @@ struct xen_notes {
 struct elf_image {
     const u8 *data;
     size_t size;
-    u64 entry;         /* ENTRY note, else e_entry */
-    u64 virt_base;     /* VIRT_BASE note, else 0 */
-    u64 paddr_offset;  /* PADDR_OFFSET note, else 0 */
-    u64 pstart, pend;  /* p_paddr range of the loadable segments */
+    u64 entry;        /* ENTRY note, else e_entry */
+    u64 virt_base;    /* VIRT_BASE note, else 0 */
+    u64 paddr_offset; /* PADDR_OFFSET note, else 0 */
+    u64 pstart, pend; /* p_paddr range of the loadable segments */
     /* [virt_kstart, virt_kend): pstart/pend + virt_base - paddr_offset */
     u64 virt_kstart, virt_kend;
-    bool range_wraps;  /* the virtual range wrapped around 2^64 */
+    bool range_wraps; /* the virtual range wrapped around 2^64 */
     u16 phnum;
     struct xen_notes notes;
 };

@@ -19,40 +19,40 @@ VESPER_HYPERCALL_LIST(VESPER_HC_PROTO)
 
 long hypercall_dispatch(u64 nr, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5);
 
-#define HYPERCALL0(name)                                                  \
-    static long hc_##name(void);                                          \
-    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
-    {                                                                     \
-        return hc_##name();                                               \
-    }                                                                     \
+#define HYPERCALL0(name)                                   \
+    static long hc_##name(void);                           \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5) \
+    {                                                      \
+        return hc_##name();                                \
+    }                                                      \
     static long hc_##name(void)
-#define HYPERCALL1(name, t1, a1)                                          \
-    static long hc_##name(t1 a1);                                         \
-    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
-    {                                                                     \
-        return hc_##name((t1)x1);                                         \
-    }                                                                     \
+#define HYPERCALL1(name, t1, a1)                           \
+    static long hc_##name(t1 a1);                          \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5) \
+    {                                                      \
+        return hc_##name((t1)x1);                          \
+    }                                                      \
     static long hc_##name(t1 a1)
-#define HYPERCALL2(name, t1, a1, t2, a2)                                  \
-    static long hc_##name(t1 a1, t2 a2);                                  \
-    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
-    {                                                                     \
-        return hc_##name((t1)x1, (t2)x2);                                 \
-    }                                                                     \
+#define HYPERCALL2(name, t1, a1, t2, a2)                   \
+    static long hc_##name(t1 a1, t2 a2);                   \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5) \
+    {                                                      \
+        return hc_##name((t1)x1, (t2)x2);                  \
+    }                                                      \
     static long hc_##name(t1 a1, t2 a2)
-#define HYPERCALL3(name, t1, a1, t2, a2, t3, a3)                          \
-    static long hc_##name(t1 a1, t2 a2, t3 a3);                           \
-    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
-    {                                                                     \
-        return hc_##name((t1)x1, (t2)x2, (t3)x3);                         \
-    }                                                                     \
+#define HYPERCALL3(name, t1, a1, t2, a2, t3, a3)           \
+    static long hc_##name(t1 a1, t2 a2, t3 a3);            \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5) \
+    {                                                      \
+        return hc_##name((t1)x1, (t2)x2, (t3)x3);          \
+    }                                                      \
     static long hc_##name(t1 a1, t2 a2, t3 a3)
-#define HYPERCALL4(name, t1, a1, t2, a2, t3, a3, t4, a4)                  \
-    static long hc_##name(t1 a1, t2 a2, t3 a3, t4 a4);                    \
-    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5)                \
-    {                                                                     \
-        return hc_##name((t1)x1, (t2)x2, (t3)x3, (t4)x4);                 \
-    }                                                                     \
+#define HYPERCALL4(name, t1, a1, t2, a2, t3, a3, t4, a4)   \
+    static long hc_##name(t1 a1, t2 a2, t3 a3, t4 a4);     \
+    long do_##name(u64 x1, u64 x2, u64 x3, u64 x4, u64 x5) \
+    {                                                      \
+        return hc_##name((t1)x1, (t2)x2, (t3)x3, (t4)x4);  \
+    }                                                      \
     static long hc_##name(t1 a1, t2 a2, t3 a3, t4 a4)
 
 #endif

@@ -11,9 +11,9 @@
  */
 enum {
     INFLATE_OK = 0,
-    INFLATE_E2BIG = -7,    /* output would exceed out_cap */
-    INFLATE_ENOEXEC = -8,  /* not a gzip stream / unsupported method */
-    INFLATE_EINVAL = -22,  /* corrupt or truncated stream, bad CRC/ISIZE */
+    INFLATE_E2BIG = -7,   /* output would exceed out_cap */
+    INFLATE_ENOEXEC = -8, /* not a gzip stream / unsupported method */
+    INFLATE_EINVAL = -22, /* corrupt or truncated stream, bad CRC/ISIZE */
 };
 
 /*
@@ -22,8 +22,8 @@ enum {
  * last (partial) byte.  Neither buffer is touched outside [0, len).  All
  * state lives on the stack (well under 4 KiB).
  */
-int inflate_raw(const void *in, size_t in_len, size_t *in_used,
-                void *out, size_t out_cap, size_t *out_len);
+int inflate_raw(const void *in, size_t in_len, size_t *in_used, void *out,
+                size_t out_cap, size_t *out_len);
 
 /*
  * Decode a gzip member: header (FEXTRA/FNAME/FCOMMENT/FHCRC honoured),

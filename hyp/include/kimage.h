@@ -8,18 +8,18 @@
 /* Error values are Xen's public errno numbers. */
 enum {
     KIMG_OK = 0,
-    KIMG_E2BIG = -7,        /* output buffer too small */
-    KIMG_ENOEXEC = -8,      /* not a kernel format we recognise */
-    KIMG_ENOMEM = -12,      /* reserved for callers that fail to allocate */
-    KIMG_EINVAL = -22,      /* recognised but malformed / corrupt */
-    KIMG_EOPNOTSUPP = -95,  /* bzImage payload compressed with ki->comp */
+    KIMG_E2BIG = -7,       /* output buffer too small */
+    KIMG_ENOEXEC = -8,     /* not a kernel format we recognise */
+    KIMG_ENOMEM = -12,     /* reserved for callers that fail to allocate */
+    KIMG_EINVAL = -22,     /* recognised but malformed / corrupt */
+    KIMG_EOPNOTSUPP = -95, /* bzImage payload compressed with ki->comp */
 };
 
 enum kimage_format {
     KIMG_FMT_UNKNOWN = 0,
-    KIMG_FMT_ELF,       /* plain ELF, used in place */
-    KIMG_FMT_GZIP,      /* gzip stream expected to contain an ELF */
-    KIMG_FMT_BZIMAGE,   /* Linux bzImage; see comp */
+    KIMG_FMT_ELF,     /* plain ELF, used in place */
+    KIMG_FMT_GZIP,    /* gzip stream expected to contain an ELF */
+    KIMG_FMT_BZIMAGE, /* Linux bzImage; see comp */
 };
 
 enum kimage_comp {
@@ -36,11 +36,11 @@ enum kimage_comp {
 
 struct kimage_info {
     enum kimage_format format;
-    enum kimage_comp comp;       /* compression of payload */
-    const u8 *payload;           /* compressed (or plain ELF) bytes */
+    enum kimage_comp comp; /* compression of payload */
+    const u8 *payload;     /* compressed (or plain ELF) bytes */
     size_t payload_len;
-    size_t out_size;             /* bytes kimage_unpack will produce */
-    u16 boot_protocol;           /* bzImage only, e.g. 0x020f */
+    size_t out_size;   /* bytes kimage_unpack will produce */
+    u16 boot_protocol; /* bzImage only, e.g. 0x020f */
 };
 
 /*

@@ -7,16 +7,16 @@
 #include "types.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
-#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a)-1)) == 0)
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define BUILD_BUG_ON(c) _Static_assert(!(c), #c)
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define container_of(p, type, member) \
-    ((type *)((char *)(p) - offsetof(type, member)))
+    ((type *)((char *)(p)-offsetof(type, member)))
 #define __unused __attribute__((unused))
 #define __noreturn __attribute__((noreturn))
 #define __packed __attribute__((packed))
@@ -50,7 +50,15 @@ void printk_lvl(int lvl, const char *fmt, ...) __printf(2, 3);
 /* A broken hypervisor invariant: register dump, stack trace, halt. */
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
-#define BUG_ON(c) do { if (unlikely(c)) panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__); } while (0)
-#define ASSERT(c) do { if (unlikely(!(c))) panic("ASSERT(%s) failed at %s:%d", #c, __FILE__, __LINE__); } while (0)
+#define BUG_ON(c)                                                 \
+    do {                                                          \
+        if (unlikely(c))                                          \
+            panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__); \
+    } while (0)
+#define ASSERT(c)                                                        \
+    do {                                                                 \
+        if (unlikely(!(c)))                                              \
+            panic("ASSERT(%s) failed at %s:%d", #c, __FILE__, __LINE__); \
+    } while (0)
 
 #endif

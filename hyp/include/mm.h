@@ -54,7 +54,10 @@ static inline struct page_info *mfn_to_page(mfn_t mfn)
 {
     return frame_table + mfn;
 }
-static inline bool mfn_valid(mfn_t mfn) { return mfn < nr_frames; }
+static inline bool mfn_valid(mfn_t mfn)
+{
+    return mfn < nr_frames;
+}
 
 /* Buddy allocator over frame_table (host-testable: page_alloc.c). */
 void page_alloc_init(struct page_info *table, u64 frames);

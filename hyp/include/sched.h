@@ -40,7 +40,7 @@ struct domain {
     struct page_list page_list;
     u64 tot_pages;
     u64 max_pages;
-    mfn_t *p2m;   /* hypervisor copy of the initial pfn -> mfn list */
+    mfn_t *p2m; /* hypervisor copy of the initial pfn -> mfn list */
     u64 nr_pfns;
 
     struct shared_info *shared_info;

@@ -16,10 +16,10 @@ typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
 
-typedef u64 paddr_t;  /* machine physical address */
-typedef u64 vaddr_t;  /* virtual address (hypervisor or guest) */
-typedef u64 mfn_t;    /* machine frame number */
-typedef u64 pfn_t;    /* guest pseudo-physical frame number */
+typedef u64 paddr_t; /* machine physical address */
+typedef u64 vaddr_t; /* virtual address (hypervisor or guest) */
+typedef u64 mfn_t;   /* machine frame number */
+typedef u64 pfn_t;   /* guest pseudo-physical frame number */
 typedef u16 domid_t;
 
 #define PAGE_SHIFT 12

@@ -88,7 +88,8 @@ unsigned long long strtoull(const char *s, char **end, int base)
 {
     unsigned long long v = 0;
 
-    if ((base == 0 || base == 16) && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    if ((base == 0 || base == 16) && s[0] == '0' &&
+        (s[1] == 'x' || s[1] == 'X')) {
         s += 2;
         base = 16;
     } else if (base == 0) {

@@ -95,8 +95,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'X':
         case 'o':
             v = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
-            put_num(&o, v, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, false,
-                    width, zero, left, *fmt == 'X');
+            put_num(&o, v,
+                    *fmt == 'u'   ? 10
+                    : *fmt == 'o' ? 8
+                                  : 16,
+                    false, width, zero, left, *fmt == 'X');
             break;
         case 'p':
             put(&o, '0');

@@ -70,7 +70,8 @@
 #define SEGBASE_FS 0
 #define SEGBASE_GS_USER 1
 #define SEGBASE_GS_KERNEL 2
-#define SEGBASE_GS_USER_SEL 3 /* load user %gs with the selector in base[15:0] */
+#define SEGBASE_GS_USER_SEL \
+    3 /* load user %gs with the selector in base[15:0] */
 
 /*
  * vcpu_guest_context.flags bits. VGCF_in_syscall is also the only
@@ -229,10 +230,10 @@ typedef struct arch_vcpu_info arch_vcpu_info_t;
  * writes nmi_reason (XEN_NMIREASON_* in nmi.h).
  */
 struct arch_shared_info {
-    xen_ulong_t max_pfn; /* entries in the P2M */
+    xen_ulong_t max_pfn;                  /* entries in the P2M */
     xen_pfn_t pfn_to_mfn_frame_list_list; /* root of 3-level P2M, ~0 = none */
     xen_ulong_t nmi_reason;
-    xen_ulong_t p2m_cr3; /* address space p2m_vaddr is valid in; 0 = unset */
+    xen_ulong_t p2m_cr3;   /* address space p2m_vaddr is valid in; 0 = unset */
     xen_ulong_t p2m_vaddr; /* linear P2M list */
     xen_ulong_t p2m_generation; /* odd while the guest is changing it */
 };
@@ -248,10 +249,10 @@ struct vcpu_guest_context {
     } fpu_ctxt;
     xen_ulong_t flags; /* VGCF_* */
     struct cpu_user_regs user_regs;
-    struct trap_info trap_ctxt[256]; /* the virtual IDT */
-    xen_ulong_t ldt_base, ldt_ents; /* linear address, entry count */
+    struct trap_info trap_ctxt[256];      /* the virtual IDT */
+    xen_ulong_t ldt_base, ldt_ents;       /* linear address, entry count */
     xen_ulong_t gdt_frames[16], gdt_ents; /* machine frames, entry count */
-    xen_ulong_t kernel_ss, kernel_sp; /* stack for entries from user mode */
+    xen_ulong_t kernel_ss, kernel_sp;     /* stack for entries from user mode */
     xen_ulong_t ctrlreg[8]; /* ctrlreg[1] is the user-mode page table */
     xen_ulong_t debugreg[8];
     xen_ulong_t event_callback_eip;

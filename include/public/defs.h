@@ -52,7 +52,7 @@
     __STDC_VERSION__ >= 201112L
 #define VESPER_ABI_ASSERT(cond, tag) _Static_assert(cond, "ABI check " #tag)
 #else
-#define VESPER_ABI_ASSERT(cond, tag)                                         \
+#define VESPER_ABI_ASSERT(cond, tag) \
     typedef char VESPER_ABI_CAT_(vesper_abi_check_, tag)[(cond) ? 1 : -1]
 #endif
 
@@ -61,10 +61,10 @@
  * nested path such as console.domU.evtchn; because that cannot become an
  * identifier, offset checks are tagged with the structure and line.
  */
-#define VESPER_ABI_SIZE(s, size)                                             \
+#define VESPER_ABI_SIZE(s, size) \
     VESPER_ABI_ASSERT(sizeof(struct s) == (size), size_##s)
-#define VESPER_ABI_OFFSET(s, member, off)                                    \
-    VESPER_ABI_ASSERT(offsetof(struct s, member) == (off),                   \
+#define VESPER_ABI_OFFSET(s, member, off)                  \
+    VESPER_ABI_ASSERT(offsetof(struct s, member) == (off), \
                       VESPER_ABI_CAT_(off_##s##_, __LINE__))
 
 #endif /* !__ASSEMBLY__ */

@@ -20,55 +20,55 @@
  * Aliases (EWOULDBLOCK, EDEADLOCK) are kept out of the list so that every
  * list entry is a distinct value; they are defined after it.
  */
-#define VESPER_ERRNO_LIST(X)                                                 \
-    X(EPERM, 1)                                                              \
-    X(ENOENT, 2)                                                             \
-    X(ESRCH, 3)                                                              \
-    X(EINTR, 4)                                                              \
-    X(EIO, 5)                                                                \
-    X(ENXIO, 6)                                                              \
-    X(E2BIG, 7)                                                              \
-    X(ENOEXEC, 8)                                                            \
-    X(EBADF, 9)                                                              \
-    X(ECHILD, 10)                                                            \
-    X(EAGAIN, 11)                                                            \
-    X(ENOMEM, 12)                                                            \
-    X(EACCES, 13)                                                            \
-    X(EFAULT, 14)                                                            \
-    X(EBUSY, 16)                                                             \
-    X(EEXIST, 17)                                                            \
-    X(EXDEV, 18)                                                             \
-    X(ENODEV, 19)                                                            \
-    X(ENOTDIR, 20)                                                           \
-    X(EISDIR, 21)                                                            \
-    X(EINVAL, 22)                                                            \
-    X(ENFILE, 23)                                                            \
-    X(EMFILE, 24)                                                            \
-    X(ENOSPC, 28)                                                            \
-    X(EROFS, 30)                                                             \
-    X(EMLINK, 31)                                                            \
-    X(EDOM, 33)                                                              \
-    X(ERANGE, 34)                                                            \
-    X(EDEADLK, 35)                                                           \
-    X(ENAMETOOLONG, 36)                                                      \
-    X(ENOLCK, 37)                                                            \
-    X(ENOSYS, 38)                                                            \
-    X(ENOTEMPTY, 39)                                                         \
-    X(ENODATA, 61)                                                           \
-    X(ETIME, 62)                                                             \
-    X(EBADMSG, 74)                                                           \
-    X(EOVERFLOW, 75)                                                         \
-    X(EILSEQ, 84)                                                            \
-    X(ERESTART, 85)                                                          \
-    X(ENOTSOCK, 88)                                                          \
-    X(EMSGSIZE, 90)                                                          \
-    X(EOPNOTSUPP, 95)                                                        \
-    X(EADDRINUSE, 98)                                                        \
-    X(EADDRNOTAVAIL, 99)                                                     \
-    X(ENOBUFS, 105)                                                          \
-    X(EISCONN, 106)                                                          \
-    X(ENOTCONN, 107)                                                         \
-    X(ETIMEDOUT, 110)                                                        \
+#define VESPER_ERRNO_LIST(X) \
+    X(EPERM, 1)              \
+    X(ENOENT, 2)             \
+    X(ESRCH, 3)              \
+    X(EINTR, 4)              \
+    X(EIO, 5)                \
+    X(ENXIO, 6)              \
+    X(E2BIG, 7)              \
+    X(ENOEXEC, 8)            \
+    X(EBADF, 9)              \
+    X(ECHILD, 10)            \
+    X(EAGAIN, 11)            \
+    X(ENOMEM, 12)            \
+    X(EACCES, 13)            \
+    X(EFAULT, 14)            \
+    X(EBUSY, 16)             \
+    X(EEXIST, 17)            \
+    X(EXDEV, 18)             \
+    X(ENODEV, 19)            \
+    X(ENOTDIR, 20)           \
+    X(EISDIR, 21)            \
+    X(EINVAL, 22)            \
+    X(ENFILE, 23)            \
+    X(EMFILE, 24)            \
+    X(ENOSPC, 28)            \
+    X(EROFS, 30)             \
+    X(EMLINK, 31)            \
+    X(EDOM, 33)              \
+    X(ERANGE, 34)            \
+    X(EDEADLK, 35)           \
+    X(ENAMETOOLONG, 36)      \
+    X(ENOLCK, 37)            \
+    X(ENOSYS, 38)            \
+    X(ENOTEMPTY, 39)         \
+    X(ENODATA, 61)           \
+    X(ETIME, 62)             \
+    X(EBADMSG, 74)           \
+    X(EOVERFLOW, 75)         \
+    X(EILSEQ, 84)            \
+    X(ERESTART, 85)          \
+    X(ENOTSOCK, 88)          \
+    X(EMSGSIZE, 90)          \
+    X(EOPNOTSUPP, 95)        \
+    X(EADDRINUSE, 98)        \
+    X(EADDRNOTAVAIL, 99)     \
+    X(ENOBUFS, 105)          \
+    X(EISCONN, 106)          \
+    X(ENOTCONN, 107)         \
+    X(ETIMEDOUT, 110)        \
     X(ECONNREFUSED, 111)
 
 /*
@@ -133,8 +133,7 @@
 
 /* Each macro must equal its list entry, and every value fit in 7 bits. */
 #define VESPER_ERRNO_CHECK_(name, value)                                     \
-    VESPER_ABI_ASSERT(XEN_##name == (value) && (value) > 0 &&                \
-                          (value) < 128,                                     \
+    VESPER_ABI_ASSERT(XEN_##name == (value) && (value) > 0 && (value) < 128, \
                       errno_##name);
 VESPER_ERRNO_LIST(VESPER_ERRNO_CHECK_)
 #undef VESPER_ERRNO_CHECK_
@@ -144,10 +143,10 @@ VESPER_ERRNO_LIST(VESPER_ERRNO_CHECK_)
  * bits equals OR-ing them only when no bit repeats. Values span 1..127,
  * so the low and high halves use one 64-bit word each.
  */
-#define VESPER_ERRNO_LO_SUM_(name, v) +((v) < 64 ? 1UL << ((v) & 63) : 0UL)
-#define VESPER_ERRNO_LO_OR_(name, v) | ((v) < 64 ? 1UL << ((v) & 63) : 0UL)
-#define VESPER_ERRNO_HI_SUM_(name, v) +((v) >= 64 ? 1UL << ((v) & 63) : 0UL)
-#define VESPER_ERRNO_HI_OR_(name, v) | ((v) >= 64 ? 1UL << ((v) & 63) : 0UL)
+#define VESPER_ERRNO_LO_SUM_(name, v) +((v) < 64 ? 1UL << ((v)&63) : 0UL)
+#define VESPER_ERRNO_LO_OR_(name, v) | ((v) < 64 ? 1UL << ((v)&63) : 0UL)
+#define VESPER_ERRNO_HI_SUM_(name, v) +((v) >= 64 ? 1UL << ((v)&63) : 0UL)
+#define VESPER_ERRNO_HI_OR_(name, v) | ((v) >= 64 ? 1UL << ((v)&63) : 0UL)
 VESPER_ABI_ASSERT((0UL VESPER_ERRNO_LIST(VESPER_ERRNO_LO_SUM_)) ==
                           (0UL VESPER_ERRNO_LIST(VESPER_ERRNO_LO_OR_)) &&
                       (0UL VESPER_ERRNO_LIST(VESPER_ERRNO_HI_SUM_)) ==

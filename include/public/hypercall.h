@@ -20,49 +20,49 @@
  * The "_compat" entries are the pre-3.2 argument formats some old guests
  * still use.
  */
-#define VESPER_HYPERCALL_LIST(X)                                             \
-    X(0, set_trap_table, 1)                                                  \
-    X(1, mmu_update, 4)                                                      \
-    X(2, set_gdt, 2)                                                         \
-    X(3, stack_switch, 2)                                                    \
-    X(4, set_callbacks, 3)                                                   \
-    X(5, fpu_taskswitch, 1)                                                  \
-    X(6, sched_op_compat, 2)                                                 \
-    X(7, platform_op, 1)                                                     \
-    X(8, set_debugreg, 2)                                                    \
-    X(9, get_debugreg, 1)                                                    \
-    X(10, update_descriptor, 2)                                              \
-    X(12, memory_op, 2)                                                      \
-    X(13, multicall, 2)                                                      \
-    X(14, update_va_mapping, 3)                                              \
-    X(15, set_timer_op, 1)                                                   \
-    X(16, event_channel_op_compat, 1)                                        \
-    X(17, xen_version, 2)                                                    \
-    X(18, console_io, 3)                                                     \
-    X(19, physdev_op_compat, 1)                                              \
-    X(20, grant_table_op, 3)                                                 \
-    X(21, vm_assist, 2)                                                      \
-    X(22, update_va_mapping_otherdomain, 4)                                  \
-    X(23, iret, 0)                                                           \
-    X(24, vcpu_op, 3)                                                        \
-    X(25, set_segment_base, 2)                                               \
-    X(26, mmuext_op, 4)                                                      \
-    X(27, xsm_op, 1)                                                         \
-    X(28, nmi_op, 2)                                                         \
-    X(29, sched_op, 2)                                                       \
-    X(30, callback_op, 2)                                                    \
-    X(31, xenoprof_op, 2)                                                    \
-    X(32, event_channel_op, 2)                                               \
-    X(33, physdev_op, 2)                                                     \
-    X(34, hvm_op, 2)                                                         \
-    X(35, sysctl, 1)                                                         \
-    X(36, domctl, 1)                                                         \
-    X(37, kexec_op, 2)                                                       \
-    X(38, tmem_op, 1)                                                        \
-    X(39, argo_op, 5)                                                        \
-    X(40, xenpmu_op, 2)                                                      \
-    X(41, dm_op, 3)                                                          \
-    X(42, hypfs_op, 5)                                                       \
+#define VESPER_HYPERCALL_LIST(X)            \
+    X(0, set_trap_table, 1)                 \
+    X(1, mmu_update, 4)                     \
+    X(2, set_gdt, 2)                        \
+    X(3, stack_switch, 2)                   \
+    X(4, set_callbacks, 3)                  \
+    X(5, fpu_taskswitch, 1)                 \
+    X(6, sched_op_compat, 2)                \
+    X(7, platform_op, 1)                    \
+    X(8, set_debugreg, 2)                   \
+    X(9, get_debugreg, 1)                   \
+    X(10, update_descriptor, 2)             \
+    X(12, memory_op, 2)                     \
+    X(13, multicall, 2)                     \
+    X(14, update_va_mapping, 3)             \
+    X(15, set_timer_op, 1)                  \
+    X(16, event_channel_op_compat, 1)       \
+    X(17, xen_version, 2)                   \
+    X(18, console_io, 3)                    \
+    X(19, physdev_op_compat, 1)             \
+    X(20, grant_table_op, 3)                \
+    X(21, vm_assist, 2)                     \
+    X(22, update_va_mapping_otherdomain, 4) \
+    X(23, iret, 0)                          \
+    X(24, vcpu_op, 3)                       \
+    X(25, set_segment_base, 2)              \
+    X(26, mmuext_op, 4)                     \
+    X(27, xsm_op, 1)                        \
+    X(28, nmi_op, 2)                        \
+    X(29, sched_op, 2)                      \
+    X(30, callback_op, 2)                   \
+    X(31, xenoprof_op, 2)                   \
+    X(32, event_channel_op, 2)              \
+    X(33, physdev_op, 2)                    \
+    X(34, hvm_op, 2)                        \
+    X(35, sysctl, 1)                        \
+    X(36, domctl, 1)                        \
+    X(37, kexec_op, 2)                      \
+    X(38, tmem_op, 1)                       \
+    X(39, argo_op, 5)                       \
+    X(40, xenpmu_op, 2)                     \
+    X(41, dm_op, 3)                         \
+    X(42, hypfs_op, 5)                      \
     X(48, mca, 1)
 
 /*
@@ -136,15 +136,15 @@
 /* The list as C constants, handy in debuggers and switch statements. */
 #define VESPER_HC_ENUM_(nr, name, nargs) VESPER_HC_##name = (nr),
 enum vesper_hypercall {
-    VESPER_HYPERCALL_LIST(VESPER_HC_ENUM_)
-    VESPER_HC_TABLE_SIZE = VESPER_NR_HYPERCALLS
+    VESPER_HYPERCALL_LIST(VESPER_HC_ENUM_) VESPER_HC_TABLE_SIZE =
+        VESPER_NR_HYPERCALLS
 };
 #undef VESPER_HC_ENUM_
 
 /* Each macro above must equal its list entry, and take at most 5 args. */
-#define VESPER_HC_CHECK_(nr, name, nargs)                                    \
-    VESPER_ABI_ASSERT(__HYPERVISOR_##name == (nr) &&                         \
-                          VESPER_HC_##name == (nr) && (nargs) <= 5,          \
+#define VESPER_HC_CHECK_(nr, name, nargs)                           \
+    VESPER_ABI_ASSERT(__HYPERVISOR_##name == (nr) &&                \
+                          VESPER_HC_##name == (nr) && (nargs) <= 5, \
                       hypercall_##name);
 VESPER_HYPERCALL_LIST(VESPER_HC_CHECK_)
 #undef VESPER_HC_CHECK_
@@ -155,8 +155,8 @@ VESPER_HYPERCALL_LIST(VESPER_HC_CHECK_)
  * are distinct; shifting by nr >= 64 is caught by the range check first.
  */
 #define VESPER_HC_RANGE_(nr, name, nargs) &&(nr) < VESPER_NR_HYPERCALLS
-#define VESPER_HC_SUM_(nr, name, nargs) +(1UL << ((nr) & 63))
-#define VESPER_HC_OR_(nr, name, nargs) | (1UL << ((nr) & 63))
+#define VESPER_HC_SUM_(nr, name, nargs) +(1UL << ((nr)&63))
+#define VESPER_HC_OR_(nr, name, nargs) | (1UL << ((nr)&63))
 VESPER_ABI_ASSERT(1 VESPER_HYPERCALL_LIST(VESPER_HC_RANGE_),
                   hypercall_numbers_fit_table);
 VESPER_ABI_ASSERT((0UL VESPER_HYPERCALL_LIST(VESPER_HC_SUM_)) ==

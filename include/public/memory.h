@@ -39,7 +39,7 @@
  * of allocated frames (0 = no limit); the next byte is a NUMA node + 1.
  */
 #define XENMEMF_address_bits(x) (x)
-#define XENMEMF_get_address_bits(x) ((x) & 0xffu)
+#define XENMEMF_get_address_bits(x) ((x)&0xffu)
 #define XENMEMF_node(x) (((x) + 1) << 8)
 #define XENMEMF_get_node(x) ((((x) >> 8) - 1) & 0xffu)
 #define XENMEMF_populate_on_demand (1 << 16)
@@ -97,7 +97,7 @@ struct xen_machphys_mfn_list {
     uint32_t max_extents; /* in: room in extent_start */
     uint32_t _pad0;
     XEN_GUEST_HANDLE(xen_pfn_t) extent_start; /* out: one frame per 2 MiB */
-    uint32_t nr_extents; /* out */
+    uint32_t nr_extents;                      /* out */
     uint32_t _pad1;
 };
 typedef struct xen_machphys_mfn_list xen_machphys_mfn_list_t;

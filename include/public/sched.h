@@ -11,10 +11,11 @@
  * the same commands but passes a shutdown reason directly in arg.
  */
 #define SCHEDOP_yield 0 /* arg unused: give up the CPU for now */
-#define SCHEDOP_block 1 /* arg unused: sleep until an event; clears the
+#define SCHEDOP_block \
+    1                      /* arg unused: sleep until an event; clears the
                          * upcall mask so the wakeup cannot be missed */
-#define SCHEDOP_shutdown 2        /* sched_shutdown */
-#define SCHEDOP_poll 3            /* sched_poll: block on a set of ports */
+#define SCHEDOP_shutdown 2 /* sched_shutdown */
+#define SCHEDOP_poll 3     /* sched_poll: block on a set of ports */
 #define SCHEDOP_remote_shutdown 4 /* sched_remote_shutdown (privileged) */
 #define SCHEDOP_shutdown_code 5   /* sched_shutdown: record, don't act */
 #define SCHEDOP_watchdog 6        /* sched_watchdog */

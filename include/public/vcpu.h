@@ -10,19 +10,19 @@
  * up and the register_* ones act on the calling vCPU or a vCPU of the
  * calling domain; the comment names the argument structure.
  */
-#define VCPUOP_initialise 0          /* vcpu_guest_context: set initial state */
-#define VCPUOP_up 1                  /* none: start an initialised vCPU */
-#define VCPUOP_down 2                /* none: stop it */
-#define VCPUOP_is_up 3               /* none: returns 1 if running */
-#define VCPUOP_get_runstate_info 4   /* vcpu_runstate_info (out) */
+#define VCPUOP_initialise 0        /* vcpu_guest_context: set initial state */
+#define VCPUOP_up 1                /* none: start an initialised vCPU */
+#define VCPUOP_down 2              /* none: stop it */
+#define VCPUOP_is_up 3             /* none: returns 1 if running */
+#define VCPUOP_get_runstate_info 4 /* vcpu_runstate_info (out) */
 #define VCPUOP_register_runstate_memory_area 5 /* ..._runstate_memory_area */
-#define VCPUOP_set_periodic_timer 6  /* vcpu_set_periodic_timer */
-#define VCPUOP_stop_periodic_timer 7 /* none */
-#define VCPUOP_set_singleshot_timer 8  /* vcpu_set_singleshot_timer */
-#define VCPUOP_stop_singleshot_timer 9 /* none */
-#define VCPUOP_register_vcpu_info 10 /* vcpu_register_vcpu_info */
-#define VCPUOP_send_nmi 11           /* none */
-#define VCPUOP_get_physid 12         /* vcpu_get_physid (privileged) */
+#define VCPUOP_set_periodic_timer 6            /* vcpu_set_periodic_timer */
+#define VCPUOP_stop_periodic_timer 7           /* none */
+#define VCPUOP_set_singleshot_timer 8          /* vcpu_set_singleshot_timer */
+#define VCPUOP_stop_singleshot_timer 9         /* none */
+#define VCPUOP_register_vcpu_info 10           /* vcpu_register_vcpu_info */
+#define VCPUOP_send_nmi 11                     /* none */
+#define VCPUOP_get_physid 12 /* vcpu_get_physid (privileged) */
 #define VCPUOP_register_vcpu_time_memory_area 13 /* ..._time_memory_area */
 
 /* vcpu_runstate_info.state */
@@ -105,8 +105,7 @@ struct vcpu_register_time_memory_area {
         uint64_t p;
     } addr;
 };
-typedef struct vcpu_register_time_memory_area
-    vcpu_register_time_memory_area_t;
+typedef struct vcpu_register_time_memory_area vcpu_register_time_memory_area_t;
 
 VESPER_ABI_SIZE(vcpu_runstate_info, 48);
 VESPER_ABI_OFFSET(vcpu_runstate_info, state, 0);

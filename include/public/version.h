@@ -11,17 +11,17 @@
  * the cheapest hypercall there is; Linux issues it just to get pending
  * events delivered on the way back, so it must stay fast.
  */
-#define XENVER_version 0 /* returns (major << 16) | minor; arg unused */
-#define XENVER_extraversion 1       /* xen_extraversion_t, e.g. "-vesper" */
-#define XENVER_compile_info 2       /* struct xen_compile_info */
-#define XENVER_capabilities 3       /* xen_capabilities_info_t */
-#define XENVER_changeset 4          /* xen_changeset_info_t */
+#define XENVER_version 0      /* returns (major << 16) | minor; arg unused */
+#define XENVER_extraversion 1 /* xen_extraversion_t, e.g. "-vesper" */
+#define XENVER_compile_info 2 /* struct xen_compile_info */
+#define XENVER_capabilities 3 /* xen_capabilities_info_t */
+#define XENVER_changeset 4    /* xen_changeset_info_t */
 #define XENVER_platform_parameters 5 /* struct xen_platform_parameters */
-#define XENVER_get_features 6       /* struct xen_feature_info */
-#define XENVER_pagesize 7           /* returns the page size; arg unused */
-#define XENVER_guest_handle 8       /* xen_domain_handle_t of the caller */
-#define XENVER_commandline 9        /* xen_commandline_t (privileged) */
-#define XENVER_build_id 10          /* struct xen_build_id (privileged) */
+#define XENVER_get_features 6        /* struct xen_feature_info */
+#define XENVER_pagesize 7            /* returns the page size; arg unused */
+#define XENVER_guest_handle 8        /* xen_domain_handle_t of the caller */
+#define XENVER_commandline 9         /* xen_commandline_t (privileged) */
+#define XENVER_build_id 10           /* struct xen_build_id (privileged) */
 
 #ifndef __ASSEMBLY__
 

@@ -36,20 +36,20 @@
  * ones (V) are bound separately on each vCPU; global ones (G) once, and
  * normally only by the control domain.
  */
-#define VIRQ_TIMER 0       /* V: the vCPU's timer fired */
-#define VIRQ_DEBUG 1       /* V: dump debug state, please */
-#define VIRQ_CONSOLE 2     /* G: input on the hypervisor console */
-#define VIRQ_DOM_EXC 3     /* G: some domain changed state */
-#define VIRQ_TBUF 4        /* G: trace records available */
-#define VIRQ_DEBUGGER 6    /* G: a domain paused for a debugger */
-#define VIRQ_XENOPROF 7    /* V: profiling sample available */
-#define VIRQ_CON_RING 8    /* G: hypervisor console ring has data */
-#define VIRQ_PCPU_STATE 9  /* G: a physical CPU changed state */
-#define VIRQ_MEM_EVENT 10  /* G: a memory event happened */
-#define VIRQ_ARGO 11       /* G: Argo message arrived */
-#define VIRQ_ENOMEM 12     /* G: hypervisor heap is low */
-#define VIRQ_XENPMU 13     /* V: PMU interrupt */
-#define VIRQ_ARCH_0 16     /* 16..23 are architecture-specific */
+#define VIRQ_TIMER 0      /* V: the vCPU's timer fired */
+#define VIRQ_DEBUG 1      /* V: dump debug state, please */
+#define VIRQ_CONSOLE 2    /* G: input on the hypervisor console */
+#define VIRQ_DOM_EXC 3    /* G: some domain changed state */
+#define VIRQ_TBUF 4       /* G: trace records available */
+#define VIRQ_DEBUGGER 6   /* G: a domain paused for a debugger */
+#define VIRQ_XENOPROF 7   /* V: profiling sample available */
+#define VIRQ_CON_RING 8   /* G: hypervisor console ring has data */
+#define VIRQ_PCPU_STATE 9 /* G: a physical CPU changed state */
+#define VIRQ_MEM_EVENT 10 /* G: a memory event happened */
+#define VIRQ_ARGO 11      /* G: Argo message arrived */
+#define VIRQ_ENOMEM 12    /* G: hypervisor heap is low */
+#define VIRQ_XENPMU 13    /* V: PMU interrupt */
+#define VIRQ_ARCH_0 16    /* 16..23 are architecture-specific */
 #define VIRQ_ARCH_1 17
 #define VIRQ_ARCH_2 18
 #define VIRQ_ARCH_3 19
@@ -80,26 +80,26 @@
 
 /* ----------------------------------------------------- HYPERVISOR_mmuext_op */
 
-#define MMUEXT_PIN_L1_TABLE 0       /* arg1.mfn: validate and pin as L1 */
+#define MMUEXT_PIN_L1_TABLE 0 /* arg1.mfn: validate and pin as L1 */
 #define MMUEXT_PIN_L2_TABLE 1
 #define MMUEXT_PIN_L3_TABLE 2
 #define MMUEXT_PIN_L4_TABLE 3
-#define MMUEXT_UNPIN_TABLE 4        /* arg1.mfn */
-#define MMUEXT_NEW_BASEPTR 5        /* arg1.mfn: new kernel CR3 */
+#define MMUEXT_UNPIN_TABLE 4 /* arg1.mfn */
+#define MMUEXT_NEW_BASEPTR 5 /* arg1.mfn: new kernel CR3 */
 #define MMUEXT_TLB_FLUSH_LOCAL 6
-#define MMUEXT_INVLPG_LOCAL 7       /* arg1.linear_addr */
-#define MMUEXT_TLB_FLUSH_MULTI 8    /* arg2.vcpumask */
-#define MMUEXT_INVLPG_MULTI 9       /* arg1.linear_addr, arg2.vcpumask */
+#define MMUEXT_INVLPG_LOCAL 7    /* arg1.linear_addr */
+#define MMUEXT_TLB_FLUSH_MULTI 8 /* arg2.vcpumask */
+#define MMUEXT_INVLPG_MULTI 9    /* arg1.linear_addr, arg2.vcpumask */
 #define MMUEXT_TLB_FLUSH_ALL 10
-#define MMUEXT_INVLPG_ALL 11        /* arg1.linear_addr */
+#define MMUEXT_INVLPG_ALL 11 /* arg1.linear_addr */
 #define MMUEXT_FLUSH_CACHE 12
-#define MMUEXT_SET_LDT 13           /* arg1.linear_addr, arg2.nr_ents */
-#define MMUEXT_NEW_USER_BASEPTR 15  /* arg1.mfn: user-mode CR3, 0 = none */
-#define MMUEXT_CLEAR_PAGE 16        /* arg1.mfn */
-#define MMUEXT_COPY_PAGE 17         /* arg1.mfn <- arg2.src_mfn */
+#define MMUEXT_SET_LDT 13          /* arg1.linear_addr, arg2.nr_ents */
+#define MMUEXT_NEW_USER_BASEPTR 15 /* arg1.mfn: user-mode CR3, 0 = none */
+#define MMUEXT_CLEAR_PAGE 16       /* arg1.mfn */
+#define MMUEXT_COPY_PAGE 17        /* arg1.mfn <- arg2.src_mfn */
 #define MMUEXT_FLUSH_CACHE_GLOBAL 18
-#define MMUEXT_MARK_SUPER 19        /* arg1.mfn */
-#define MMUEXT_UNMARK_SUPER 20      /* arg1.mfn */
+#define MMUEXT_MARK_SUPER 19   /* arg1.mfn */
+#define MMUEXT_UNMARK_SUPER 20 /* arg1.mfn */
 
 /* ------------------------------------------- HYPERVISOR_update_va_mapping */
 
@@ -121,11 +121,11 @@
 #define VMASST_CMD_enable 0
 #define VMASST_CMD_disable 1
 
-#define VMASST_TYPE_4gb_segments 0        /* 32-bit only */
-#define VMASST_TYPE_4gb_segments_notify 1 /* 32-bit only */
-#define VMASST_TYPE_writable_pagetables 2 /* trap-and-emulate PTE writes */
-#define VMASST_TYPE_pae_extended_cr3 3    /* 32-bit only */
-#define VMASST_TYPE_architectural_iopl 4  /* IOPL from iret, not set_iopl */
+#define VMASST_TYPE_4gb_segments 0         /* 32-bit only */
+#define VMASST_TYPE_4gb_segments_notify 1  /* 32-bit only */
+#define VMASST_TYPE_writable_pagetables 2  /* trap-and-emulate PTE writes */
+#define VMASST_TYPE_pae_extended_cr3 3     /* 32-bit only */
+#define VMASST_TYPE_architectural_iopl 4   /* IOPL from iret, not set_iopl */
 #define VMASST_TYPE_runstate_update_flag 5 /* XEN_RUNSTATE_UPDATE in use */
 #define VMASST_TYPE_m2p_strict 32          /* user mode cannot see the M2P */
 
@@ -253,33 +253,33 @@ typedef struct shared_info shared_info_t;
  * union describes a dom0_vga_console_info placed after this structure.
  */
 struct start_info {
-    char magic[32]; /* "xen-<version>-<platform>" */
-    xen_ulong_t nr_pages; /* pages allocated to the domain */
+    char magic[32];          /* "xen-<version>-<platform>" */
+    xen_ulong_t nr_pages;    /* pages allocated to the domain */
     xen_ulong_t shared_info; /* machine address of shared_info */
-    uint32_t flags; /* SIF_* */
+    uint32_t flags;          /* SIF_* */
     uint32_t _pad0;
-    xen_pfn_t store_mfn; /* machine frame of the xenstore ring */
+    xen_pfn_t store_mfn;   /* machine frame of the xenstore ring */
     uint32_t store_evtchn; /* its event channel; 0 = none */
     uint32_t _pad1;
     union {
         struct {
-            xen_pfn_t mfn; /* machine frame of the console ring */
+            xen_pfn_t mfn;   /* machine frame of the console ring */
             uint32_t evtchn; /* its event channel; 0 = none */
             uint32_t _pad0;
         } domU;
         struct {
-            uint32_t info_off; /* byte offset of dom0_vga_console_info */
+            uint32_t info_off;  /* byte offset of dom0_vga_console_info */
             uint32_t info_size; /* its size, 0 = none */
         } dom0;
     } console;
-    xen_ulong_t pt_base; /* virtual address of the initial L4 table */
+    xen_ulong_t pt_base;      /* virtual address of the initial L4 table */
     xen_ulong_t nr_pt_frames; /* frames of initial page tables */
-    xen_ulong_t mfn_list; /* virtual address of the P2M array */
-    xen_ulong_t mod_start; /* initrd: virtual address, or PFN (SIF_) */
-    xen_ulong_t mod_len; /* initrd length in bytes, 0 = none */
+    xen_ulong_t mfn_list;     /* virtual address of the P2M array */
+    xen_ulong_t mod_start;    /* initrd: virtual address, or PFN (SIF_) */
+    xen_ulong_t mod_len;      /* initrd length in bytes, 0 = none */
     char cmd_line[MAX_GUEST_CMDLINE]; /* NUL-terminated */
-    xen_ulong_t first_p2m_pfn; /* first PFN of the initial P2M frames */
-    xen_ulong_t nr_p2m_frames; /* and their number */
+    xen_ulong_t first_p2m_pfn;        /* first PFN of the initial P2M frames */
+    xen_ulong_t nr_p2m_frames;        /* and their number */
 };
 typedef struct start_info start_info_t;
 

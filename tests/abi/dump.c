@@ -58,17 +58,17 @@ static void print_str(const char *name, const char *s)
     putchar('\n');
 }
 
-#define TSIZE(t)                                                             \
-    printf("type %s %lu %s\n", #t, (unsigned long)sizeof(t),                 \
+#define TSIZE(t)                                             \
+    printf("type %s %lu %s\n", #t, (unsigned long)sizeof(t), \
            (t)-1 < (t)0 ? "signed" : "unsigned");
 #define ASIZE(t) printf("type %s %lu\n", #t, (unsigned long)sizeof(t));
 #define SIZE(s) printf("size %s %lu\n", #s, (unsigned long)sizeof(struct s));
-#define OFF(s, m)                                                            \
-    printf("off %s.%s %lu %lu\n", #s, #m,                                    \
-           (unsigned long)offsetof(struct s, m),                             \
+#define OFF(s, m)                                \
+    printf("off %s.%s %lu %lu\n", #s, #m,        \
+           (unsigned long)offsetof(struct s, m), \
            (unsigned long)sizeof(((struct s *)0)->m));
 #define CONST(c) printf("const %s %lu\n", #c, (unsigned long)(c));
-#define CONST_AS(c, xen)                                                     \
+#define CONST_AS(c, xen) \
     printf("const %s %lu\n", #c, (unsigned long)SIDE_VALUE(c, xen));
 #define STR(c) print_str(#c, c);
 

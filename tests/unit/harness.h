@@ -36,12 +36,12 @@ static inline void unit_register(const char *name, void (*fn)(void))
     }
 }
 
-#define TEST(n) \
-    static void unit_test_##n(void); \
+#define TEST(n)                                                 \
+    static void unit_test_##n(void);                            \
     __attribute__((constructor)) static void unit_reg_##n(void) \
-    { \
-        unit_register(#n, unit_test_##n); \
-    } \
+    {                                                           \
+        unit_register(#n, unit_test_##n);                       \
+    }                                                           \
     static void unit_test_##n(void)
 
 __attribute__((format(printf, 3, 4))) static inline void
@@ -58,36 +58,36 @@ unit_fail(const char *file, int line, const char *fmt, ...)
 }
 
 /* Skipped tests count as neither passed nor failed. */
-#define SKIP(why) \
-    do { \
+#define SKIP(why)                         \
+    do {                                  \
         printf("  skipped: %s\n", (why)); \
-        unit_cur_skipped = 1; \
-        return; \
+        unit_cur_skipped = 1;             \
+        return;                           \
     } while (0)
 
-#define CHECK(c) \
-    do { \
-        if (!(c)) \
+#define CHECK(c)                                                   \
+    do {                                                           \
+        if (!(c))                                                  \
             unit_fail(__FILE__, __LINE__, "CHECK(%s) failed", #c); \
     } while (0)
 
-#define CHECK_EQ(a, b) \
-    do { \
-        long long unit_a_ = (long long)(a), unit_b_ = (long long)(b); \
-        if (unit_a_ != unit_b_) \
-            unit_fail(__FILE__, __LINE__, \
+#define CHECK_EQ(a, b)                                                      \
+    do {                                                                    \
+        long long unit_a_ = (long long)(a), unit_b_ = (long long)(b);       \
+        if (unit_a_ != unit_b_)                                             \
+            unit_fail(__FILE__, __LINE__,                                   \
                       "CHECK_EQ(%s, %s): %lld (%#llx) != %lld (%#llx)", #a, \
-                      #b, unit_a_, (unsigned long long)unit_a_, unit_b_, \
-                      (unsigned long long)unit_b_); \
+                      #b, unit_a_, (unsigned long long)unit_a_, unit_b_,    \
+                      (unsigned long long)unit_b_);                         \
     } while (0)
 
-#define CHECK_STR(a, b) \
-    do { \
-        const char *unit_sa_ = (a), *unit_sb_ = (b); \
-        if (strcmp(unit_sa_, unit_sb_)) \
-            unit_fail(__FILE__, __LINE__, \
-                      "CHECK_STR(%s, %s): \"%s\" != \"%s\"", #a, #b, \
-                      unit_sa_, unit_sb_); \
+#define CHECK_STR(a, b)                                                        \
+    do {                                                                       \
+        const char *unit_sa_ = (a), *unit_sb_ = (b);                           \
+        if (strcmp(unit_sa_, unit_sb_))                                        \
+            unit_fail(__FILE__, __LINE__,                                      \
+                      "CHECK_STR(%s, %s): \"%s\" != \"%s\"", #a, #b, unit_sa_, \
+                      unit_sb_);                                               \
     } while (0)
 
 /* Optional command-line argument i (after the program name), or NULL. */

@@ -142,7 +142,8 @@ TEST(numbers_and_sizes)
 {
     reset_vars();
     CHECK_EQ(run("loglvl=3 big=0x123456789 dom0_mem=512M small=4096K "
-                 "s32=1G"), 0);
+                 "s32=1G"),
+             0);
     CHECK_EQ(u_loglvl, 3);
     CHECK_EQ(u_big, 0x123456789ull);
     CHECK_EQ(s_dom0_mem, 512ull << 20);

@@ -102,8 +102,8 @@ TEST(numeric_notes_4_and_8_bytes)
     tu_note_num(&e, XEN_ELFNOTE_ENTRY, 0x100010, 3);
     CHECK_EQ(parse(&e, &img), ELF_EINVAL);
     tu_remove_note(&e, XEN_ELFNOTE_ENTRY);
-    e.notes[e.nnotes++] = (struct tu_note){ XEN_ELFNOTE_ENTRY, 16,
-                                            "0123456789abcdef", NULL };
+    e.notes[e.nnotes++] =
+        (struct tu_note){ XEN_ELFNOTE_ENTRY, 16, "0123456789abcdef", NULL };
     CHECK_EQ(parse(&e, &img), ELF_EINVAL);
 }
 
@@ -235,25 +235,25 @@ TEST(bad_ident_and_type)
 
     tu_elf_default(&e);
     b = build(&e);
-    b[EI_CLASS] = 1;  /* ELF32 */
+    b[EI_CLASS] = 1; /* ELF32 */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_ENOEXEC);
     b = build(&e);
-    b[EI_DATA] = 2;  /* big endian */
+    b[EI_DATA] = 2; /* big endian */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_ENOEXEC);
     b = build(&e);
-    b[16] = 3;  /* ET_DYN */
+    b[16] = 3; /* ET_DYN */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_ENOEXEC);
     b = build(&e);
-    b[18] = 3;  /* EM_386 */
+    b[18] = 3; /* EM_386 */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_ENOEXEC);
     b = build(&e);
     b[1] = 'e';
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_ENOEXEC);
     b = build(&e);
-    b[54] = 32;  /* e_phentsize */
+    b[54] = 32; /* e_phentsize */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
-    b[56] = 0;  /* e_phnum */
+    b[56] = 0; /* e_phnum */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
 }
 
@@ -265,17 +265,17 @@ TEST(phdr_table_out_of_file)
 
     tu_elf_default(&e);
     b = build(&e);
-    tu_put64(b + 32, img_len - 56);  /* second phdr past the end */
+    tu_put64(b + 32, img_len - 56); /* second phdr past the end */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
-    tu_put64(b + 32, ~0ull - 8);  /* e_phoff + size wraps */
+    tu_put64(b + 32, ~0ull - 8); /* e_phoff + size wraps */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
     b[56] = 0xff;
-    b[57] = 0xff;  /* PN_XNUM */
+    b[57] = 0xff; /* PN_XNUM */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
-    b[56] = 200;  /* many phdrs, mostly beyond the file */
+    b[56] = 200; /* many phdrs, mostly beyond the file */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
 }
 
@@ -288,33 +288,33 @@ TEST(segment_ranges)
     tu_elf_default(&e);
     b = build(&e);
     ph = b + TU_ELF_PHOFF;
-    tu_put64(ph + 32, 0x3000);  /* filesz > memsz (and beyond file) */
+    tu_put64(ph + 32, 0x3000); /* filesz > memsz (and beyond file) */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
 
     e.filesz = 0x300;
-    e.memsz = 0x200;  /* filesz > memsz, in the file */
+    e.memsz = 0x200; /* filesz > memsz, in the file */
     CHECK_EQ(parse(&e, &img), ELF_EINVAL);
 
     tu_elf_default(&e);
     b = build(&e);
     ph = b + TU_ELF_PHOFF;
-    tu_put64(ph + 8, ~0ull - 0x10);  /* p_offset + filesz wraps */
+    tu_put64(ph + 8, ~0ull - 0x10); /* p_offset + filesz wraps */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
     ph = b + TU_ELF_PHOFF;
-    tu_put64(ph + 32, ~0ull);  /* huge filesz */
+    tu_put64(ph + 32, ~0ull); /* huge filesz */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
     ph = b + TU_ELF_PHOFF;
-    tu_put64(ph + 24, ~0ull - 0x100);  /* p_paddr + memsz wraps */
+    tu_put64(ph + 24, ~0ull - 0x100); /* p_paddr + memsz wraps */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
     ph = b + TU_ELF_PHOFF + 56;
-    tu_put64(ph + 32, img_len);  /* PT_NOTE beyond the file */
+    tu_put64(ph + 32, img_len); /* PT_NOTE beyond the file */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
     ph = b + TU_ELF_PHOFF;
-    tu_put32(ph, 6);  /* no PT_LOAD at all */
+    tu_put32(ph, 6); /* no PT_LOAD at all */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_ENOEXEC);
 }
 
@@ -327,19 +327,19 @@ TEST(notes_with_bad_sizes)
 
     tu_elf_default(&e);
     b = build(&e);
-    tu_put32(b + n0, 0xfffffffd);  /* namesz: wraps when padded in 32 bits */
+    tu_put32(b + n0, 0xfffffffd); /* namesz: wraps when padded in 32 bits */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
-    tu_put32(b + n0 + 4, 0xffffffff);  /* descsz */
+    tu_put32(b + n0 + 4, 0xffffffff); /* descsz */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
     b = build(&e);
-    tu_put32(b + n0 + 4, 0x1000);  /* descsz past the note area */
+    tu_put32(b + n0 + 4, 0x1000); /* descsz past the note area */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
 
     /* String note without a terminating NUL. */
     tu_elf_default(&e);
-    e.notes[e.nnotes++] = (struct tu_note){ XEN_ELFNOTE_GUEST_OS, 4, "abcd",
-                                            NULL };
+    e.notes[e.nnotes++] =
+        (struct tu_note){ XEN_ELFNOTE_GUEST_OS, 4, "abcd", NULL };
     CHECK_EQ(parse(&e, &img), ELF_EINVAL);
     /* Empty string note. */
     tu_elf_default(&e);
@@ -359,8 +359,8 @@ TEST(foreign_notes_ignored)
     tu_elf_default(&e);
     /* A GNU note with odd sizes and a "Xen" look-alike name. */
     e.notes[e.nnotes++] = (struct tu_note){ 3, 5, "abcde", "GNU" };
-    e.notes[e.nnotes++] = (struct tu_note){ XEN_ELFNOTE_ENTRY, 3, "xyz",
-                                            "XenX" };
+    e.notes[e.nnotes++] =
+        (struct tu_note){ XEN_ELFNOTE_ENTRY, 3, "xyz", "XenX" };
     /* Unknown Xen note types are skipped. */
     e.notes[e.nnotes++] = (struct tu_note){ 99, 3, "xyz", NULL };
     CHECK_EQ(parse(&e, &img), 0);
@@ -527,20 +527,23 @@ TEST(features_parse)
     u32 sup = 0, req = 0;
 
     CHECK_EQ(xen_features_parse("!writable_page_tables|pae_pgdir_above_4gb",
-                                &sup, &req), 0);
+                                &sup, &req),
+             0);
     CHECK_EQ(sup, 0x11);
     CHECK_EQ(req, 0x1);
 
     sup = req = 0;
     CHECK_EQ(xen_features_parse("dom0|hvm_pirqs|!auto_translated_physmap|"
-                                "bogus||!|writable_descriptor_tables", &sup,
-                                &req), 0);
+                                "bogus||!|writable_descriptor_tables",
+                                &sup, &req),
+             0);
     CHECK_EQ(sup, (1u << 11) | (1u << 10) | (1u << 2) | (1u << 1));
     CHECK_EQ(req, 1u << 2);
 
     sup = req = 0;
-    CHECK_EQ(xen_features_parse("!bogus|!dom0x|gnttab_map_avail_bits", &sup,
-                                &req), 2);
+    CHECK_EQ(
+        xen_features_parse("!bogus|!dom0x|gnttab_map_avail_bits", &sup, &req),
+        2);
     CHECK_EQ(sup, 1u << 7);
     CHECK_EQ(req, 0);
 

@@ -12,7 +12,7 @@
 static const struct {
     const char *name;
     size_t size;
-    int kind;  /* 0 text-like, 1 random, 2 highly repetitive */
+    int kind; /* 0 text-like, 1 random, 2 highly repetitive */
 } vectors[] = {
     { "empty", 0, 0 },
     { "one", 1, 0 },
@@ -26,9 +26,10 @@ static const struct {
 static void gen_data(u8 *p, size_t n, int kind, u64 seed)
 {
     static const char *const words[] = {
-        "the ", "hypervisor ", "page ", "table ", "guest ", "kernel ",
-        "event ", "channel ", "grant ", "xen ", "vesper ", "memory ",
-        "frame ", "\n", "domain ", "vcpu ", "0x", "ffffffff", "81000000 ",
+        "the ",    "hypervisor ", "page ",    "table ",    "guest ",
+        "kernel ", "event ",      "channel ", "grant ",    "xen ",
+        "vesper ", "memory ",     "frame ",   "\n",        "domain ",
+        "vcpu ",   "0x",          "ffffffff", "81000000 ",
     };
     size_t i = 0;
 
@@ -94,8 +95,7 @@ TEST(crc32_known_value)
     CHECK_EQ(crc32_update(0, "123456789", 9), 0xcbf43926u);
     CHECK_EQ(crc32_update(0, "", 0), 0);
     /* Incremental use must match one-shot. */
-    CHECK_EQ(crc32_update(crc32_update(0, "1234", 4), "56789", 5),
-             0xcbf43926u);
+    CHECK_EQ(crc32_update(crc32_update(0, "1234", 4), "56789", 5), 0xcbf43926u);
 }
 
 /* Every vector at every level decodes to exactly the original bytes. */
@@ -159,16 +159,16 @@ TEST(gzip_corruption_rejected)
     copy = malloc(gzlen);
 
     memcpy(copy, gz, gzlen);
-    copy[gzlen - 8] ^= 1;  /* CRC32 */
+    copy[gzlen - 8] ^= 1; /* CRC32 */
     CHECK_EQ(gunzip(copy, gzlen, out, rawlen + 64, &outlen), INFLATE_EINVAL);
     memcpy(copy, gz, gzlen);
-    copy[gzlen - 4] ^= 1;  /* ISIZE */
+    copy[gzlen - 4] ^= 1; /* ISIZE */
     CHECK_EQ(gunzip(copy, gzlen, out, rawlen + 64, &outlen), INFLATE_EINVAL);
     memcpy(copy, gz, gzlen);
-    copy[2] = 7;  /* method */
+    copy[2] = 7; /* method */
     CHECK_EQ(gunzip(copy, gzlen, out, rawlen + 64, &outlen), INFLATE_ENOEXEC);
     memcpy(copy, gz, gzlen);
-    copy[3] |= 0x20;  /* reserved flag */
+    copy[3] |= 0x20; /* reserved flag */
     CHECK_EQ(gunzip(copy, gzlen, out, rawlen + 64, &outlen), INFLATE_EINVAL);
     memcpy(copy, gz, gzlen);
     copy[0] = 0x1e;
@@ -199,7 +199,7 @@ TEST(gzip_all_header_flags)
     if (!vec_dir())
         SKIP("no vector directory given");
     raw = load_vec("text", ".bin", &rawlen);
-    gz = load_vec("text", ".6n.gz", &gzlen);  /* -n: no FNAME, body at 10 */
+    gz = load_vec("text", ".6n.gz", &gzlen); /* -n: no FNAME, body at 10 */
     CHECK(raw && gz);
     if (!raw || !gz)
         return;
@@ -305,9 +305,9 @@ TEST(fixed_block_handmade)
     putbits(&w, 1, 2);
     putcode(&w, 0x30 + 'a', 8);
     putcode(&w, 0x30 + 'b', 8);
-    putcode(&w, 2, 7);  /* 258: length 4 */
-    putcode(&w, 1, 5);  /* distance code 1: 2 */
-    putcode(&w, 0, 7);  /* 256 */
+    putcode(&w, 2, 7); /* 258: length 4 */
+    putcode(&w, 1, 5); /* distance code 1: 2 */
+    putcode(&w, 0, 7); /* 256 */
     CHECK_EQ(raw_inflate(&w, out, sizeof(out), &n), 0);
     CHECK_EQ(n, 6);
     CHECK(!memcmp(out, "ababab", 6));
@@ -324,8 +324,8 @@ TEST(distance_before_start_rejected)
     putbits(&w, 1, 1);
     putbits(&w, 1, 2);
     putcode(&w, 0x30 + 'a', 8);
-    putcode(&w, 1, 7);  /* 257: length 3 */
-    putcode(&w, 1, 5);  /* distance 2 > 1 byte written */
+    putcode(&w, 1, 7); /* 257: length 3 */
+    putcode(&w, 1, 5); /* distance 2 > 1 byte written */
     putcode(&w, 0, 7);
     CHECK_EQ(raw_inflate(&w, out, sizeof(out), &n), INFLATE_EINVAL);
 }
@@ -368,14 +368,14 @@ TEST(invalid_fixed_symbols_rejected)
 
 static void dyn_header(struct bitw *w, const u8 *cl, unsigned int hclen)
 {
-    static const u8 order[19] = { 16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
-                                  11, 4, 12, 3, 13, 2, 14, 1, 15 };
+    static const u8 order[19] = { 16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                  11, 4,  12, 3, 13, 2, 14, 1, 15 };
     unsigned int i;
 
     putbits(w, 1, 1);
     putbits(w, 2, 2);
-    putbits(w, 0, 5);  /* HLIT 257 */
-    putbits(w, 0, 5);  /* HDIST 1 */
+    putbits(w, 0, 5); /* HLIT 257 */
+    putbits(w, 0, 5); /* HDIST 1 */
     putbits(w, hclen - 4, 4);
     for (i = 0; i < hclen; i++)
         putbits(w, cl[order[i]], 3);
@@ -406,7 +406,7 @@ TEST(bad_huffman_codes_rejected)
     cl[16] = 1;
     cl[8] = 1;
     dyn_header(&w, cl, 19);
-    putcode(&w, 1, 1);  /* symbol 16 (codes: 8 -> 0, 16 -> 1) */
+    putcode(&w, 1, 1); /* symbol 16 (codes: 8 -> 0, 16 -> 1) */
     putbits(&w, 0, 2);
     CHECK_EQ(raw_inflate(&w, out, sizeof(out), &n), INFLATE_EINVAL);
 }
@@ -420,8 +420,8 @@ TEST(dynamic_block_handmade)
      * except symbol 0 of length 1).
      */
     struct bitw w = { { 0 }, 0 };
-    static const u8 order[19] = { 16, 17, 18, 0, 8, 7, 9, 6, 10, 5,
-                                  11, 4, 12, 3, 13, 2, 14, 1, 15 };
+    static const u8 order[19] = { 16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                  11, 4,  12, 3, 13, 2, 14, 1, 15 };
     u8 cl[19] = { 0 }, out[64];
     unsigned int i;
     size_t n;
@@ -439,14 +439,14 @@ TEST(dynamic_block_handmade)
     /* 97 zeros: 18 with 86 (11+86=97). */
     putcode(&w, 3, 2);
     putbits(&w, 86, 7);
-    putcode(&w, 2, 2);  /* 'a' (97): length 1 */
+    putcode(&w, 2, 2); /* 'a' (97): length 1 */
     /* 158 zeros: 18 x 138 then 18 x 20. */
     putcode(&w, 3, 2);
     putbits(&w, 127, 7);
     putcode(&w, 3, 2);
     putbits(&w, 9, 7);
-    putcode(&w, 2, 2);  /* 256: length 1 */
-    putcode(&w, 2, 2);  /* distance 0: length 1 */
+    putcode(&w, 2, 2); /* 256: length 1 */
+    putcode(&w, 2, 2); /* distance 0: length 1 */
     /* Data: a a a 256 */
     putcode(&w, 0, 1);
     putcode(&w, 0, 1);
@@ -485,8 +485,8 @@ TEST(benchmark_10mb)
     clock_gettime(CLOCK_MONOTONIC, &a);
     CHECK_EQ(gunzip(gz, gzlen, out, rawlen, &outlen), 0);
     clock_gettime(CLOCK_MONOTONIC, &b);
-    secs = (double)(b.tv_sec - a.tv_sec) +
-           (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    secs =
+        (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
     /* Informational only: this build is sanitized and at -O1. */
     printf("  gunzip %zu -> %zu bytes in %.3f s (%.1f MB/s)\n", gzlen, outlen,
            secs, (double)outlen / 1e6 / secs);

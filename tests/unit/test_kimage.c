@@ -119,26 +119,26 @@ TEST(bzimage_bad_headers)
     gzlen = tu_gzip_stored(gz, elf, len);
 
     bz = make_bzimage(gz, gzlen, 39, 0x2cc, 0x0207, &bzlen);
-    CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_EINVAL);  /* too old */
+    CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_EINVAL); /* too old */
     free(bz);
 
     bz = make_bzimage(gz, gzlen, 39, 0x2cc, 0x020f, &bzlen);
-    tu_put32(bz + 0x24c, (u32)gzlen + 17);  /* payload past the end */
+    tu_put32(bz + 0x24c, (u32)gzlen + 17); /* payload past the end */
     CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_EINVAL);
     tu_put32(bz + 0x24c, 0xffffffff);
     CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_EINVAL);
     tu_put32(bz + 0x24c, (u32)gzlen);
-    tu_put32(bz + 0x248, 0xfffffff0);  /* offset past the end */
+    tu_put32(bz + 0x248, 0xfffffff0); /* offset past the end */
     CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_EINVAL);
     tu_put32(bz + 0x248, 0x2cc);
-    tu_put32(bz + 0x24c, 3);  /* too short for the size trailer */
+    tu_put32(bz + 0x24c, 3); /* too short for the size trailer */
     CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_EINVAL);
     tu_put32(bz + 0x24c, (u32)gzlen);
     CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_OK);
     /* Truncated files never probe as OK with a payload beyond the end. */
     CHECK(kimage_probe(bz, 0x600, &ki) != KIMG_OK);
     CHECK_EQ(kimage_probe(bz, 0x24f, &ki), KIMG_ENOEXEC);
-    bz[0x1fe] = 0;  /* boot flag */
+    bz[0x1fe] = 0; /* boot flag */
     CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_ENOEXEC);
     free(bz);
 
@@ -178,7 +178,9 @@ TEST(bzimage_unsupported_compression)
         enum kimage_comp comp;
         const char *name;
     } c[] = {
-        { "\xfd" "7zXZ\0", 6, KIMG_COMP_XZ, "xz" },
+        { "\xfd"
+          "7zXZ\0",
+          6, KIMG_COMP_XZ, "xz" },
         { "\x02\x21\x4c\x18", 4, KIMG_COMP_LZ4, "lz4" },
         { "BZh9", 4, KIMG_COMP_BZIP2, "bzip2" },
         { "\x5d\x00\x00\x80", 4, KIMG_COMP_LZMA, "lzma" },

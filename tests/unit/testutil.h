@@ -84,7 +84,7 @@ static inline size_t tu_gzip_stored(u8 *out, const void *data, size_t len)
     do {
         size_t n = left > 65535 ? 65535 : left;
 
-        out[o++] = n == left ? 1 : 0;  /* BFINAL, BTYPE = 00 */
+        out[o++] = n == left ? 1 : 0; /* BFINAL, BTYPE = 00 */
         out[o++] = (u8)n;
         out[o++] = (u8)(n >> 8);
         out[o++] = (u8)~n;
@@ -104,16 +104,16 @@ struct tu_note {
     u32 type;
     u32 descsz;
     const void *desc;
-    const char *name;  /* default "Xen" */
+    const char *name; /* default "Xen" */
 };
 
 struct tu_elf {
     u64 virt_base, paddr, entry;
-    size_t filesz, memsz;  /* one PT_LOAD */
+    size_t filesz, memsz; /* one PT_LOAD */
     struct tu_note notes[24];
     unsigned int nnotes;
-    bool notes_in_section;  /* SHT_NOTE section instead of PT_NOTE */
-    u8 numstore[32][8];     /* numeric note payloads (do not copy the struct) */
+    bool notes_in_section; /* SHT_NOTE section instead of PT_NOTE */
+    u8 numstore[32][8];    /* numeric note payloads (do not copy the struct) */
     unsigned int nnum;
 };
 
@@ -205,9 +205,9 @@ static inline size_t tu_elf_build(const struct tu_elf *e, u8 *buf)
     tu_put32(buf + 20, 1);
     tu_put64(buf + 24, 0xffffffff81000000ull); /* e_entry, unused if ENTRY */
     tu_put64(buf + 32, TU_ELF_PHOFF);
-    buf[52] = 64;  /* e_ehsize */
-    buf[54] = 56;  /* e_phentsize */
-    buf[56] = e->notes_in_section ? 1 : 2;  /* e_phnum */
+    buf[52] = 64;                          /* e_ehsize */
+    buf[54] = 56;                          /* e_phentsize */
+    buf[56] = e->notes_in_section ? 1 : 2; /* e_phnum */
 
     for (i = 0; i < e->nnotes; i++) {
         const struct tu_note *n = &e->notes[i];
@@ -251,8 +251,8 @@ static inline size_t tu_elf_build(const struct tu_elf *e, u8 *buf)
         size_t sh = (load_off + e->filesz + 7) & ~(size_t)7;
 
         tu_put64(buf + 40, sh);
-        buf[58] = 64;  /* e_shentsize */
-        buf[60] = 2;   /* e_shnum */
+        buf[58] = 64; /* e_shentsize */
+        buf[60] = 2;  /* e_shnum */
         tu_put32(buf + sh + 64 + 4, SHT_NOTE);
         tu_put64(buf + sh + 64 + 24, TU_ELF_NOTEOFF);
         tu_put64(buf + sh + 64 + 32, notes_len);

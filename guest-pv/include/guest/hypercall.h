@@ -16,20 +16,20 @@ extern char hypercall_page[4096];
  * wrappers stay correct for a hypervisor whose stubs do not. Arguments
  * travel in RDI, RSI, RDX, R10, R8 and may all be overwritten.
  */
-#define _hypercall5(nr, a1, a2, a3, a4, a5)                                   \
-    ({                                                                        \
-        long __ret;                                                           \
-        register long __a1 __asm__("rdi") = (long)(a1);                       \
-        register long __a2 __asm__("rsi") = (long)(a2);                       \
-        register long __a3 __asm__("rdx") = (long)(a3);                       \
-        register long __a4 __asm__("r10") = (long)(a4);                       \
-        register long __a5 __asm__("r8") = (long)(a5);                        \
-        __asm__ volatile("call hypercall_page + %c[off]"                      \
-                         : "=a"(__ret), "+r"(__a1), "+r"(__a2), "+r"(__a3),   \
-                           "+r"(__a4), "+r"(__a5)                             \
-                         : [off] "i"((nr) * 32)                               \
-                         : "rcx", "r11", "memory");                           \
-        __ret;                                                                \
+#define _hypercall5(nr, a1, a2, a3, a4, a5)                                 \
+    ({                                                                      \
+        long __ret;                                                         \
+        register long __a1 __asm__("rdi") = (long)(a1);                     \
+        register long __a2 __asm__("rsi") = (long)(a2);                     \
+        register long __a3 __asm__("rdx") = (long)(a3);                     \
+        register long __a4 __asm__("r10") = (long)(a4);                     \
+        register long __a5 __asm__("r8") = (long)(a5);                      \
+        __asm__ volatile("call hypercall_page + %c[off]"                    \
+                         : "=a"(__ret), "+r"(__a1), "+r"(__a2), "+r"(__a3), \
+                           "+r"(__a4), "+r"(__a5)                           \
+                         : [off] "i"((nr)*32)                               \
+                         : "rcx", "r11", "memory");                         \
+        __ret;                                                              \
     })
 
 #define _hypercall1(nr, a1) _hypercall5(nr, a1, 0, 0, 0, 0)
@@ -120,12 +120,10 @@ static inline long HYPERVISOR_mmuext_op(struct mmuext_op *op,
                                         unsigned int *success_count,
                                         domid_t domid)
 {
-    return _hypercall4(__HYPERVISOR_mmuext_op, op, count, success_count,
-                       domid);
+    return _hypercall4(__HYPERVISOR_mmuext_op, op, count, success_count, domid);
 }
 
-static inline long HYPERVISOR_update_va_mapping(unsigned long va,
-                                                uint64_t pte,
+static inline long HYPERVISOR_update_va_mapping(unsigned long va, uint64_t pte,
                                                 unsigned long flags)
 {
     return _hypercall3(__HYPERVISOR_update_va_mapping, va, pte, flags);
@@ -136,8 +134,7 @@ static inline long HYPERVISOR_memory_op(unsigned int cmd, void *arg)
     return _hypercall2(__HYPERVISOR_memory_op, cmd, arg);
 }
 
-static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpuid,
-                                      void *extra)
+static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpuid, void *extra)
 {
     return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpuid, extra);
 }

@@ -23,25 +23,26 @@ __attribute__((noreturn)) void test_finish(void);
 
 unsigned int test_checks_failed(void);
 
-#define TEST_CHECK(cond)                                                     \
-    do {                                                                     \
-        if (cond)                                                            \
-            test_pass("%s", #cond);                                          \
-        else                                                                 \
-            test_fail("%s (%s:%d)", #cond, __FILE__, __LINE__);              \
+#define TEST_CHECK(cond)                                        \
+    do {                                                        \
+        if (cond)                                               \
+            test_pass("%s", #cond);                             \
+        else                                                    \
+            test_fail("%s (%s:%d)", #cond, __FILE__, __LINE__); \
     } while (0)
 
 /* Compares as 64-bit integers and prints both values on mismatch. */
-#define TEST_EQ(a, b)                                                        \
-    do {                                                                     \
-        unsigned long long __a = (unsigned long long)(a);                    \
-        unsigned long long __b = (unsigned long long)(b);                    \
-        if (__a == __b)                                                      \
-            test_pass("%s == %s (0x%llx)", #a, #b, __a);                     \
-        else                                                                 \
-            test_fail("%s == %s: got 0x%llx (%lld), want 0x%llx (%lld) "     \
-                      "(%s:%d)", #a, #b, __a, (long long)__a, __b,           \
-                      (long long)__b, __FILE__, __LINE__);                   \
+#define TEST_EQ(a, b)                                                    \
+    do {                                                                 \
+        unsigned long long __a = (unsigned long long)(a);                \
+        unsigned long long __b = (unsigned long long)(b);                \
+        if (__a == __b)                                                  \
+            test_pass("%s == %s (0x%llx)", #a, #b, __a);                 \
+        else                                                             \
+            test_fail("%s == %s: got 0x%llx (%lld), want 0x%llx (%lld) " \
+                      "(%s:%d)",                                         \
+                      #a, #b, __a, (long long)__a, __b, (long long)__b,  \
+                      __FILE__, __LINE__);                               \
     } while (0)
 
 #endif /* GUEST_TEST_H */

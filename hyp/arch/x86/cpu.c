@@ -68,11 +68,11 @@ static void gdt_build(struct percpu *pc)
     u64 lim = sizeof(pc->tss) - 1;
 
     memset(g, 0, HYP_GDT_BYTES);
-    g[HYP_CS / 8] = seg_desc(0x00af9a00);               /* ring-0 64-bit code */
-    g[HYP_DS / 8] = seg_desc(0x00cf9200);               /* ring-0 data */
-    g[FLAT_RING3_CS32_VAL / 8] = seg_desc(0x00cffa00);  /* ring-3 32-bit code */
-    g[FLAT_RING3_SS64_VAL / 8] = seg_desc(0x00cff200);  /* ring-3 data */
-    g[FLAT_RING3_CS64_VAL / 8] = seg_desc(0x00affa00);  /* ring-3 64-bit code */
+    g[HYP_CS / 8] = seg_desc(0x00af9a00);              /* ring-0 64-bit code */
+    g[HYP_DS / 8] = seg_desc(0x00cf9200);              /* ring-0 data */
+    g[FLAT_RING3_CS32_VAL / 8] = seg_desc(0x00cffa00); /* ring-3 32-bit code */
+    g[FLAT_RING3_SS64_VAL / 8] = seg_desc(0x00cff200); /* ring-3 data */
+    g[FLAT_RING3_CS64_VAL / 8] = seg_desc(0x00affa00); /* ring-3 64-bit code */
     g[HYP_TSS / 8] = (lim & 0xffff) | ((tss & 0xffffff) << 16) |
                      (0x89UL << 40) | (((lim >> 16) & 0xf) << 48) |
                      (((tss >> 24) & 0xff) << 56);
@@ -95,19 +95,19 @@ static u64 build_syscall_stub(struct percpu *pc)
     u8 *p = code;
     s32 rel;
 
-#define EMIT_REL(target)                                                   \
-    do {                                                                   \
-        rel = (s32)((target) - (stub_va + (u64)(p - code) + 4));           \
-        memcpy(p, &rel, 4);                                                \
-        p += 4;                                                            \
+#define EMIT_REL(target)                                         \
+    do {                                                         \
+        rel = (s32)((target) - (stub_va + (u64)(p - code) + 4)); \
+        memcpy(p, &rel, 4);                                      \
+        p += 4;                                                  \
     } while (0)
     *p++ = 0x48, *p++ = 0x89, *p++ = 0x25; /* mov %rsp, scratch[0](%rip) */
     EMIT_REL(scratch_va);
-    *p++ = 0x48, *p++ = 0xbc;              /* movabs $frame_top, %rsp */
+    *p++ = 0x48, *p++ = 0xbc; /* movabs $frame_top, %rsp */
     memcpy(p, &frame_top, 8), p += 8;
-    *p++ = 0xff, *p++ = 0x35;              /* pushq scratch[0](%rip) */
+    *p++ = 0xff, *p++ = 0x35; /* pushq scratch[0](%rip) */
     EMIT_REL(scratch_va);
-    *p++ = 0xff, *p++ = 0x25;              /* jmp *scratch[1](%rip) */
+    *p++ = 0xff, *p++ = 0x25; /* jmp *scratch[1](%rip) */
     EMIT_REL(scratch_va + 8);
 #undef EMIT_REL
     scratch[1] = (u64)(uintptr_t)syscall_common;
@@ -131,8 +131,9 @@ void cpu_init(struct percpu *pc)
     u32 a, b, c, d;
     u64 cr4 = read_cr4();
 
-    BUILD_BUG_ON((PCPU_STACK_SIZE - sizeof(struct cpu_info) +
-                  sizeof(struct cpu_regs)) % 16);
+    BUILD_BUG_ON(
+        (PCPU_STACK_SIZE - sizeof(struct cpu_info) + sizeof(struct cpu_regs)) %
+        16);
     BUILD_BUG_ON(sizeof(struct idt_gate) != 16);
 
     pc->info->pcpu = pc;
@@ -152,8 +153,9 @@ void cpu_init(struct percpu *pc)
     dtr.base = (u64)(uintptr_t)pc->gdt;
     __asm__ volatile("lgdt %0" ::"m"(dtr));
     /* Reload CS through a far return, then the data segments. */
-    __asm__ volatile("pushq %0; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:"
-                     ::"i"(HYP_CS) : "rax", "memory");
+    __asm__ volatile(
+        "pushq %0; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:" ::"i"(HYP_CS)
+        : "rax", "memory");
     __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%ss" ::"r"(HYP_DS));
     __asm__ volatile("ltr %w0" ::"r"(HYP_TSS));
     dtr.limit = sizeof(idt) - 1;

@@ -33,7 +33,8 @@ static pte_t *next_level(pte_t *e, u64 flags)
 /* Map n 4 KiB frames from mfn at va in the given L4 (hypervisor range). */
 void map_pages(pte_t *l4, u64 va, mfn_t mfn, u64 n, u64 flags)
 {
-    u64 tflags = _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | (flags & _PAGE_USER);
+    u64 tflags =
+        _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | (flags & _PAGE_USER);
 
     for (u64 i = 0; i < n; i++, va += PAGE_SIZE) {
         pte_t *l3 = next_level(&l4[l4_index(va)], tflags);

@@ -130,7 +130,8 @@ static void memory_init(void)
 
     if (!(mbi->flags & MBI_MMAP))
         panic("the boot loader gave no memory map");
-    for_each_mmap(e) {
+    for_each_mmap(e)
+    {
         if (e->type == 1 && e->addr + e->len > top)
             top = e->addr + e->len;
     }
@@ -146,7 +147,8 @@ static void memory_init(void)
     if (mbi->flags & MBI_CMDLINE)
         reserve(mbi->cmdline, mbi->cmdline + PAGE_SIZE);
     if (mbi->flags & MBI_MODS) {
-        reserve(mbi->mods_addr, mbi->mods_addr + mbi->mods_count * sizeof(*mods));
+        reserve(mbi->mods_addr,
+                mbi->mods_addr + mbi->mods_count * sizeof(*mods));
         for (u32 i = 0; i < mbi->mods_count; i++) {
             reserve(mods[i].start, mods[i].end);
             if (mods[i].string)
@@ -155,7 +157,8 @@ static void memory_init(void)
     }
 
     /* The frame table: first RAM range below 4 GiB with room for it. */
-    for_each_mmap(e) {
+    for_each_mmap(e)
+    {
         u64 s = ALIGN_UP(MAX(e->addr, 0x100000UL), PAGE_SIZE);
         u64 end = MIN(e->addr + e->len, 1UL << 32);
 
@@ -176,12 +179,14 @@ static void memory_init(void)
     page_alloc_init(maddr_to_virt(ft_at), frames);
 
     /* Only memory under the boot mapping (4 GiB) until the direct map exists. */
-    for_each_mmap(e) {
+    for_each_mmap(e)
+    {
         if (e->type == 1 && e->addr < (1UL << 32))
             free_ram(e->addr, MIN(e->addr + e->len, 1UL << 32));
     }
     mm_init(top, true);
-    for_each_mmap(e) {
+    for_each_mmap(e)
+    {
         if (e->type == 1 && e->addr + e->len > (1UL << 32))
             free_ram(MAX(e->addr, 1UL << 32), e->addr + e->len);
     }
@@ -246,7 +251,8 @@ static void selftest(void)
     if (!opt_selftest[0])
         return;
     printk("selftest: %s\n", opt_selftest);
-    static volatile u64 unmapped = 0x10; /* L4 slot 0: empty in Vesper's tables */
+    static volatile u64 unmapped =
+        0x10; /* L4 slot 0: empty in Vesper's tables */
 
     if (!strcmp(opt_selftest, "pf"))
         *(volatile u64 *)(uintptr_t)unmapped = 1;

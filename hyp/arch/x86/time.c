@@ -22,8 +22,14 @@ u64 tsc_khz;
 static u64 tsc_at_boot;
 static volatile u32 *lapic;
 
-static u32 lapic_read(u32 reg) { return lapic[reg / 4]; }
-static void lapic_write(u32 reg, u32 v) { lapic[reg / 4] = v; }
+static u32 lapic_read(u32 reg)
+{
+    return lapic[reg / 4];
+}
+static void lapic_write(u32 reg, u32 v)
+{
+    lapic[reg / 4] = v;
+}
 
 void lapic_eoi(void);
 void lapic_eoi(void)
@@ -54,11 +60,16 @@ static bool pit_wait_done(void)
  */
 static void pic_disable(void)
 {
-    outb(0x20, 0x11); outb(0xa0, 0x11);   /* ICW1: init, expect ICW4 */
-    outb(0x21, 0x20); outb(0xa1, 0x28);   /* ICW2: vectors 0x20 / 0x28 */
-    outb(0x21, 0x04); outb(0xa1, 0x02);   /* ICW3: cascade on IRQ2 */
-    outb(0x21, 0x01); outb(0xa1, 0x01);   /* ICW4: 8086 mode */
-    outb(0x21, 0xff); outb(0xa1, 0xff);   /* mask everything */
+    outb(0x20, 0x11);
+    outb(0xa0, 0x11); /* ICW1: init, expect ICW4 */
+    outb(0x21, 0x20);
+    outb(0xa1, 0x28); /* ICW2: vectors 0x20 / 0x28 */
+    outb(0x21, 0x04);
+    outb(0xa1, 0x02); /* ICW3: cascade on IRQ2 */
+    outb(0x21, 0x01);
+    outb(0xa1, 0x01); /* ICW4: 8086 mode */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff); /* mask everything */
 }
 
 void time_init(void);

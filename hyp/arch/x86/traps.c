@@ -15,9 +15,8 @@ extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 extern char _image_start[], _etext[];
 
 static const char *const vec_names[32] = {
-    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
-    "#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#15",
-    "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO", "#TS",
+    "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 };
 
 static const char *vec_name(unsigned int vec)
@@ -68,7 +67,8 @@ static void stack_trace(u64 rbp)
         if (!ret)
             break;
         printk("  [<%016llx>]%s\n", (unsigned long long)ret,
-               ret >= (u64)(uintptr_t)_image_start && ret < (u64)(uintptr_t)_etext
+               ret >= (u64)(uintptr_t)_image_start &&
+                       ret < (u64)(uintptr_t)_etext
                    ? ""
                    : " (not in text)");
         rbp = ((u64 *)(uintptr_t)rbp)[0];
@@ -101,7 +101,13 @@ void hyp_trap_c(struct cpu_regs *regs)
         printk_lvl(LOG_WARN, "NMI received; ignoring\n");
         return;
     }
-    for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++) {
+    /* Linker-defined bounds: compare addresses, not unrelated arrays. */
+    size_t nr_ex = ((uintptr_t)__ex_table_end - (uintptr_t)__ex_table_start) /
+                   sizeof(struct ex_entry);
+
+    for (size_t i = 0; i < nr_ex; i++) {
+        const struct ex_entry *e = &__ex_table_start[i];
+
         if (e->insn == regs->rip && (vec == TRAP_PF || vec == TRAP_GP)) {
             regs->rip = e->fixup;
             return;
@@ -186,9 +192,9 @@ struct cpu_regs *guest_exit(struct cpu_regs *regs)
     /* Never hand ring 0 privileges or IOPL to a guest. */
     regs->cs |= 3;
     regs->ss |= 3;
-    regs->rflags = (regs->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM |
-                                     X86_EFLAGS_NT)) |
-                   X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    regs->rflags =
+        (regs->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT)) |
+        X86_EFLAGS_IF | X86_EFLAGS_MBS;
     if (!is_canonical(regs->rip) || !is_canonical(regs->rsp)) {
         domain_crash(v->domain, "non-canonical return rip %llx rsp %llx",
                      (unsigned long long)regs->rip,

@@ -13,15 +13,14 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-#define PROLOGUE                                                             \
-    "mov %%rsp, %[sp]\n\t"                                                   \
-    "movabs $" STR(MAGIC_RCX) ", %%rcx\n\t"                                  \
-    "movabs $" STR(MAGIC_R11) ", %%r11\n\t"
-#define EPILOGUE                                                             \
-    "mov %%rcx, %[rcx]\n\t"                                                  \
+#define PROLOGUE                            \
+    "mov %%rsp, %[sp]\n\t"                  \
+    "movabs $" STR(MAGIC_RCX) ", %%rcx\n\t" \
+                              "movabs $" STR(MAGIC_R11) ", %%r11\n\t"
+#define EPILOGUE            \
+    "mov %%rcx, %[rcx]\n\t" \
     "mov %%r11, %[r11]\n\t"
-#define OUTPUTS                                                              \
-    [sp] "=&r"(r->sp), [rcx] "=&r"(r->rcx), [r11] "=&r"(r->r11)
+#define OUTPUTS [sp] "=&r"(r->sp), [rcx] "=&r"(r->rcx), [r11] "=&r"(r->r11)
 
 /* What the probe saw: RSP at the fault and RCX/R11 after resuming. */
 struct probe {
@@ -47,14 +46,13 @@ static int record(struct trap_frame *f)
 
 static __attribute__((noinline)) void probe_de(struct probe *r)
 {
-    __asm__ volatile(PROLOGUE
-                     "xor %%edx, %%edx\n\t"
-                     "mov $1, %%eax\n\t"
-                     "xor %%r8d, %%r8d\n\t"
-                     ".globl de_rip\nde_rip:\n\t"
-                     "div %%r8\n\t"
-                     ".globl de_resume\nde_resume:\n\t" EPILOGUE
-                     : OUTPUTS
+    __asm__ volatile(PROLOGUE "xor %%edx, %%edx\n\t"
+                              "mov $1, %%eax\n\t"
+                              "xor %%r8d, %%r8d\n\t"
+                              ".globl de_rip\nde_rip:\n\t"
+                              "div %%r8\n\t"
+                              ".globl de_resume\nde_resume:\n\t" EPILOGUE
+:OUTPUTS
                      :
                      : "rax", "rcx", "rdx", "r8", "r11", "memory");
 }
@@ -62,8 +60,7 @@ static __attribute__((noinline)) void probe_de(struct probe *r)
 static __attribute__((noinline)) void probe_bp(struct probe *r)
 {
     __asm__ volatile(PROLOGUE "int3\n\t"
-                     ".globl bp_after\nbp_after:\n\t" EPILOGUE
-                     : OUTPUTS
+                              ".globl bp_after\nbp_after:\n\t" EPILOGUE:OUTPUTS
                      :
                      : "rcx", "r11", "memory");
 }
@@ -71,20 +68,19 @@ static __attribute__((noinline)) void probe_bp(struct probe *r)
 static __attribute__((noinline)) void probe_ud(struct probe *r)
 {
     __asm__ volatile(PROLOGUE ".globl ud_rip\nud_rip:\n\t"
-                     "ud2\n\t"
-                     ".globl ud_resume\nud_resume:\n\t" EPILOGUE
-                     : OUTPUTS
+                              "ud2\n\t"
+                              ".globl ud_resume\nud_resume:\n\t" EPILOGUE
+:OUTPUTS
                      :
                      : "rcx", "r11", "memory");
 }
 
-static __attribute__((noinline)) void probe_load(struct probe *r,
-                                                 uint64_t addr)
+static __attribute__((noinline)) void probe_load(struct probe *r, uint64_t addr)
 {
     __asm__ volatile(PROLOGUE ".globl load_rip\nload_rip:\n\t"
-                     "mov (%[addr]), %%rax\n\t"
-                     ".globl load_resume\nload_resume:\n\t" EPILOGUE
-                     : OUTPUTS
+                              "mov (%[addr]), %%rax\n\t"
+                              ".globl load_resume\nload_resume:\n\t" EPILOGUE
+:OUTPUTS
                      : [addr] "r"(addr)
                      : "rax", "rcx", "r11", "memory");
 }
@@ -93,9 +89,9 @@ static __attribute__((noinline)) void probe_store(struct probe *r,
                                                   uint64_t addr)
 {
     __asm__ volatile(PROLOGUE ".globl store_rip\nstore_rip:\n\t"
-                     "movq $0x42, (%[addr])\n\t"
-                     ".globl store_resume\nstore_resume:\n\t" EPILOGUE
-                     : OUTPUTS
+                              "movq $0x42, (%[addr])\n\t"
+                              ".globl store_resume\nstore_resume:\n\t" EPILOGUE
+:OUTPUTS
                      : [addr] "r"(addr)
                      : "rcx", "r11", "memory");
 }
@@ -106,8 +102,8 @@ static void expect(const char *what, const char *field, uint64_t got,
     if (got == want)
         test_pass("%s: %s = 0x%lx", what, field, (unsigned long)got);
     else
-        test_fail("%s: %s = 0x%lx, want 0x%lx", what, field,
-                  (unsigned long)got, (unsigned long)want);
+        test_fail("%s: %s = 0x%lx, want 0x%lx", what, field, (unsigned long)got,
+                  (unsigned long)want);
 }
 
 static uint8_t upcall_mask(void)
@@ -119,14 +115,13 @@ static uint8_t upcall_mask(void)
  * The checks every delivery must pass. rip is the expected frame RIP;
  * ec is the expected error code, or ~0 for a vector that has none.
  */
-static void check_frame(const char *what, unsigned int vector,
-                        const void *rip, uint64_t ec, const struct probe *r,
-                        uint8_t mask)
+static void check_frame(const char *what, unsigned int vector, const void *rip,
+                        uint64_t ec, const struct probe *r, uint8_t mask)
 {
     /* Raw values, so logs from two hypervisors can be diffed. */
     printk("frame %s: vec %lu ec 0x%lx rip 0x%lx cs 0x%lx rflags 0x%lx "
-           "rsp 0x%lx ss 0x%lx cr2 0x%lx\n", what,
-           (unsigned long)seen.vector, (unsigned long)seen.error_code,
+           "rsp 0x%lx ss 0x%lx cr2 0x%lx\n",
+           what, (unsigned long)seen.vector, (unsigned long)seen.error_code,
            (unsigned long)seen.rip, (unsigned long)seen.cs,
            (unsigned long)seen.rflags, (unsigned long)seen.rsp,
            (unsigned long)seen.ss, (unsigned long)seen.cr2);

@@ -31,8 +31,7 @@ void test_main(void)
     expect_efault("console_io non-canonical", write_at(0x8000000000000000, 16));
     expect_efault("console_io hypervisor range",
                   write_at(0xffff830000000000, 16));
-    expect_efault("console_io M2P range",
-                  write_at(0xffff800000000000 - 8, 16));
+    expect_efault("console_io M2P range", write_at(0xffff800000000000 - 8, 16));
 
     memcpy(edge, "crossing", 8);
     rc = HYPERVISOR_update_va_mapping((unsigned long)pages[1], 0, UVMF_INVLPG);
@@ -46,12 +45,12 @@ void test_main(void)
     /* Other families copy their arguments the same way. */
     expect_efault("sched_op(shutdown) wild arg",
                   HYPERVISOR_sched_op(SCHEDOP_shutdown, bad_sd));
-    expect_efault("xen_version(extraversion) wild buffer",
-                  HYPERVISOR_xen_version(XENVER_extraversion,
-                                         (void *)0x7000deadb000));
-    expect_efault("multicall wild list",
-                  HYPERVISOR_multicall((struct multicall_entry *)0x7000deadb000,
-                                       1));
+    expect_efault(
+        "xen_version(extraversion) wild buffer",
+        HYPERVISOR_xen_version(XENVER_extraversion, (void *)0x7000deadb000));
+    expect_efault(
+        "multicall wild list",
+        HYPERVISOR_multicall((struct multicall_entry *)0x7000deadb000, 1));
 
     /* And the guest, and the hypervisor, carry on. */
     TEST_EQ(console_write(ok, sizeof(ok) - 1), 0);

@@ -8,8 +8,8 @@ void test_main(void)
     unsigned long va_base = 0xffffffff80000000UL;
 
     printk("hello from a Vesper PV test guest\n");
-    printk("xen_version %ld.%ld, start_info at %p, nr_pages %lu\n",
-           ver >> 16, ver & 0xffff, (void *)start_info,
+    printk("xen_version %ld.%ld, start_info at %p, nr_pages %lu\n", ver >> 16,
+           ver & 0xffff, (void *)start_info,
            (unsigned long)start_info->nr_pages);
 
     TEST_CHECK(ver > 0 && (ver >> 16) > 0);

@@ -11,7 +11,8 @@
 #include "asm/pv.h"
 #include "asm/x86.h"
 
-#define L1_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define L1_FLAGS \
+    (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
 #define TABLE_FLAGS (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
 /* Slots of the hypercall page Xen writes for 64-bit PV guests. */
@@ -36,7 +37,8 @@ static void *pfn_va(struct builder *b, u64 pfn)
 
 static void *guest_va(struct builder *b, u64 va)
 {
-    return (u8 *)pfn_va(b, (va - b->l.vstart) >> PAGE_SHIFT) + (va & (PAGE_SIZE - 1));
+    return (u8 *)pfn_va(b, (va - b->l.vstart) >> PAGE_SHIFT) +
+           (va & (PAGE_SIZE - 1));
 }
 
 /* Tables needed to map [s, e) with 4 KiB pages from one L4. */
@@ -98,12 +100,14 @@ static void build_page_tables(struct builder *b)
                 mfn_to_page(m)->type_info = level_type[lvl];
                 t[idx[lvl]] = (m << PAGE_SHIFT) | TABLE_FLAGS;
             }
-            t = mfn_to_virt(t[idx[lvl]] >> PAGE_SHIFT & (PTE_ADDR_MASK >> PAGE_SHIFT));
+            t = mfn_to_virt(t[idx[lvl]] >> PAGE_SHIFT &
+                            (PTE_ADDR_MASK >> PAGE_SHIFT));
         }
         /* The guest may read its page tables, never write them directly. */
         if (va >= l->vpt_start && va < l->vpt_end)
             flags &= ~_PAGE_RW;
-        t[l1_index(va)] = (b->d->p2m[(va - l->vstart) >> PAGE_SHIFT] << PAGE_SHIFT) | flags;
+        t[l1_index(va)] =
+            (b->d->p2m[(va - l->vstart) >> PAGE_SHIFT] << PAGE_SHIFT) | flags;
     }
     BUG_ON(next_pt > ((l->vpt_end - l->vstart) >> PAGE_SHIFT));
     install_hyp_l4_slots(l4);
@@ -138,7 +142,8 @@ static void write_hypercall_page(u8 *p)
 
         if (i == __HYPERVISOR_iret) {
             /* push %rcx; push %r11; push %rax; mov $23,%eax; syscall */
-            const u8 iret[] = { 0x51, 0x41, 0x53, 0x50, 0xb8, 0x17, 0, 0, 0, 0x0f, 0x05 };
+            const u8 iret[] = { 0x51, 0x41, 0x53, 0x50, 0xb8, 0x17,
+                                0,    0,    0,    0x0f, 0x05 };
 
             memcpy(s, iret, sizeof(iret));
             continue;
@@ -151,8 +156,9 @@ static void write_hypercall_page(u8 *p)
     }
 }
 
-static void *unpack_kernel(const struct pv_build_args *a, struct kimage_info *ki,
-                           size_t *len, unsigned int *order)
+static void *unpack_kernel(const struct pv_build_args *a,
+                           struct kimage_info *ki, size_t *len,
+                           unsigned int *order)
 {
     struct page_info *pg;
     size_t out_len;
@@ -211,7 +217,8 @@ int pv_build_domain(const struct pv_build_args *a)
     memset(&b, 0, sizeof(b));
     rc = elf_parse(&img, elf, elf_len);
     if (rc) {
-        printk_lvl(LOG_ERR, "builder: not a valid ELF64 x86-64 kernel (error %d)\n", rc);
+        printk_lvl(LOG_ERR,
+                   "builder: not a valid ELF64 x86-64 kernel (error %d)\n", rc);
         goto out;
     }
     rc = elf_check_xen(&img, why, sizeof(why));
@@ -219,7 +226,8 @@ int pv_build_domain(const struct pv_build_args *a)
         printk_lvl(LOG_ERR, "builder: not a usable PV kernel: %s\n", why);
         goto out;
     }
-    if (a->privileged && !(img.notes.supported_features & (1u << XENFEAT_dom0))) {
+    if (a->privileged &&
+        !(img.notes.supported_features & (1u << XENFEAT_dom0))) {
         printk_lvl(LOG_ERR, "builder: kernel does not declare XENFEAT_dom0 "
                             "support, cannot be the privileged domain\n");
         rc = -EINVAL;
@@ -255,16 +263,19 @@ int pv_build_domain(const struct pv_build_args *a)
         goto out;
     }
     for (u64 off = 0; off < a->initrd_len; off += PAGE_SIZE)
-        memcpy(guest_va(&b, b.l.vinitrd_start + off), (const u8 *)a->initrd + off,
+        memcpy(guest_va(&b, b.l.vinitrd_start + off),
+               (const u8 *)a->initrd + off,
                MIN(PAGE_SIZE, a->initrd_len - off));
     for (u64 pfn = 0; pfn < nr_pages; pfn++)
-        ((u64 *)guest_va(&b, b.l.vphysmap_start + (pfn / 512) * PAGE_SIZE))[pfn % 512] =
+        ((u64 *)guest_va(&b, b.l.vphysmap_start +
+                                 (pfn / 512) * PAGE_SIZE))[pfn % 512] =
             b.d->p2m[pfn];
     build_page_tables(&b);
     if (img.notes.has_hypercall_page) {
         u64 hp = img.notes.hypercall_page;
 
-        if (hp < b.l.vkern_start || hp + PAGE_SIZE > b.l.vkern_end || (hp & (PAGE_SIZE - 1))) {
+        if (hp < b.l.vkern_start || hp + PAGE_SIZE > b.l.vkern_end ||
+            (hp & (PAGE_SIZE - 1))) {
             printk_lvl(LOG_ERR, "builder: bad HYPERCALL_PAGE %llx\n",
                        (unsigned long long)hp);
             domain_destroy(b.d);
@@ -284,20 +295,24 @@ int pv_build_domain(const struct pv_build_args *a)
     si->mfn_list = b.l.vphysmap_start;
     si->mod_start = a->initrd_len ? b.l.vinitrd_start : 0;
     si->mod_len = a->initrd_len;
-    strlcpy((char *)si->cmd_line, a->cmdline ? a->cmdline : "", sizeof(si->cmd_line));
+    strlcpy((char *)si->cmd_line, a->cmdline ? a->cmdline : "",
+            sizeof(si->cmd_line));
 
     printk("d%u: %s, %llu MiB, entry %llx\n", b.d->domain_id, b.d->name,
-           (unsigned long long)(a->mem_bytes >> 20), (unsigned long long)img.entry);
+           (unsigned long long)(a->mem_bytes >> 20),
+           (unsigned long long)img.entry);
     printk("  kernel      %llx-%llx\n", (unsigned long long)b.l.vkern_start,
            (unsigned long long)b.l.vkern_end);
     if (a->initrd_len)
-        printk("  initrd      %llx-%llx\n", (unsigned long long)b.l.vinitrd_start,
+        printk("  initrd      %llx-%llx\n",
+               (unsigned long long)b.l.vinitrd_start,
                (unsigned long long)b.l.vinitrd_end);
     printk("  p2m list    %llx-%llx\n", (unsigned long long)b.l.vphysmap_start,
            (unsigned long long)b.l.vphysmap_end);
     printk("  start info  %llx\n", (unsigned long long)b.l.vstartinfo);
-    printk("  page tables %llx-%llx (%llu frames)\n", (unsigned long long)b.l.vpt_start,
-           (unsigned long long)b.l.vpt_end, (unsigned long long)b.l.nr_pt);
+    printk("  page tables %llx-%llx (%llu frames)\n",
+           (unsigned long long)b.l.vpt_start, (unsigned long long)b.l.vpt_end,
+           (unsigned long long)b.l.nr_pt);
     printk("  boot stack  %llx-%llx, mapped to %llx\n",
            (unsigned long long)(b.l.vstack_end - PAGE_SIZE),
            (unsigned long long)b.l.vstack_end, (unsigned long long)b.l.vend);

@@ -12,8 +12,8 @@
 #define VESPER_MINOR 17
 
 /* CPUID as a PV guest should see it: hide what it cannot use. */
-static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
-                     u32 *c, u32 *d)
+static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
+                     u32 *d)
 {
     if ((leaf & 0xffff0000) == 0x40000000) {
         *a = *b = *c = *d = 0;
@@ -46,16 +46,16 @@ static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
          * TSC_DEADLINE, and XSAVE/OSXSAVE/AVX/FMA/F16C (no XSETBV yet). */
         *c &= ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) |
                 (1u << 7) | (1u << 8) | (1u << 15) | (1u << 17) | (1u << 18) |
-                (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27) |
-                (1u << 28) | (1u << 12) | (1u << 29));
+                (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27) | (1u << 28) |
+                (1u << 12) | (1u << 29));
         *c |= 1u << 31; /* running on a hypervisor */
         break;
     case 7:
         if (sub == 0) {
             /* FSGSBASE TSC_ADJUST SGX SMEP INVPCID RTM? MPX PQE AVX2
              * AVX-512* SMAP ... keep it conservative. */
-            *b &= (1u << 3) | (1u << 8) | (1u << 9) | (1u << 18) |
-                  (1u << 19) | (1u << 23) | (1u << 24) | (1u << 29);
+            *b &= (1u << 3) | (1u << 8) | (1u << 9) | (1u << 18) | (1u << 19) |
+                  (1u << 23) | (1u << 24) | (1u << 29);
             *c = 0;
             *d = 0;
         } else {
@@ -69,8 +69,7 @@ static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b,
         /* SVM EXTAPIC CR8_LEGACY OSVW IBS SKINIT WDT LWP NODEID TOPOEXT;
          * 1 GiB pages. */
         *c &= ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 9) | (1u << 10) |
-                (1u << 12) | (1u << 13) | (1u << 15) | (1u << 19) |
-                (1u << 22));
+                (1u << 12) | (1u << 13) | (1u << 15) | (1u << 19) | (1u << 22));
         *d &= ~(1u << 26);
         break;
     default:
@@ -105,10 +104,12 @@ static bool read_msr(struct vcpu *v, u32 msr, u64 *val)
         *val = v->arch.fs_base;
         return true;
     case MSR_GS_BASE:
-        *val = v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user;
+        *val =
+            v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user;
         return true;
     case MSR_KERNEL_GS_BASE:
-        *val = v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel;
+        *val =
+            v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel;
         return true;
     case MSR_PAT:
         *val = VESPER_PAT;
@@ -157,9 +158,8 @@ static bool write_msr(struct vcpu *v, u32 msr, u64 val)
 static u64 *gpr(struct cpu_regs *regs, unsigned int r)
 {
     u64 *map[16] = {
-        &regs->rax, &regs->rcx, &regs->rdx, &regs->rbx,
-        &regs->rsp, &regs->rbp, &regs->rsi, &regs->rdi,
-        &regs->r8,  &regs->r9,  &regs->r10, &regs->r11,
+        &regs->rax, &regs->rcx, &regs->rdx, &regs->rbx, &regs->rsp, &regs->rbp,
+        &regs->rsi, &regs->rdi, &regs->r8,  &regs->r9,  &regs->r10, &regs->r11,
         &regs->r12, &regs->r13, &regs->r14, &regs->r15,
     };
     return map[r & 15];
@@ -202,13 +202,19 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
             return false;
         regs->rip += len + 1;
         return true;
-    case 0xe4: case 0xe5: case 0xec: case 0xed: /* in: all ones */
+    case 0xe4:
+    case 0xe5:
+    case 0xec:
+    case 0xed: /* in: all ones */
         if (!v->arch.iopl)
             return false;
         regs->rax |= insn[len] & 1 ? 0xffffffffUL : 0xffUL;
         regs->rip += len + ((insn[len] & 8) ? 1 : 2);
         return true;
-    case 0xe6: case 0xe7: case 0xee: case 0xef: /* out: dropped */
+    case 0xe6:
+    case 0xe7:
+    case 0xee:
+    case 0xef: /* out: dropped */
         if (!v->arch.iopl)
             return false;
         regs->rip += len + ((insn[len] & 8) ? 1 : 2);
@@ -220,8 +226,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     }
     switch (insn[len + 1]) {
     case 0x30: /* wrmsr */
-        if (!write_msr(v, (u32)regs->rcx,
-                       (regs->rdx << 32) | (u32)regs->rax))
+        if (!write_msr(v, (u32)regs->rcx, (regs->rdx << 32) | (u32)regs->rax))
             return false;
         regs->rip += len + 2;
         return true;
@@ -232,7 +237,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
         regs->rdx = val >> 32;
         regs->rip += len + 2;
         return true;
-    case 0x20: /* mov %crN, reg */
+    case 0x20:   /* mov %crN, reg */
     case 0x22: { /* mov reg, %crN */
         u8 modrm = insn[len + 2];
         unsigned int cr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
@@ -272,9 +277,9 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
                 v->arch.cr2 = *r;
                 break;
             case 4:
-                v->arch.vcr4 = *r & (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT |
-                                     CR4_PGE | (1UL << 3) /* DE */ |
-                                     (1UL << 2) /* TSD */);
+                v->arch.vcr4 =
+                    *r & (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE |
+                          (1UL << 3) /* DE */ | (1UL << 2) /* TSD */);
                 break;
             default:
                 return false;

@@ -34,7 +34,8 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, u64 handler, long err,
     unsigned int n = 0;
 
     if (!is_canonical(handler) || !guest_range_ok(handler, 1)) {
-        domain_crash(d, "bad callback address %llx", (unsigned long long)handler);
+        domain_crash(d, "bad callback address %llx",
+                     (unsigned long long)handler);
         return false;
     }
     if (from_kernel) {

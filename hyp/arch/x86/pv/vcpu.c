@@ -27,8 +27,7 @@ int pv_syscall(struct cpu_regs *regs)
             pv_inject_trap(v, regs, TRAP_UD, -1);
             return 0;
         }
-        pv_bounce(v, regs, cb->address, -1,
-                  cb->flags & CALLBACKF_mask_events);
+        pv_bounce(v, regs, cb->address, -1, cb->flags & CALLBACKF_mask_events);
         regs->rflags &= ~X86_EFLAGS_DF;
         return 0;
     }

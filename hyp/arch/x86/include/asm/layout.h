@@ -25,7 +25,7 @@
 #define M2P_VIRT_START 0xffff800000000000
 #define M2P_VIRT_END (M2P_VIRT_START + 0x4000000000) /* 256 GiB of MFNs */
 #define DIRECTMAP_VIRT_START 0xffff830000000000
-#define DIRECTMAP_SIZE (5 * 0x8000000000)             /* slots 262-266 */
+#define DIRECTMAP_SIZE (5 * 0x8000000000) /* slots 262-266 */
 
 #define HYP_LOAD_PADDR 0x100000
 #define HYP_VIRT_START (DIRECTMAP_VIRT_START + HYP_LOAD_PADDR)
@@ -33,11 +33,11 @@
 /* Per-CPU block: 64 KiB aligned, found from any of its stacks in O(1). */
 #define PCPU_BLOCK_ORDER 4
 #define PCPU_BLOCK_SIZE (4096 << PCPU_BLOCK_ORDER)
-#define PCPU_STACK_SIZE 0x8000 /* main stack; struct cpu_info at its top */
+#define PCPU_STACK_SIZE 0x8000  /* main stack; struct cpu_info at its top */
 #define PCPU_STUB_OFFSET 0x8000 /* syscall entry stub page */
 #define PCPU_IST_OFFSET 0x9000  /* 3 IST stacks of 8 KiB: #DF, NMI, #MC */
 #define PCPU_IST_SIZE 0x2000
-#define PCPU_SCRATCH_OFFSET 0xf000 /* syscall stub's writable page */
+#define PCPU_SCRATCH_OFFSET 0xf000           /* syscall stub's writable page */
 #define PERCPU_VIRT_START 0xffff808000000000 /* slot 257: per-CPU stubs */
 
 #define GUEST_GDT_ENTRIES 7168 /* 14 pages of guest descriptors */

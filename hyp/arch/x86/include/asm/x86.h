@@ -140,16 +140,16 @@ static inline u8 inb(u16 port)
     return v;
 }
 
-#define DEFINE_CR(n)                                                     \
-    static inline u64 read_cr##n(void)                                   \
-    {                                                                    \
-        u64 v;                                                           \
-        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                \
-        return v;                                                        \
-    }                                                                    \
-    static inline void write_cr##n(u64 v)                                \
-    {                                                                    \
-        __asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory");         \
+#define DEFINE_CR(n)                                             \
+    static inline u64 read_cr##n(void)                           \
+    {                                                            \
+        u64 v;                                                   \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));        \
+        return v;                                                \
+    }                                                            \
+    static inline void write_cr##n(u64 v)                        \
+    {                                                            \
+        __asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory"); \
     }
 DEFINE_CR(0)
 DEFINE_CR(2)
@@ -160,11 +160,26 @@ static inline void invlpg(const void *va)
 {
     __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
-static inline void clts(void) { __asm__ volatile("clts"); }
-static inline void cpu_relax(void) { __asm__ volatile("pause"); }
-static inline void local_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void local_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
-static inline void safe_halt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+static inline void clts(void)
+{
+    __asm__ volatile("clts");
+}
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("pause");
+}
+static inline void local_irq_disable(void)
+{
+    __asm__ volatile("cli" ::: "memory");
+}
+static inline void local_irq_enable(void)
+{
+    __asm__ volatile("sti" ::: "memory");
+}
+static inline void safe_halt(void)
+{
+    __asm__ volatile("sti; hlt" ::: "memory");
+}
 static inline u64 read_rflags(void)
 {
     u64 f;

@@ -30,6 +30,9 @@ SECTIONS
     .data : AT(ADDR(.data) - DIRECTMAP_VIRT_START) {
         *(.data.page_aligned)
         *(.data .data.*)
+        /* Last, so its size never moves code: see the two-pass link. */
+        . = ALIGN(8);
+        KEEP(*(.vesper_syms))
         /* Pad inside the section so the flat image really ends here. */
         . = ALIGN(4096);
         _edata = .;

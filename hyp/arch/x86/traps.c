@@ -53,6 +53,37 @@ void dump_regs(const struct cpu_regs *r)
            (unsigned long long)read_cr2(), (unsigned long long)read_cr3());
 }
 
+/* The embedded symbol table (scripts/gensyms.sh): sorted text symbols. */
+extern const struct {
+    u64 count;
+    struct {
+        u64 addr;
+        const char *name;
+    } sym[];
+} vesper_syms;
+
+static void print_addr(u64 a)
+{
+    u64 lo = 0, hi = vesper_syms.count;
+
+    /* Largest symbol address <= a. */
+    while (lo < hi) {
+        u64 mid = (lo + hi) / 2;
+
+        if (vesper_syms.sym[mid].addr <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || a >= (u64)(uintptr_t)_etext) {
+        printk("  [<%016llx>]\n", (unsigned long long)a);
+        return;
+    }
+    printk("  [<%016llx>] %s+0x%llx\n", (unsigned long long)a,
+           vesper_syms.sym[lo - 1].name,
+           (unsigned long long)(a - vesper_syms.sym[lo - 1].addr));
+}
+
 /* Walk the frame-pointer chain, staying inside this CPU's block. */
 static void stack_trace(u64 rbp)
 {
@@ -66,11 +97,7 @@ static void stack_trace(u64 rbp)
 
         if (!ret)
             break;
-        printk("  [<%016llx>]%s\n", (unsigned long long)ret,
-               ret >= (u64)(uintptr_t)_image_start &&
-                       ret < (u64)(uintptr_t)_etext
-                   ? ""
-                   : " (not in text)");
+        print_addr(ret);
         rbp = ((u64 *)(uintptr_t)rbp)[0];
     }
 }
@@ -115,6 +142,8 @@ void hyp_trap_c(struct cpu_regs *regs)
     }
     printk("\n*** Vesper fatal %s in hypervisor context ***\n", vec_name(vec));
     dump_regs(regs);
+    printk("Faulting instruction:\n");
+    print_addr(regs->rip);
     stack_trace(regs->rbp);
     panic("unexpected %s at %016llx", vec_name(vec),
           (unsigned long long)regs->rip);

@@ -6,7 +6,6 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
-#include "asm/percpu.h"
 
 #define CHUNK 128
 
@@ -47,7 +46,7 @@ HYPERCALL3(console_io, unsigned int, cmd, unsigned int, count, u64, buffer)
 {
     switch (cmd) {
     case CONSOLEIO_write:
-        return console_write(current->domain, count, buffer);
+        return console_write(current_domain(), count, buffer);
     case CONSOLEIO_read:
         return console_read(count, buffer);
     default:

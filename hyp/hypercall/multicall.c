@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* multicall: a batch of hypercalls in one transition. */
+#include "arch.h"
 #include "errno.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
-#include "asm/percpu.h"
 
 HYPERCALL2(multicall, u64, calls, unsigned int, nr_calls)
 {
-    struct vcpu *v = current;
+    struct vcpu *v = current_vcpu();
     struct multicall_entry e;
 
     for (unsigned int i = 0; i < nr_calls; i++) {

@@ -6,7 +6,6 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
-#include "asm/percpu.h"
 #include <public/sched.h>
 
 static long sched_shutdown(struct vcpu *v, u64 arg, bool act)
@@ -27,7 +26,7 @@ static long sched_shutdown(struct vcpu *v, u64 arg, bool act)
 
 HYPERCALL2(sched_op, int, cmd, u64, arg)
 {
-    struct vcpu *v = current;
+    struct vcpu *v = current_vcpu();
 
     switch (cmd) {
     case SCHEDOP_yield:

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* xen_version: who we are and what we offer, in Xen's terms. */
+#include "arch.h"
 #include "errno.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
-#include "asm/percpu.h"
 #include <public/version.h>
 
 #define VERSION_MAJOR 4
@@ -37,7 +37,7 @@ static long copy_string(u64 arg, const char *s, size_t size)
 
 HYPERCALL2(xen_version, int, cmd, u64, arg)
 {
-    struct domain *d = current->domain;
+    struct domain *d = current_domain();
 
     switch (cmd) {
     case XENVER_version:

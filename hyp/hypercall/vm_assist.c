@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* vm_assist: optional behaviours a PV guest turns on. */
+#include "arch.h"
 #include "errno.h"
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
-#include "asm/percpu.h"
 
 /* What a 64-bit PV guest may enable (32-bit-only ones are accepted). */
 #define VM_ASSIST_VALID                          \
@@ -18,7 +18,7 @@
 
 HYPERCALL2(vm_assist, unsigned int, cmd, unsigned int, type)
 {
-    struct domain *d = current->domain;
+    struct domain *d = current_domain();
 
     if (type >= 64 || !(VM_ASSIST_VALID & (1UL << type)))
         return -EINVAL;

@@ -39,6 +39,15 @@ void arch_domain_destroy(struct domain *d);
 /* Load v's state onto this CPU and return to it; never returns. */
 __attribute__((noreturn)) void arch_run_vcpu(struct vcpu *v);
 
+/* The vCPU running on this CPU, and its domain. */
+struct vcpu *current_vcpu(void);
+struct domain *current_domain(void);
+
+/* Highest machine frame number. */
+u64 arch_max_mfn(void);
+/* The guest-visible M2P window (XENMEM_machphys_mapping). */
+void arch_machphys_mapping(u64 *v_start, u64 *v_end, u64 *max_mfn);
+
 /* Print the current stack trace (used by panic). */
 void arch_dump_stack(void);
 

@@ -119,3 +119,16 @@ void m2p_set(mfn_t mfn, u64 pfn)
     BUG_ON(mfn >= m2p_entries);
     m2p_table[mfn] = pfn;
 }
+
+u64 arch_max_mfn(void)
+{
+    return nr_frames ? nr_frames - 1 : 0;
+}
+
+void arch_machphys_mapping(u64 *v_start, u64 *v_end, u64 *max_mfn)
+{
+    /* Xen's fixed window; entries past our table fault, which guests handle. */
+    *v_start = M2P_VIRT_START;
+    *v_end = M2P_VIRT_END;
+    *max_mfn = (M2P_VIRT_END - M2P_VIRT_START) / 8 - 1;
+}

@@ -42,6 +42,16 @@ int pv_syscall(struct cpu_regs *regs)
            v->domain->state == DOM_RUNNING && v->running;
 }
 
+struct vcpu *current_vcpu(void)
+{
+    return current;
+}
+
+struct domain *current_domain(void)
+{
+    return current->domain;
+}
+
 int arch_vcpu_init(struct vcpu *v)
 {
     v->arch.kernel_mode = true;

@@ -19,7 +19,8 @@ UNIT_DIR := $(BUILD)/unit
 UNIT_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined \
     -fno-sanitize-recover=undefined -fno-omit-frame-pointer \
     -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wpointer-arith \
-    -Wundef -Iinclude -Ihyp/include -Itests/unit -MMD -MP
+    -Wundef -Iinclude -Ihyp/include -Ihyp/arch/x86/include -Itests/unit \
+    -MMD -MP
 UNIT_LDFLAGS := -fsanitize=address,undefined
 UNIT_COMMON_SRCS := tests/unit/host_shim.c
 UNIT_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
@@ -55,6 +56,9 @@ UNIT_DEPS_test_fuzz := $(UNIT_VEC_STAMP)
 
 UNIT_TESTS += test_page_alloc
 UNIT_SRCS_test_page_alloc := hyp/page_alloc.c
+
+UNIT_TESTS += test_ptwr
+UNIT_SRCS_test_ptwr := hyp/arch/x86/pv/ptwr.c
 # ------------------------------------------------------------------------
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

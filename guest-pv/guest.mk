@@ -85,3 +85,39 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 	    $(GUEST_LIB)
 
 -include $(GUEST_START:.o=.d) $(GUEST_LIB_OBJS:.o=.d) $(GUEST_DEMO_OBJS:.o=.d)
+
+# Derived images: tests whose kernel is made from another test's, not built
+# from a main.c of their own. Each has tests/guests/<name>/test.conf only.
+#   hello_gz, hello_bzimage    hello in the builder's other accepted formats
+#   builder_*                  images the builder must refuse (a panic)
+#   selftest_*                 hello again, with a hypervisor selftest= fault
+GUEST_TOOLS := tests/tools
+PYTHON ?= python3
+GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
+    builder_gz_truncated selftest_pf selftest_ud selftest_bug
+GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
+# The runner treats every <name>.elf as a test, whatever is inside it.
+GUEST_ELFS += $(GUEST_DERIVED_ELFS)
+guests: $(GUEST_DERIVED_ELFS)
+
+$(GUEST_OUT)/hello_gz.elf: $(GUEST_OUT)/hello.elf
+	$(V)gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@
+
+$(GUEST_OUT)/hello_bzimage.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py $< $@
+
+$(GUEST_OUT)/builder_bad_version.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbadimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py xen-version $< $@ xen-2.0
+
+$(GUEST_OUT)/builder_xz.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress xz $< $@
+
+$(GUEST_OUT)/builder_gz_truncated.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbadimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py gzip-truncated $< $@
+
+$(GUEST_OUT)/selftest_%.elf: $(GUEST_OUT)/hello.elf
+	$(V)cp $< $@

@@ -7,10 +7,13 @@ import sys
 import time
 
 TIERS = [
+    ("format", ["make", "--no-print-directory", "format-check"]),
+    ("cppcheck", ["make", "--no-print-directory", "cppcheck"]),
     ("headers", ["make", "--no-print-directory", "headers-check"]),
     ("abi", ["make", "--no-print-directory", "abi-check"]),
     ("unit", ["make", "--no-print-directory", "test-unit"]),
     ("guests", ["make", "--no-print-directory", "test-guests"]),
+    ("mutation", ["make", "--no-print-directory", "test-mutation"]),
 ]
 
 SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.M)

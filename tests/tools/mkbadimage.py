@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Make deliberately broken guest kernel images for the builder's refusal tests.
+
+Usage:
+  mkbadimage.py xen-version IN.elf OUT VERSION
+      Copy IN with the Xen XEN_VERSION ELF note's string replaced by VERSION
+      (at most as long as the original; the rest is NUL-padded).
+  mkbadimage.py gzip-truncated IN.elf OUT
+      gzip IN, cut the DEFLATE body to half its length and keep the 8-byte
+      trailer, so the size field (ISIZE) still tells the truth and the only
+      fault is the missing data: an image damaged in the middle.
+"""
+
+import gzip
+import struct
+import sys
+
+PT_NOTE = 4
+XEN_ELFNOTE_XEN_VERSION = 5
+GZIP_TRAILER = 8
+
+
+def notes(elf):
+    """Yield (type, name, desc_offset, desc_size) for each note in PT_NOTEs."""
+    if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
+        raise ValueError("not a little-endian ELF64 file")
+    phoff, = struct.unpack_from("<Q", elf, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 0x36)
+    for i in range(phnum):
+        p_type, _flags, p_offset = struct.unpack_from("<IIQ", elf,
+                                                      phoff + i * phentsize)
+        p_filesz, = struct.unpack_from("<Q", elf, phoff + i * phentsize + 32)
+        if p_type != PT_NOTE:
+            continue
+        off, end = p_offset, p_offset + p_filesz
+        while off + 12 <= end:
+            namesz, descsz, ntype = struct.unpack_from("<III", elf, off)
+            name = elf[off + 12:off + 12 + namesz].rstrip(b"\0")
+            desc = off + 12 + (namesz + 3) // 4 * 4
+            yield ntype, name, desc, descsz
+            off = desc + (descsz + 3) // 4 * 4
+
+
+def patch_xen_version(elf, version):
+    out = bytearray(elf)
+    new = version.encode()
+    found = 0
+    for ntype, name, desc, size in notes(elf):
+        if name == b"Xen" and ntype == XEN_ELFNOTE_XEN_VERSION:
+            if len(new) + 1 > size:
+                raise ValueError("'%s' does not fit in the %d-byte note"
+                                 % (version, size))
+            out[desc:desc + size] = new + bytes(size - len(new))
+            found += 1
+    if not found:
+        raise ValueError("no Xen XEN_VERSION note")
+    return bytes(out)
+
+
+def truncated_gzip(elf):
+    gz = gzip.compress(elf, compresslevel=9, mtime=0)
+    # Header: 10 bytes, no optional fields (gzip.compress writes none).
+    body = gz[10:-GZIP_TRAILER]
+    return gz[:10] + body[:len(body) // 2] + gz[-GZIP_TRAILER:]
+
+
+def main(argv):
+    if len(argv) == 4 and argv[0] == "xen-version":
+        mode, src, dst, version = argv
+    elif len(argv) == 3 and argv[0] == "gzip-truncated":
+        mode, src, dst = argv
+    else:
+        sys.stderr.write(__doc__)
+        return 2
+    with open(src, "rb") as f:
+        elf = f.read()
+    try:
+        if mode == "xen-version":
+            out = patch_xen_version(elf, version)
+        else:
+            out = truncated_gzip(elf)
+    except ValueError as e:
+        sys.exit("mkbadimage: %s: %s" % (src, e))
+    with open(dst, "wb") as f:
+        f.write(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -115,13 +115,23 @@ void domain_free_pages(struct domain *d)
 {
     struct page_info *pg;
 
-    /* Iterative: page tables are just frames here, never walked. */
+    /*
+     * arch_domain_destroy() has dropped every reference; a frame still
+     * counted is mapped by someone else, and leaking it beats freeing it.
+     */
     while ((pg = d->page_list.head)) {
         page_list_del(&d->page_list, pg);
-        pg->count_info = 0;
-        pg->type_info = 0;
-        free_pages(pg, 0);
         d->tot_pages--;
+        if (page_in_use(pg)) {
+            printk_lvl(LOG_WARN,
+                       "d%u: frame %llx still in use (%llx/%llx), not freed\n",
+                       d->domain_id, (unsigned long long)page_to_mfn(pg),
+                       (unsigned long long)pg->count_info,
+                       (unsigned long long)pg->type_info);
+            continue;
+        }
+        pg->owner = NULL;
+        free_pages(pg, 0);
     }
     xfree(d->p2m);
     d->p2m = NULL;
@@ -139,8 +149,15 @@ void domain_destroy(struct domain *d)
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         xfree(d->vcpu[i]);
     if (d->shared_info) {
-        mfn_to_page(d->shared_info_mfn)->owner = NULL;
-        free_page_va(d->shared_info);
+        struct page_info *pg = mfn_to_page(d->shared_info_mfn);
+
+        if (page_in_use(pg)) {
+            printk_lvl(LOG_WARN, "d%u: shared_info still mapped, not freed\n",
+                       d->domain_id);
+        } else {
+            pg->owner = NULL;
+            free_page_va(d->shared_info);
+        }
     }
     xfree(d);
 }

@@ -137,7 +137,7 @@ void free_pages(struct page_info *pg, unsigned int order)
     for (u64 i = 0; i < (1UL << order); i++) {
         /* Freeing a frame that is free, reserved or still referenced. */
         BUG_ON(pg[i].flags & (PG_FREE | PG_RESERVED));
-        BUG_ON(pg[i].count_info != 0 || (pg[i].type_info & 0xffffffffUL));
+        BUG_ON(page_in_use(&pg[i]));
         pg[i].owner = NULL;
         pg[i].type_info = 0;
         pg[i].flags = 0;

@@ -55,6 +55,93 @@ static long memory_map(struct domain *d, u64 arg)
     return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
 }
 
+static long machphys_mfn_list(u64 arg)
+{
+    struct xen_machphys_mfn_list l;
+    u64 chunk;
+    unsigned int n = 0;
+
+    if (copy_from_guest(&l, arg, sizeof(l)))
+        return -EFAULT;
+    while (n < l.max_extents && arch_m2p_chunk(n, &chunk)) {
+        if (copy_to_guest((u64)(uintptr_t)l.extent_start + n * 8, &chunk, 8))
+            return -EFAULT;
+        n++;
+    }
+    l.nr_extents = n;
+    return copy_to_guest(arg, &l, sizeof(l)) ? -EFAULT : 0;
+}
+
+/*
+ * PV guests name frames by MFN. Giving one back drops its allocation
+ * reference; it is freed now if nothing else holds it, else when the last
+ * mapping goes (at the latest when the domain dies).
+ */
+static long decrease_reservation(struct domain *d, u64 arg)
+{
+    struct xen_memory_reservation r;
+    unsigned long i;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.domid != DOMID_SELF || r.extent_order != 0)
+        return r.extent_order ? -EINVAL : -EPERM;
+    for (i = 0; i < r.nr_extents; i++) {
+        u64 mfn;
+        struct page_info *pg;
+
+        if (copy_from_guest(&mfn, (u64)(uintptr_t)r.extent_start + i * 8, 8))
+            return i ? (long)i : -EFAULT;
+        if (!mfn_valid(mfn))
+            break;
+        pg = mfn_to_page(mfn);
+        if (pg->owner != d || !arch_page_release(pg))
+            break;
+        arch_m2p_set(mfn, ~0UL);
+        if (!page_in_use(pg)) {
+            page_list_del(&d->page_list, pg);
+            pg->owner = NULL;
+            d->tot_pages--;
+            free_pages(pg, 0);
+        }
+    }
+    return (long)i;
+}
+
+static long populate_physmap(struct domain *d, u64 arg, bool populate)
+{
+    struct xen_memory_reservation r;
+    unsigned long i;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.domid != DOMID_SELF || r.extent_order != 0)
+        return r.extent_order ? -EINVAL : -EPERM;
+    for (i = 0; i < r.nr_extents; i++) {
+        u64 gpfn = 0, mfn;
+        struct page_info *pg;
+
+        if (d->tot_pages >= d->max_pages)
+            break;
+        if (populate &&
+            copy_from_guest(&gpfn, (u64)(uintptr_t)r.extent_start + i * 8, 8))
+            return i ? (long)i : -EFAULT;
+        pg = alloc_pages(0);
+        if (!pg)
+            break;
+        mfn = page_to_mfn(pg);
+        memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+        page_list_add(&d->page_list, pg);
+        arch_page_assign(pg, d);
+        d->tot_pages++;
+        arch_m2p_set(mfn, populate ? gpfn : ~0UL);
+        /* PV: the guest learns the MFN in place of the GPFN it asked for. */
+        if (copy_to_guest((u64)(uintptr_t)r.extent_start + i * 8, &mfn, 8))
+            return i ? (long)i : -EFAULT;
+    }
+    return (long)i;
+}
+
 HYPERCALL2(memory_op, unsigned int, cmd, u64, arg)
 {
     struct domain *d = current_domain();
@@ -67,6 +154,13 @@ HYPERCALL2(memory_op, unsigned int, cmd, u64, arg)
         return reservation_query(d, cmd, arg);
     case XENMEM_memory_map:
         return memory_map(d, arg);
+    case XENMEM_machphys_mfn_list:
+        return machphys_mfn_list(arg);
+    case XENMEM_decrease_reservation:
+        return decrease_reservation(d, arg);
+    case XENMEM_populate_physmap:
+    case XENMEM_increase_reservation:
+        return populate_physmap(d, arg, cmd == XENMEM_populate_physmap);
     case XENMEM_machphys_mapping: {
         struct xen_machphys_mapping m;
 

@@ -11,6 +11,7 @@
 #include "asm/page.h"
 
 struct domain;
+struct page_info;
 struct vcpu;
 
 /* Console: write bytes to the hypervisor console; read one, or -1. */
@@ -43,10 +44,21 @@ __attribute__((noreturn)) void arch_run_vcpu(struct vcpu *v);
 struct vcpu *current_vcpu(void);
 struct domain *current_domain(void);
 
+/* Frame ownership for PV memory (the refcount model lives in arch). */
+void arch_page_assign(struct page_info *pg, struct domain *d);
+/* Drop the allocation reference; false if the frame was not allocated. */
+bool arch_page_release(struct page_info *pg);
+void arch_m2p_set(mfn_t mfn, u64 pfn);
+/* The n-th 2 MiB chunk of the M2P table, as an MFN; false past the end. */
+bool arch_m2p_chunk(unsigned int n, u64 *mfn);
+
 /* Highest machine frame number. */
 u64 arch_max_mfn(void);
 /* The guest-visible M2P window (XENMEM_machphys_mapping). */
 void arch_machphys_mapping(u64 *v_start, u64 *v_end, u64 *max_mfn);
+
+/* multicall brackets its batch: nothing inside may ask for a continuation. */
+void arch_multicall_enter(bool on);
 
 /* Print the current stack trace (used by panic). */
 void arch_dump_stack(void);

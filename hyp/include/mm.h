@@ -67,6 +67,16 @@ void free_pages(struct page_info *pg, unsigned int order);
 u64 free_frame_count(void);
 u64 total_frame_count(void); /* frames ever given to the allocator */
 
+/*
+ * Still referenced: a general reference (or allocation flag) or a type
+ * reference. A frame whose type merely lingers with a zero count is free
+ * to go; free_pages() BUGs on anything else.
+ */
+static inline bool page_in_use(const struct page_info *pg)
+{
+    return pg->count_info != 0 || (pg->type_info & 0xffffffffUL) != 0;
+}
+
 void page_list_add(struct page_list *l, struct page_info *pg);
 void page_list_del(struct page_list *l, struct page_info *pg);
 

@@ -57,6 +57,13 @@ UNIT_DEPS_test_fuzz := $(UNIT_VEC_STAMP)
 UNIT_TESTS += test_page_alloc
 UNIT_SRCS_test_page_alloc := hyp/page_alloc.c
 
+UNIT_TESTS += test_pagetype
+UNIT_SRCS_test_pagetype := hyp/arch/x86/pv/pagetype.c hyp/page_alloc.c
+# pagetype.c lives under arch/ and uses <asm/...> headers (plain constants).
+$(UNIT_DIR)/obj/hyp/arch/x86/pv/pagetype.o \
+$(UNIT_DIR)/obj/tests/unit/test_pagetype.o: \
+    UNIT_CFLAGS += -Ihyp/arch/x86/include
+
 UNIT_TESTS += test_ptwr
 UNIT_SRCS_test_ptwr := hyp/arch/x86/pv/ptwr.c
 # ------------------------------------------------------------------------

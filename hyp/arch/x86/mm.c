@@ -132,3 +132,19 @@ void arch_machphys_mapping(u64 *v_start, u64 *v_end, u64 *max_mfn)
     *v_end = M2P_VIRT_END;
     *max_mfn = (M2P_VIRT_END - M2P_VIRT_START) / 8 - 1;
 }
+
+void arch_m2p_set(mfn_t mfn, u64 pfn)
+{
+    if (mfn < m2p_entries)
+        m2p_table[mfn] = pfn;
+}
+
+bool arch_m2p_chunk(unsigned int n, u64 *mfn)
+{
+    u64 off = (u64)n << 21;
+
+    if (off >= m2p_entries * 8)
+        return false;
+    *mfn = virt_to_mfn((u8 *)m2p_table + off);
+    return true;
+}

@@ -52,6 +52,7 @@ static const struct param hyp_params[] = {
     PARAM_STR_VAR("loglvl", opt_loglvl),
     PARAM_SIZE_VAR("dom0_mem", opt_dom0_mem),
     PARAM_STR_VAR("selftest", opt_selftest),
+    PARAM_BOOL_VAR("audit", opt_audit),
 };
 
 static bool memchr_eq(const char *s, char c, size_t n)

@@ -188,6 +188,8 @@ void guest_trap(struct cpu_regs *regs)
         v->arch.fpu_ts = false;
         break;
     case TRAP_PF:
+        if (pv_ptwr_fault(v, regs, read_cr2()))
+            return;
         v->arch.cr2 = read_cr2();
         v->vcpu_info->arch.cr2 = v->arch.cr2;
         /* U/S means guest user mode, not CPL 3. */

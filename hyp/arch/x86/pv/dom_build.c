@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "asm/mm.h"
+#include "asm/pagetype.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
 
@@ -83,10 +84,7 @@ static void build_page_tables(struct builder *b)
 {
     struct layout *l = &b->l;
     u64 next_pt = (l->vpt_start - l->vstart) >> PAGE_SHIFT;
-    static const u64 level_type[3] = { PGT_l3, PGT_l2, PGT_l1 };
-    pte_t *l4 = pfn_va(b, next_pt);
-
-    mfn_to_page(b->d->p2m[next_pt++])->type_info = PGT_l4;
+    pte_t *l4 = pfn_va(b, next_pt++);
 
     for (u64 va = l->vstart; va < l->vend; va += PAGE_SIZE) {
         pte_t *t = l4;
@@ -94,12 +92,9 @@ static void build_page_tables(struct builder *b)
         u64 flags = L1_FLAGS;
 
         for (int lvl = 0; lvl < 3; lvl++) {
-            if (!(t[idx[lvl]] & _PAGE_PRESENT)) {
-                mfn_t m = b->d->p2m[next_pt++];
-
-                mfn_to_page(m)->type_info = level_type[lvl];
-                t[idx[lvl]] = (m << PAGE_SHIFT) | TABLE_FLAGS;
-            }
+            if (!(t[idx[lvl]] & _PAGE_PRESENT))
+                t[idx[lvl]] =
+                    (b->d->p2m[next_pt++] << PAGE_SHIFT) | TABLE_FLAGS;
             t = mfn_to_virt(t[idx[lvl]] >> PAGE_SHIFT &
                             (PTE_ADDR_MASK >> PAGE_SHIFT));
         }
@@ -205,6 +200,8 @@ int pv_build_domain(const struct pv_build_args *a)
     struct builder b;
     struct start_info *si;
     struct vcpu *v;
+    struct pv_mm_ctx c;
+    mfn_t l4;
     char why[128];
     unsigned int order;
     size_t elf_len;
@@ -255,6 +252,7 @@ int pv_build_domain(const struct pv_build_args *a)
     for (u64 pfn = 0; pfn < nr_pages; pfn++) {
         memset(pfn_va(&b, pfn), 0, PAGE_SIZE);
         m2p_set(b.d->p2m[pfn], pfn);
+        pv_assign_page(mfn_to_page(b.d->p2m[pfn]), b.d);
     }
 
     rc = elf_load(&img, copy_segment, &b);
@@ -317,11 +315,26 @@ int pv_build_domain(const struct pv_build_args *a)
            (unsigned long long)(b.l.vstack_end - PAGE_SIZE),
            (unsigned long long)b.l.vstack_end, (unsigned long long)b.l.vend);
 
+    /*
+     * Validate the tables like any guest-built tree: pin the L4 and hold it
+     * as the base pointer. Failure here is a builder bug, not the guest's.
+     */
+    l4 = b.d->p2m[(b.l.vpt_start - b.l.vstart) >> PAGE_SHIFT];
+    pv_mm_ctx_init(&c, b.d, NULL);
+    rc = pv_pin(b.d, l4, 4, &c);
+    if (!rc)
+        rc = get_page_and_type(mfn_to_page(l4), b.d, PGT_l4, &c);
+    if (rc) {
+        printk_lvl(LOG_ERR, "builder: initial page tables refused (%d)\n", rc);
+        domain_destroy(b.d);
+        goto out;
+    }
+
     v = b.d->vcpu[0];
     v->arch.regs.rip = img.entry;
     v->arch.regs.rsp = b.l.vstack_end;
     v->arch.regs.rsi = b.l.vstartinfo;
-    v->arch.guest_table = b.d->p2m[(b.l.vpt_start - b.l.vstart) >> PAGE_SHIFT];
+    v->arch.guest_table = l4;
     v->running = true;
     rc = 0;
 out:

@@ -155,7 +155,7 @@ static bool write_msr(struct vcpu *v, u32 msr, u64 val)
 }
 
 /* Decode one ModRM register operand of mov to/from CR. */
-static u64 *gpr(struct cpu_regs *regs, unsigned int r)
+u64 *pv_gpr(struct cpu_regs *regs, unsigned int r)
 {
     u64 *map[16] = {
         &regs->rax, &regs->rcx, &regs->rdx, &regs->rbx, &regs->rsp, &regs->rbp,
@@ -241,7 +241,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     case 0x22: { /* mov reg, %crN */
         u8 modrm = insn[len + 2];
         unsigned int cr = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
-        u64 *r = gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0));
+        u64 *r = pv_gpr(regs, (modrm & 7) | ((rex & 1) ? 8 : 0));
 
         if ((modrm >> 6) != 3)
             return false;

@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "sched.h"
 #include "asm/cpu.h"
+#include "asm/pagetype.h"
 #include "asm/percpu.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
@@ -35,11 +36,52 @@ int pv_syscall(struct cpu_regs *regs)
         regs->rax = (u64)pv_iret(v, regs);
         return 0;
     }
-    regs->rax = (u64)hypercall_dispatch(regs->rax, regs->rdi, regs->rsi,
-                                        regs->rdx, regs->r10, regs->r8);
+    struct percpu *pc = this_cpu();
+    long ret;
+
+    pc->cont = false;
+    ret = hypercall_dispatch(regs->rax, regs->rdi, regs->rsi, regs->rdx,
+                             regs->r10, regs->r8);
+    if (pc->cont) {
+        /* Re-issue the syscall with the updated arguments. */
+        regs->rax = pc->cont_nr;
+        regs->rdi = pc->cont_args[0];
+        regs->rsi = pc->cont_args[1];
+        regs->rdx = pc->cont_args[2];
+        regs->r10 = pc->cont_args[3];
+        regs->r8 = pc->cont_args[4];
+        regs->rip -= 2;
+        return 0;
+    }
+    regs->rax = (u64)ret;
     /* sysret only if the hypercall left control flow alone. */
     return regs->rip == rip && regs->rflags == flags &&
            v->domain->state == DOM_RUNNING && v->running;
+}
+
+bool hypercall_preemptible(void)
+{
+    return !this_cpu()->in_multicall;
+}
+
+long hypercall_continue(unsigned int nr, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+    struct percpu *pc = this_cpu();
+
+    BUG_ON(pc->in_multicall);
+    pc->cont = true;
+    pc->cont_nr = nr;
+    pc->cont_args[0] = a1;
+    pc->cont_args[1] = a2;
+    pc->cont_args[2] = a3;
+    pc->cont_args[3] = a4;
+    pc->cont_args[4] = a5;
+    return 0;
+}
+
+void arch_multicall_enter(bool on)
+{
+    this_cpu()->in_multicall = on;
 }
 
 struct vcpu *current_vcpu(void)
@@ -64,7 +106,44 @@ int arch_vcpu_init(struct vcpu *v)
 
 int arch_domain_init(struct domain *d)
 {
+    /* shared_info is Vesper's page, allocated to the guest for mapping. */
+    pv_assign_page(mfn_to_page(d->shared_info_mfn), d);
     return 0;
+}
+
+/*
+ * Drop every reference the domain's frames hold (base pointers, pins,
+ * page-table contents, allocations), so they can all be freed.
+ */
+static void release_domain_refs(struct domain *d)
+{
+    struct pv_mm_ctx c;
+    struct pv_relinquish r;
+
+    pv_mm_ctx_init(&c, d, NULL);
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        if (v->arch.guest_table_user)
+            put_page_and_type(mfn_to_page(v->arch.guest_table_user), &c);
+        if (v->arch.guest_table)
+            put_page_and_type(mfn_to_page(v->arch.guest_table), &c);
+        v->arch.guest_table = v->arch.guest_table_user = 0;
+        c.preempt = &v->arch.preempt;
+        while (pv_drain_deferred(&c) == -ERESTART)
+            c.preempt->budget = 4096;
+        c.preempt = NULL;
+    }
+    memset(&r, 0, sizeof(r));
+    while (pv_relinquish_domain_memory(d, &r, &c) == -ERESTART)
+        ;
+    if (r.forced)
+        printk_lvl(LOG_WARN, "d%u: %u page tables still typed after teardown\n",
+                   d->domain_id, r.forced);
+    if (d->shared_info)
+        pv_release_allocation(mfn_to_page(d->shared_info_mfn));
 }
 
 void arch_domain_destroy(struct domain *d)
@@ -77,6 +156,7 @@ void arch_domain_destroy(struct domain *d)
             write_cr3(virt_to_maddr(idle_l4));
             current = NULL;
         }
+    release_domain_refs(d);
 }
 
 void arch_run_vcpu(struct vcpu *v)

@@ -4,6 +4,7 @@
 #define ASM_DOMAIN_H
 
 #include "types.h"
+#include "asm/pagetype.h"
 #include "asm/regs.h"
 #include <public/arch-x86_64.h>
 
@@ -20,13 +21,14 @@ struct arch_vcpu {
         sysenter_cb;
     u64 kernel_ss, kernel_sp;
     u64 fs_base, gs_base_kernel, gs_base_user;
-    mfn_t guest_table;      /* kernel-mode L4 */
-    mfn_t guest_table_user; /* user-mode L4, 0 if none */
-    bool kernel_mode;       /* guest kernel vs guest user mode */
-    bool fpu_ts;            /* virtual CR0.TS */
-    u64 cr2;                /* last #PF address delivered */
-    u64 vcr4;               /* virtual CR4 */
-    u32 iopl;               /* virtual IOPL (physdev set_iopl) */
+    mfn_t guest_table;         /* kernel-mode L4 */
+    mfn_t guest_table_user;    /* user-mode L4, 0 if none */
+    bool kernel_mode;          /* guest kernel vs guest user mode */
+    bool fpu_ts;               /* virtual CR0.TS */
+    u64 cr2;                   /* last #PF address delivered */
+    u64 vcr4;                  /* virtual CR4 */
+    u32 iopl;                  /* virtual IOPL (physdev set_iopl) */
+    struct pv_preempt preempt; /* continuation state of long MMU work */
 };
 
 struct arch_domain {

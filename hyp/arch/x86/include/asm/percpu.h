@@ -45,6 +45,11 @@ struct percpu {
     u64 lapic_ticks_per_ms;
     u64 timer_ticks;
     u32 cpu_id;
+    /* Hypercall continuation requested by the running handler. */
+    bool in_multicall;
+    bool cont;
+    unsigned int cont_nr;
+    u64 cont_args[5];
 };
 
 static inline struct cpu_info *get_cpu_info(void)

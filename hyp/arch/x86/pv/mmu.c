@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* PV MMU hypercalls: mmu_update, mmuext_op, update_va_mapping, writable page tables. */
+#include "arch.h"
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "mm.h"
+#include "sched.h"
+#include "asm/mm.h"
+#include "asm/pagetype.h"
+#include "asm/percpu.h"
+#include "asm/ptwr.h"
+#include "asm/pv.h"
+#include "asm/x86.h"
+
+/* Work per hypercall before a continuation: keeps event latency bounded. */
+#define MMU_BATCH 512
+#define PIN_BUDGET 2048
+
+bool opt_audit;
+
+void *pv_frame_map(mfn_t mfn)
+{
+    return mfn_to_virt(mfn);
+}
+
+void arch_page_assign(struct page_info *pg, struct domain *d)
+{
+    pv_assign_page(pg, d);
+}
+
+bool arch_page_release(struct page_info *pg)
+{
+    if (!(pg->count_info & PGC_allocated))
+        return false;
+    pv_release_allocation(pg);
+    return true;
+}
+
+void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
+{
+    memset(c, 0, sizeof(*c));
+    c->foreign_ok = d->is_privileged;
+    c->cache_ok = true;
+    c->max_mfn = 0; /* the 2^40 default: frames past RAM are I/O (-EPERM) */
+    c->hyp_l4_slots = &idle_l4[HYP_FIRST_SLOT];
+    if (v) {
+        c->preempt = &v->arch.preempt;
+        c->preempt->budget = PIN_BUDGET;
+    }
+}
+
+/* One CPU runs every guest today, so "all CPUs" is this one. */
+static void apply_flush(const struct pv_mm_ctx *c, u64 va, unsigned int uvmf)
+{
+    if (c->flush & PV_FLUSH_ALL) {
+        write_cr3(read_cr3());
+        return;
+    }
+    if (!(c->flush & PV_FLUSH_L1))
+        return;
+    switch (uvmf & UVMF_FLUSHTYPE_MASK) {
+    case UVMF_INVLPG:
+        invlpg((void *)(uintptr_t)va);
+        break;
+    case UVMF_TLB_FLUSH:
+        write_cr3(read_cr3());
+        break;
+    default:
+        break;
+    }
+}
+
+static void audit_after(struct domain *d, const char *what);
+
+static struct domain *pg_owner_of(struct domain *d, domid_t fd)
+{
+    /* Naming yourself by number is refused, as Xen does. */
+    if (fd == DOMID_SELF)
+        return d;
+    if (fd == d->domain_id)
+        return NULL;
+    if (!d->is_privileged)
+        return NULL;
+    return domain_by_id(fd);
+}
+
+static unsigned int table_level(const struct page_info *pg)
+{
+    u64 t = pgt_type(pg);
+
+    if (!(pg->type_info & PGT_validated))
+        return 0;
+    if (t == PGT_l1)
+        return 1;
+    if (t == PGT_l2)
+        return 2;
+    if (t == PGT_l3)
+        return 3;
+    if (t == PGT_l4)
+        return 4;
+    return 0;
+}
+
+static int mmu_update_one(struct domain *d, struct domain *pgo,
+                          const struct mmu_update *req, struct pv_mm_ctx *c)
+{
+    /* Xen takes the command from the low three (alignment) bits. */
+    unsigned int cmd = req->ptr & 7;
+    mfn_t mfn = req->ptr >> PAGE_SHIFT;
+    struct page_info *pg;
+    unsigned int level;
+
+    if (!mfn_valid(mfn))
+        return -EINVAL;
+    pg = mfn_to_page(mfn);
+    switch (cmd) {
+    case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_PRESERVE_AD:
+        if (pg->owner != d)
+            return -EPERM;
+        level = table_level(pg);
+        if (!level)
+            return -EINVAL;
+        c->pg_owner = pgo;
+        return pv_mod_entry(d, mfn, (req->ptr & (PAGE_SIZE - 1)) / 8, req->val,
+                            level, cmd == MMU_PT_UPDATE_PRESERVE_AD, c);
+    case MMU_MACHPHYS_UPDATE:
+        if (pg->owner != pgo)
+            return -EINVAL;
+        m2p_set(mfn, req->val);
+        return 0;
+    default:
+        return -ENOSYS;
+    }
+}
+
+HYPERCALL4(mmu_update, u64, ureqs, unsigned int, count, u64, pdone,
+           unsigned int, foreigndom)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain, *pgo;
+    struct pv_mm_ctx c;
+    struct mmu_update req;
+    unsigned int done = 0, i;
+    int rc = 0;
+
+    if (count & MMU_UPDATE_PREEMPTED) {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
+            return -EFAULT;
+    }
+    pgo = pg_owner_of(d, (domid_t)foreigndom);
+    if (!pgo)
+        return foreigndom == DOMID_SELF || d->is_privileged ? -ESRCH : -EPERM;
+    pv_mm_ctx_init(&c, d, v);
+    for (i = 0; i < count; i++) {
+        if (i == MMU_BATCH && hypercall_preemptible()) {
+            rc = hypercall_continue(
+                __HYPERVISOR_mmu_update, ureqs + i * sizeof(req),
+                (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
+            break;
+        }
+        if (copy_from_guest(&req, ureqs + i * sizeof(req), sizeof(req))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmu_update_one(d, pgo, &req, &c);
+        if (rc)
+            break;
+    }
+    apply_flush(&c, 0, UVMF_TLB_FLUSH);
+    if (pdone) {
+        done += i;
+        if (copy_to_guest(pdone, &done, sizeof(done)) && !rc)
+            rc = -EFAULT;
+    }
+    audit_after(d, "mmu_update");
+    return rc;
+}
+
+/* The vCPU's base pointers hold a general and a type reference each. */
+static int set_baseptr(struct vcpu *v, mfn_t mfn, bool user,
+                       struct pv_mm_ctx *c)
+{
+    struct domain *d = v->domain;
+    mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+    mfn_t old = *slot;
+    int rc;
+
+    if (user && mfn == 0) {
+        *slot = 0;
+    } else {
+        if (!mfn_valid(mfn))
+            return -EINVAL;
+        rc = get_page_and_type(mfn_to_page(mfn), d, PGT_l4, c);
+        if (rc)
+            return rc;
+        *slot = mfn;
+    }
+    if (user == !v->arch.kernel_mode)
+        write_cr3(*slot << PAGE_SHIFT);
+    if (old)
+        put_page_and_type(mfn_to_page(old), c);
+    return 0;
+}
+
+static int page_op(struct domain *d, mfn_t dst, mfn_t src, bool copy,
+                   struct pv_mm_ctx *c)
+{
+    struct page_info *dp, *sp = NULL;
+    int rc;
+
+    if (!mfn_valid(dst) || (copy && !mfn_valid(src)))
+        return -EINVAL;
+    dp = mfn_to_page(dst);
+    rc = get_page_and_type(dp, d, PGT_writable, c);
+    if (rc)
+        return rc;
+    if (copy) {
+        sp = mfn_to_page(src);
+        if (!get_page(sp, d)) {
+            put_page_and_type(dp, c);
+            return -EINVAL;
+        }
+        memcpy(mfn_to_virt(dst), mfn_to_virt(src), PAGE_SIZE);
+        put_page(sp);
+    } else {
+        memset(mfn_to_virt(dst), 0, PAGE_SIZE);
+    }
+    put_page_and_type(dp, c);
+    return 0;
+}
+
+static int mmuext_one(struct vcpu *v, const struct mmuext_op *op,
+                      struct pv_mm_ctx *c)
+{
+    struct domain *d = v->domain;
+
+    switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        if (!mfn_valid(op->arg1.mfn))
+            return -EINVAL;
+        return pv_pin(d, op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1, c);
+    case MMUEXT_UNPIN_TABLE:
+        if (!mfn_valid(op->arg1.mfn))
+            return -EINVAL;
+        return pv_unpin(d, op->arg1.mfn, c);
+    case MMUEXT_NEW_BASEPTR:
+        return set_baseptr(v, op->arg1.mfn, false, c);
+    case MMUEXT_NEW_USER_BASEPTR:
+        return set_baseptr(v, op->arg1.mfn, true, c);
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+        write_cr3(read_cr3());
+        return 0;
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        if (is_canonical(op->arg1.linear_addr))
+            invlpg((void *)(uintptr_t)op->arg1.linear_addr);
+        return 0;
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        return d->is_privileged ? 0 : -EPERM;
+    case MMUEXT_SET_LDT:
+        /* Only the empty LDT until descriptor pages are wired up. */
+        return op->arg2.nr_ents == 0 ? 0 : -ENOSYS;
+    case MMUEXT_CLEAR_PAGE:
+        return page_op(d, op->arg1.mfn, 0, false, c);
+    case MMUEXT_COPY_PAGE:
+        return page_op(d, op->arg1.mfn, op->arg2.src_mfn, true, c);
+    case MMUEXT_MARK_SUPER:
+    case MMUEXT_UNMARK_SUPER:
+        return -ENOSYS; /* no superpages for PV guests */
+    default:
+        return -ENOSYS;
+    }
+}
+
+HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
+           foreigndom)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+    struct pv_mm_ctx c;
+    struct mmuext_op op;
+    unsigned int done = 0, i;
+    int rc = 0;
+
+    if (count & MMU_UPDATE_PREEMPTED) {
+        count &= ~MMU_UPDATE_PREEMPTED;
+        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
+            return -EFAULT;
+    }
+    if (foreigndom != DOMID_SELF && foreigndom != d->domain_id)
+        return -EPERM; /* foreign mmuext ops are not supported */
+    pv_mm_ctx_init(&c, d, v);
+    for (i = 0; i < count; i++) {
+        if (copy_from_guest(&op, uops + i * sizeof(op), sizeof(op))) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = mmuext_one(v, &op, &c);
+        if (rc == -ERESTART) {
+            /* A long pin: come back to this same op and carry on. */
+            if (hypercall_preemptible()) {
+                rc = hypercall_continue(
+                    __HYPERVISOR_mmuext_op, uops + i * sizeof(op),
+                    (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
+                break;
+            }
+            i--; /* inside a multicall: finish it now */
+            c.preempt->budget = PIN_BUDGET;
+            continue;
+        }
+        if (rc)
+            break;
+    }
+    apply_flush(&c, 0, UVMF_TLB_FLUSH);
+    if (pdone) {
+        done += i;
+        if (copy_to_guest(pdone, &done, sizeof(done)) && !rc)
+            rc = -EFAULT;
+    }
+    audit_after(d, "mmuext_op");
+    return rc;
+}
+
+/* Find the L1 table (validated, owned by d) that maps va in v's tables. */
+static int find_l1(struct vcpu *v, u64 va, mfn_t *l1_mfn)
+{
+    struct domain *d = v->domain;
+    mfn_t mfn =
+        v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
+    unsigned int idx[3] = { l4_index(va), l3_index(va), l2_index(va) };
+
+    if (!is_canonical(va) ||
+        (idx[0] >= HYP_FIRST_SLOT && idx[0] <= HYP_LAST_SLOT))
+        return -EINVAL;
+    for (int lvl = 0; lvl < 3; lvl++) {
+        pte_t e = ((pte_t *)mfn_to_virt(mfn))[idx[lvl]];
+
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
+            return -EINVAL;
+        mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        if (!mfn_valid(mfn) || mfn_to_page(mfn)->owner != d)
+            return -EINVAL;
+    }
+    if (table_level(mfn_to_page(mfn)) != 1)
+        return -EINVAL;
+    *l1_mfn = mfn;
+    return 0;
+}
+
+static long do_uvma(struct domain *d, u64 va, u64 val, u64 flags,
+                    struct domain *pgo)
+{
+    struct vcpu *v = current;
+    struct pv_mm_ctx c;
+    mfn_t l1;
+    int rc;
+
+    pv_mm_ctx_init(&c, d, v);
+    c.pg_owner = pgo;
+    rc = find_l1(v, va, &l1);
+    if (!rc)
+        rc = pv_mod_entry(d, l1, l1_index(va), val, 1, false, &c);
+    if (!rc)
+        apply_flush(&c, va, (unsigned int)flags);
+    audit_after(d, "update_va_mapping");
+    return rc;
+}
+
+HYPERCALL3(update_va_mapping, u64, va, u64, val, u64, flags)
+{
+    return do_uvma(current->domain, va, val, flags, current->domain);
+}
+
+HYPERCALL4(update_va_mapping_otherdomain, u64, va, u64, val, u64, flags,
+           unsigned int, domid)
+{
+    struct domain *d = current->domain, *pgo = pg_owner_of(d, (domid_t)domid);
+
+    if (!pgo)
+        return -ESRCH;
+    return do_uvma(d, va, val, flags, pgo);
+}
+
+/*
+ * Writable page tables: a guest-kernel store to one of its L1 tables,
+ * which it maps read-only, is decoded, validated like mmu_update and
+ * applied. Returns true if the fault was handled this way.
+ */
+bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
+{
+    struct domain *d = v->domain;
+    struct ptwr_insn in;
+    struct pv_mm_ctx c;
+    u8 insn[15];
+    u64 *table, src, newpte, oldval;
+    mfn_t l1, target;
+    unsigned int n;
+    bool zf;
+    pte_t e;
+
+    /* Like Xen 4.17, whether or not the guest enabled the vm_assist. */
+    if (!v->arch.kernel_mode ||
+        (regs->error_code & (PFEC_PRESENT | PFEC_WRITE)) !=
+            (PFEC_PRESENT | PFEC_WRITE))
+        return false;
+    /* The faulting page must be mapped (read-only) to one of d's L1s. */
+    if (find_l1(v, addr, &l1))
+        return false;
+    e = ((pte_t *)mfn_to_virt(l1))[l1_index(addr)];
+    target = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    if (!(e & _PAGE_PRESENT) || !mfn_valid(target) ||
+        table_level(mfn_to_page(target)) != 1 ||
+        mfn_to_page(target)->owner != d)
+        return false;
+    for (n = 0; n < sizeof(insn); n++)
+        if (copy_from_guest(&insn[n], regs->rip + n, 1))
+            break;
+    if (ptwr_decode(insn, n, &in))
+        return false;
+    table = mfn_to_virt(target);
+    src = in.src_reg >= 0 ? *pv_gpr(regs, (unsigned int)in.src_reg) : 0;
+    if (ptwr_compute(&in, table[(addr & (PAGE_SIZE - 1)) / 8], addr & 7, src,
+                     regs->rax, &newpte, &oldval, &zf))
+        return false;
+    pv_mm_ctx_init(&c, d, v);
+    if (pv_mod_entry(d, target, (addr & (PAGE_SIZE - 1)) / 8, newpte, 1, false,
+                     &c))
+        return false; /* refused: the guest gets its #PF */
+    if (in.op == PTWR_XCHG)
+        *pv_gpr(regs, (unsigned int)in.src_reg) = oldval;
+    if (in.op == PTWR_CMPXCHG) {
+        if (!zf)
+            regs->rax =
+                in.size == 8
+                    ? oldval
+                    : (regs->rax & ~((1UL << (in.size * 8)) - 1)) | oldval;
+        regs->rflags = (regs->rflags & ~0x40UL) | (zf ? 0x40UL : 0);
+    }
+    if (in.op == PTWR_AND || in.op == PTWR_OR)
+        regs->rflags = (regs->rflags & ~0x8d5UL) | (zf ? 0x40UL : 0);
+    regs->rip += in.len;
+    apply_flush(&c, addr, UVMF_INVLPG);
+    audit_after(d, "ptwr");
+    return true;
+}
+
+/* Every reference a domain's frames should hold, recounted from scratch. */
+int pv_audit_domain(struct domain *d)
+{
+    struct pv_audit_hold holds[2 * MAX_VCPUS];
+    struct pv_preempt *pre[MAX_VCPUS];
+    struct pv_audit_args a;
+    unsigned int nh = 0, np = 0;
+    static struct pv_audit_count *scratch;
+    int bad;
+
+    if (!scratch)
+        scratch = xmalloc(nr_frames * sizeof(*scratch));
+    if (!scratch)
+        return -ENOMEM;
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        pre[np++] = &v->arch.preempt;
+        if (v->arch.guest_table)
+            holds[nh++] = (struct pv_audit_hold){ v->arch.guest_table, 1, 1 };
+        if (v->arch.guest_table_user)
+            holds[nh++] =
+                (struct pv_audit_hold){ v->arch.guest_table_user, 1, 1 };
+    }
+    memset(&a, 0, sizeof(a));
+    a.holds = holds;
+    a.nr_holds = nh;
+    a.preempts = pre;
+    a.nr_preempts = np;
+    a.hyp_l4_slots = &idle_l4[HYP_FIRST_SLOT];
+    a.scratch = scratch;
+    bad = pv_audit(frame_table, nr_frames, &a);
+    return bad;
+}
+
+static void audit_after(struct domain *d, const char *what)
+{
+    int bad;
+
+    if (!opt_audit)
+        return;
+    bad = pv_audit_domain(d);
+    if (bad)
+        panic("audit: %d reference-count mismatches after %s", bad, what);
+}

@@ -95,15 +95,10 @@ static long decrease_reservation(struct domain *d, u64 arg)
         if (!mfn_valid(mfn))
             break;
         pg = mfn_to_page(mfn);
-        if (pg->owner != d || !arch_page_release(pg))
+        if (pg->owner != d)
             break;
-        arch_m2p_set(mfn, ~0UL);
-        if (!page_in_use(pg)) {
-            page_list_del(&d->page_list, pg);
-            pg->owner = NULL;
-            d->tot_pages--;
-            free_pages(pg, 0);
-        }
+        /* Already released but still mapped counts as done, as in Xen. */
+        arch_page_release(pg);
     }
     return (long)i;
 }

@@ -95,7 +95,11 @@ void test_main(void)
             break;
     }
     TEST_EQ(i, 272);
-    TEST_EQ(l4[256], 0);
+    /*
+     * Slot 256 (the M2P) is the hypervisor's business: Xen leaves it empty
+     * until the L4 becomes a base pointer, Vesper installs it at once.
+     */
+    TEST_CHECK(l4[256] == 0 || l4[256] == cur[256]);
     printk("new L4 slot 256 0x%llx, 258 0x%llx; boot L4 256 0x%llx, 258 "
            "0x%llx\n",
            (unsigned long long)l4[256], (unsigned long long)l4[258],

@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "sched.h"
+#include "asm/cpu.h"
 #include "asm/mm.h"
 #include "asm/pagetype.h"
 #include "asm/percpu.h"
@@ -38,12 +39,31 @@ bool arch_page_release(struct page_info *pg)
     return true;
 }
 
+/* The last reference to a live domain's frame went: free it now. */
+void pv_page_released(struct page_info *pg)
+{
+    struct domain *d = pg->owner;
+
+    if (!d || d->state != DOM_RUNNING || page_in_use(pg))
+        return; /* teardown frees everything itself */
+    page_list_del(&d->page_list, pg);
+    d->tot_pages--;
+    m2p_set(page_to_mfn(pg), M2P_INVALID);
+    pg->owner = NULL;
+    pg->type_info = 0;
+    free_pages(pg, 0);
+}
+
 void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
 {
     memset(c, 0, sizeof(*c));
     c->foreign_ok = d->is_privileged;
     c->cache_ok = true;
-    c->max_mfn = 0; /* the 2^40 default: frames past RAM are I/O (-EPERM) */
+    /*
+     * Like Xen: frames past RAM are I/O (-EPERM for a domain without I/O
+     * rights); only the all-ones "invalid" MFN is malformed (-EINVAL).
+     */
+    c->max_mfn = (1UL << 40) - 1;
     c->hyp_l4_slots = &idle_l4[HYP_FIRST_SLOT];
     if (v) {
         c->preempt = &v->arch.preempt;
@@ -119,7 +139,7 @@ static int mmu_update_one(struct domain *d, struct domain *pgo,
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_PRESERVE_AD:
         if (pg->owner != d)
-            return -EPERM;
+            return -EINVAL;
         level = table_level(pg);
         if (!level)
             return -EINVAL;
@@ -152,8 +172,11 @@ HYPERCALL4(mmu_update, u64, ureqs, unsigned int, count, u64, pdone,
             return -EFAULT;
     }
     pgo = pg_owner_of(d, (domid_t)foreigndom);
-    if (!pgo)
-        return foreigndom == DOMID_SELF || d->is_privileged ? -ESRCH : -EPERM;
+    if (!pgo) {
+        if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+            return -EFAULT;
+        return d->is_privileged ? -ESRCH : -EPERM;
+    }
     pv_mm_ctx_init(&c, d, v);
     for (i = 0; i < count; i++) {
         if (i == MMU_BATCH && hypercall_preemptible()) {

@@ -135,10 +135,18 @@ static void get_page_light(struct page_info *pg)
     pg->count_info++;
 }
 
+/* The hypervisor frees released frames here; the unit tests need not. */
+__attribute__((weak)) void pv_page_released(struct page_info *pg)
+{
+    (void)pg;
+}
+
 void put_page(struct page_info *pg)
 {
     BUG_ON(pgc_count(pg) == 0);
     pg->count_info--;
+    if (pg->count_info == 0)
+        pv_page_released(pg);
 }
 
 bool pv_release_allocation(struct page_info *pg)

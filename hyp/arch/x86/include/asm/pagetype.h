@@ -131,6 +131,12 @@ void pv_assign_page(struct page_info *pg, struct domain *d);
 /* Drop the allocation reference (balloon out); true if the count hit 0. */
 bool pv_release_allocation(struct page_info *pg);
 
+/*
+ * Called when a frame's last reference goes (allocation included): the
+ * hypervisor gives it back to the allocator. Weak no-op by default.
+ */
+void pv_page_released(struct page_info *pg);
+
 /* General references: only on allocated frames owned by d; never wraps. */
 bool get_page(struct page_info *pg, struct domain *d);
 void put_page(struct page_info *pg); /* BUG on underflow */

@@ -13,6 +13,12 @@ struct free_obj {
 };
 
 static struct free_obj *class_free[NR_CLASSES];
+static u64 slab_pages;
+
+u64 heap_slab_pages(void)
+{
+    return slab_pages;
+}
 
 static unsigned int size_class(size_t size)
 {
@@ -71,6 +77,7 @@ void *xmalloc(size_t size)
 
         if (!page)
             return NULL;
+        slab_pages++;
         mfn_to_page(virt_to_mfn(page))->flags |= PG_SLAB;
         mfn_to_page(virt_to_mfn(page))->order = c;
         for (size_t off = 0; off < PAGE_SIZE; off += objsz) {

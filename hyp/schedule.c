@@ -29,6 +29,8 @@ void schedule(void)
                     arch_run_vcpu(v);
             }
         }
+        if (!any && boot_next_cycle())
+            continue;
         if (!any) {
             printk("all domains have shut down (last: %s); %llu frames free of "
                    "%llu\n",

@@ -84,6 +84,8 @@ void page_list_del(struct page_list *l, struct page_info *pg);
 void *xmalloc(size_t size);
 void *xzalloc(size_t size);
 void xfree(void *p);
+/* Pages carved into small objects; they stay with the heap for good. */
+u64 heap_slab_pages(void);
 
 /* Whole zeroed pages mapped in the direct map. */
 void *alloc_page_va(void);

@@ -73,6 +73,12 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 int domain_alloc_pages(struct domain *d, u64 nr_pages);
 void domain_free_pages(struct domain *d);
 
+/*
+ * When the last domain is gone: build the boot domains again if the
+ * cycles= option asks for more rounds (a leak test). True if it did.
+ */
+bool boot_next_cycle(void);
+
 /* Pick something to run; never returns. */
 __attribute__((noreturn)) void schedule(void);
 

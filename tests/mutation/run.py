@@ -81,6 +81,13 @@ MUTATIONS = [
          new="    if (!fn)\n        return 0;\n",
          test="enosys",
          why="holes in the table answer -ENOSYS"),
+    dict(name="teardown-keeps-baseptr",
+         file="hyp/arch/x86/pv/vcpu.c",
+         old="        if (v->arch.guest_table)\n"
+             "            put_page_and_type(mfn_to_page(v->arch.guest_table), &c);\n",
+         new="",
+         test="mm_cycles",
+         why="domain teardown must drop the base pointer's references"),
     dict(name="multicall-no-results",
          file="hyp/hypercall/multicall.c",
          old="        if (copy_to_guest(at + offsetof(struct multicall_entry, "

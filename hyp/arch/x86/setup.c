@@ -43,6 +43,9 @@ static u64 bsp_gdt[HYP_GDT_BYTES / 8] __attribute__((aligned(PAGE_SIZE)));
 static char opt_console[16] = "com1";
 static char opt_loglvl[16] = "info";
 static u64 opt_dom0_mem;
+/* Build, run and destroy the boot domain this many times (leak test). */
+static u64 opt_cycles;
+static u64 cycles_done, cycle_baseline;
 static char hyp_cmdline[512];
 /* Deliberate failures, to prove the crash-dump path works (tests). */
 static char opt_selftest[16];
@@ -53,6 +56,7 @@ static const struct param hyp_params[] = {
     PARAM_SIZE_VAR("dom0_mem", opt_dom0_mem),
     PARAM_STR_VAR("selftest", opt_selftest),
     PARAM_BOOL_VAR("audit", opt_audit),
+    PARAM_UINT_VAR("cycles", opt_cycles),
 };
 
 static bool memchr_eq(const char *s, char c, size_t n)
@@ -243,8 +247,37 @@ static void boot_domains(void)
     rc = pv_build_domain(&a);
     if (rc)
         panic("could not build domain 0 (error %d)", rc);
-    for (u32 i = 0; i < mbi->mods_count; i++)
-        release_module(&mods[i]);
+    /* Repeated builds need the modules; otherwise give them back. */
+    if (opt_cycles <= 1)
+        for (u32 i = 0; i < mbi->mods_count; i++)
+            release_module(&mods[i]);
+}
+
+/* Frames not in use by anyone: free ones plus the heap's slab cache. */
+static u64 idle_frames(void)
+{
+    return free_frame_count() + heap_slab_pages();
+}
+
+bool boot_next_cycle(void)
+{
+    u64 now = idle_frames();
+
+    if (opt_cycles <= 1)
+        return false;
+    cycles_done++;
+    if (now != cycle_baseline)
+        panic("cycle %llu: %lld frames leaked (%llu idle, %llu at start)",
+              (unsigned long long)cycles_done,
+              (long long)(cycle_baseline - now), (unsigned long long)now,
+              (unsigned long long)cycle_baseline);
+    if (cycles_done % 100 == 0 || cycles_done == opt_cycles)
+        printk_lvl(LOG_WARN, "cycles: %llu done, 0 frames leaked\n",
+                   (unsigned long long)cycles_done);
+    if (cycles_done >= opt_cycles)
+        return false;
+    boot_domains();
+    return true;
 }
 
 static void selftest(void)
@@ -302,6 +335,7 @@ void start_hyp(u32 magic, u32 mbi_pa)
     cpu_init(pc);
     time_init();
     pv_init();
+    cycle_baseline = idle_frames();
     boot_domains();
     selftest();
     printk("boot done in %llu ms; starting domain 0\n",

@@ -61,22 +61,58 @@ static u64 seg_desc(u32 flags_hi)
     return 0x000000000000ffffUL | ((u64)flags_hi << 32);
 }
 
+/* Descriptors in Vesper's GDT page: selector 0xe000 + x is offset x. */
+#define HYP_SEL(sel) (((sel)-0xe000) / 8)
+
+mfn_t gdt_zero_mfn;
+
 static void gdt_build(struct percpu *pc)
 {
     u64 *g = pc->gdt;
     u64 tss = (u64)(uintptr_t)&pc->tss;
     u64 lim = sizeof(pc->tss) - 1;
+    static u64 *zero_page;
 
-    memset(g, 0, HYP_GDT_BYTES);
-    g[HYP_CS / 8] = seg_desc(0x00af9a00);              /* ring-0 64-bit code */
-    g[HYP_DS / 8] = seg_desc(0x00cf9200);              /* ring-0 data */
-    g[FLAT_RING3_CS32_VAL / 8] = seg_desc(0x00cffa00); /* ring-3 32-bit code */
-    g[FLAT_RING3_SS64_VAL / 8] = seg_desc(0x00cff200); /* ring-3 data */
-    g[FLAT_RING3_CS64_VAL / 8] = seg_desc(0x00affa00); /* ring-3 64-bit code */
-    g[HYP_TSS / 8] = (lim & 0xffff) | ((tss & 0xffffff) << 16) |
-                     (0x89UL << 40) | (((lim >> 16) & 0xf) << 48) |
-                     (((tss >> 24) & 0xff) << 56);
-    g[HYP_TSS / 8 + 1] = tss >> 32;
+    memset(g, 0, PAGE_SIZE);
+    g[HYP_SEL(HYP_CS)] = seg_desc(0x00af9a00); /* ring-0 64-bit code */
+    g[HYP_SEL(HYP_DS)] = seg_desc(0x00cf9200); /* ring-0 data */
+    g[HYP_SEL(FLAT_RING3_CS32_VAL)] =
+        seg_desc(0x00cffa00); /* ring-3 32-bit code */
+    g[HYP_SEL(FLAT_RING3_SS64_VAL)] = seg_desc(0x00cff200); /* ring-3 data */
+    g[HYP_SEL(FLAT_RING3_CS64_VAL)] =
+        seg_desc(0x00affa00); /* ring-3 64-bit code */
+    g[HYP_SEL(HYP_TSS)] = (lim & 0xffff) | ((tss & 0xffffff) << 16) |
+                          (0x89UL << 40) | (((lim >> 16) & 0xf) << 48) |
+                          (((tss >> 24) & 0xff) << 56);
+    g[HYP_SEL(HYP_TSS) + 1] = tss >> 32;
+
+    /* Guest pages start as a shared page of null descriptors. */
+    if (!zero_page)
+        zero_page = alloc_page_va();
+    if (!zero_page)
+        panic("no memory for the GDT window");
+    gdt_zero_mfn = virt_to_mfn(zero_page);
+    pc->gdt_va = GDT_VIRT(pc->cpu_id);
+    map_pages(idle_l4, pc->gdt_va, gdt_zero_mfn, GUEST_GDT_PAGES,
+              _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL | _PAGE_NX);
+    map_pages(idle_l4, pc->gdt_va + GUEST_GDT_PAGES * PAGE_SIZE, virt_to_mfn(g),
+              1,
+              _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
+                  _PAGE_GLOBAL | _PAGE_NX);
+}
+
+/* Point GDT page i of this CPU's window at mfn (a guest descriptor frame). */
+void gdt_map_page(unsigned int i, mfn_t mfn)
+{
+    struct percpu *pc = this_cpu();
+    u64 va = pc->gdt_va + (u64)i * PAGE_SIZE;
+    u64 flags = _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL | _PAGE_NX;
+
+    /* The CPU sets accessed bits in loaded descriptors. */
+    if (mfn != gdt_zero_mfn)
+        flags |= _PAGE_RW | _PAGE_DIRTY;
+    *hyp_l1e(va) = (mfn << PAGE_SHIFT) | flags;
+    invlpg((void *)(uintptr_t)va);
 }
 
 /*
@@ -150,7 +186,7 @@ void cpu_init(struct percpu *pc)
     pc->tss.iomap_base = sizeof(pc->tss); /* no I/O bitmap: IOPL 0 rules */
 
     dtr.limit = HYP_GDT_BYTES - 1;
-    dtr.base = (u64)(uintptr_t)pc->gdt;
+    dtr.base = pc->gdt_va;
     __asm__ volatile("lgdt %0" ::"m"(dtr));
     /* Reload CS through a far return, then the data segments. */
     __asm__ volatile(

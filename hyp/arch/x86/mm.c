@@ -148,3 +148,15 @@ bool arch_m2p_chunk(unsigned int n, u64 *mfn)
     *mfn = virt_to_mfn((u8 *)m2p_table + off);
     return true;
 }
+
+pte_t *hyp_l1e(u64 va)
+{
+    pte_t *t = idle_l4;
+    unsigned int idx[3] = { l4_index(va), l3_index(va), l2_index(va) };
+
+    for (int lvl = 0; lvl < 3; lvl++) {
+        BUG_ON(!(t[idx[lvl]] & _PAGE_PRESENT) || (t[idx[lvl]] & _PAGE_PSE));
+        t = maddr_to_virt(t[idx[lvl]] & PTE_ADDR_MASK);
+    }
+    return &t[l1_index(va)];
+}

@@ -37,7 +37,7 @@ extern char _image_start[], _end[];
 extern int console_loglvl;
 
 static struct percpu bsp_percpu;
-static u64 bsp_gdt[HYP_GDT_BYTES / 8] __attribute__((aligned(PAGE_SIZE)));
+static u64 bsp_gdt[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE)));
 
 /* Command-line options. */
 static char opt_console[16] = "com1";

@@ -5,6 +5,9 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
+#include "asm/cpu.h"
+#include "asm/mm.h"
+#include "asm/pagetype.h"
 #include "asm/percpu.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
@@ -161,5 +164,96 @@ HYPERCALL1(fpu_taskswitch, int, set)
 
     v->arch.fpu_ts = set != 0;
     write_cr0(set ? read_cr0() | CR0_TS : read_cr0() & ~CR0_TS);
+    return 0;
+}
+
+/* Show v's descriptor frames in this CPU's GDT window (v is running). */
+void pv_load_gdt(struct vcpu *v)
+{
+    for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++)
+        gdt_map_page(i, v->arch.gdt_frames[i] ? v->arch.gdt_frames[i]
+                                              : gdt_zero_mfn);
+}
+
+/* Drop the references the vCPU's guest GDT frames hold. */
+void pv_destroy_gdt(struct vcpu *v, struct pv_mm_ctx *c)
+{
+    for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++) {
+        if (v->arch.gdt_frames[i])
+            put_page_and_type(mfn_to_page(v->arch.gdt_frames[i]), c);
+        v->arch.gdt_frames[i] = 0;
+    }
+    v->arch.gdt_ents = 0;
+}
+
+/*
+ * The guest's descriptor table: up to 14 frames, each typed as a
+ * descriptor page (validated: no call gates into Vesper, DPL fixed up),
+ * so the guest can no longer write them except through update_descriptor.
+ */
+HYPERCALL2(set_gdt, u64, frame_list, unsigned int, entries)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+    unsigned int nr = (entries + 511) / 512, i;
+    mfn_t frames[GUEST_GDT_PAGES];
+    struct pv_mm_ctx c;
+    int rc = 0;
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    if (nr && copy_from_guest(frames, frame_list, nr * sizeof(frames[0])))
+        return -EFAULT;
+    pv_mm_ctx_init(&c, d, NULL);
+    for (i = 0; i < nr; i++) {
+        if (!mfn_valid(frames[i]) ||
+            get_page_and_type(mfn_to_page(frames[i]), d, PGT_seg_desc, &c)) {
+            rc = -EINVAL;
+            break;
+        }
+    }
+    if (rc) {
+        while (i--)
+            put_page_and_type(mfn_to_page(frames[i]), &c);
+        return rc;
+    }
+    pv_destroy_gdt(v, &c);
+    for (i = 0; i < nr; i++)
+        v->arch.gdt_frames[i] = frames[i];
+    v->arch.gdt_ents = entries;
+    pv_load_gdt(v);
+    if (c.flush)
+        write_cr3(read_cr3());
+    return 0;
+}
+
+HYPERCALL2(update_descriptor, u64, maddr, u64, desc)
+{
+    struct domain *d = current->domain;
+    mfn_t mfn = maddr >> PAGE_SHIFT;
+    struct page_info *pg;
+    struct pv_mm_ctx c;
+    u64 *slot;
+    int rc;
+
+    if ((maddr & 7) || !mfn_valid(mfn) || pv_check_descriptor(&desc))
+        return -EINVAL;
+    pg = mfn_to_page(mfn);
+    if (!get_page(pg, d))
+        return -EINVAL;
+    pv_mm_ctx_init(&c, d, NULL);
+    /* A live descriptor page keeps its type; anything else must be data. */
+    if ((pg->type_info & PGT_TYPE_MASK) == PGT_seg_desc &&
+        (pg->type_info & PGT_COUNT_MASK))
+        rc = get_page_type(pg, PGT_seg_desc, &c);
+    else
+        rc = get_page_type(pg, PGT_writable, &c);
+    if (rc) {
+        put_page(pg);
+        return -EINVAL;
+    }
+    slot = (u64 *)mfn_to_virt(mfn) + (maddr & (PAGE_SIZE - 1)) / 8;
+    *slot = desc;
+    put_page_and_type(pg, &c);
     return 0;
 }

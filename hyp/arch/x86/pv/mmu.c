@@ -481,7 +481,7 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
 /* Every reference a domain's frames should hold, recounted from scratch. */
 int pv_audit_domain(struct domain *d)
 {
-    struct pv_audit_hold holds[2 * MAX_VCPUS];
+    static struct pv_audit_hold holds[(2 + 14) * MAX_VCPUS];
     struct pv_preempt *pre[MAX_VCPUS];
     struct pv_audit_args a;
     unsigned int nh = 0, np = 0;
@@ -503,6 +503,10 @@ int pv_audit_domain(struct domain *d)
         if (v->arch.guest_table_user)
             holds[nh++] =
                 (struct pv_audit_hold){ v->arch.guest_table_user, 1, 1 };
+        for (unsigned int g = 0; g < 14; g++)
+            if (v->arch.gdt_frames[g])
+                holds[nh++] =
+                    (struct pv_audit_hold){ v->arch.gdt_frames[g], 1, 1 };
     }
     memset(&a, 0, sizeof(a));
     a.holds = holds;

@@ -126,6 +126,7 @@ static void release_domain_refs(struct domain *d)
 
         if (!v)
             continue;
+        pv_destroy_gdt(v, &c);
         if (v->arch.guest_table_user)
             put_page_and_type(mfn_to_page(v->arch.guest_table_user), &c);
         if (v->arch.guest_table)
@@ -172,6 +173,7 @@ void arch_run_vcpu(struct vcpu *v)
         write_cr3((v->arch.kernel_mode ? v->arch.guest_table
                                        : v->arch.guest_table_user)
                   << PAGE_SHIFT);
+        pv_load_gdt(v);
         wrmsr(MSR_FS_BASE, v->arch.fs_base);
         wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel
                                                : v->arch.gs_base_user);

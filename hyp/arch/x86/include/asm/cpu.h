@@ -11,6 +11,9 @@ extern bool cpu_has_smap, cpu_has_smep;
 extern u64 tsc_khz;
 
 void cpu_init(struct percpu *pc);
+/* Show a descriptor frame (or gdt_zero_mfn) as GDT page i on this CPU. */
+void gdt_map_page(unsigned int i, mfn_t mfn);
+extern mfn_t gdt_zero_mfn;
 void time_init(void);
 void lapic_eoi(void);
 void serial_init(const char *console);

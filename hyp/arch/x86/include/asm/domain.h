@@ -29,6 +29,8 @@ struct arch_vcpu {
     u64 vcr4;                  /* virtual CR4 */
     u32 iopl;                  /* virtual IOPL (physdev set_iopl) */
     struct pv_preempt preempt; /* continuation state of long MMU work */
+    mfn_t gdt_frames[14];      /* set_gdt: typed seg-desc frames, 0 = none */
+    unsigned int gdt_ents;
 };
 
 struct arch_domain {

@@ -41,6 +41,14 @@
 #define PERCPU_VIRT_START 0xffff808000000000 /* slot 257: per-CPU stubs */
 
 #define GUEST_GDT_ENTRIES 7168 /* 14 pages of guest descriptors */
+#define GUEST_GDT_PAGES 14
+/*
+ * Each CPU's GDT is a 16-page window in slot 257: pages 0-13 show the
+ * running vCPU's descriptor frames (set_gdt) or a zero page, page 14 holds
+ * Vesper's own descriptors (selectors 0xe000-0xe05f).
+ */
+#define GDT_VIRT_START (PERCPU_VIRT_START + 0x40000000)
+#define GDT_VIRT(cpu) (GDT_VIRT_START + (u64)(cpu)*0x10000)
 #define HYP_GDT_BYTES 0xe060
 
 /* Hypervisor selectors, in the reserved GDT page (Xen's values). */

@@ -39,8 +39,9 @@ struct cpu_info {
 
 struct percpu {
     struct cpu_info *info;
-    u8 *block; /* PCPU_BLOCK_SIZE, aligned */
-    u64 *gdt;  /* HYP_GDT_BYTES */
+    u8 *block;  /* PCPU_BLOCK_SIZE, aligned */
+    u64 *gdt;   /* Vesper's descriptor page (GDT page 14) */
+    u64 gdt_va; /* the whole GDT window */
     struct tss64 tss;
     u64 lapic_ticks_per_ms;
     u64 timer_ticks;

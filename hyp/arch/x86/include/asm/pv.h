@@ -50,6 +50,11 @@ u64 *pv_gpr(struct cpu_regs *regs, unsigned int n);
 /* Writable page tables: emulate a trapped store to an L1; true if done. */
 bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr);
 
+/* Guest GDT frames: map on this CPU, release at teardown. */
+void pv_load_gdt(struct vcpu *v);
+struct pv_mm_ctx;
+void pv_destroy_gdt(struct vcpu *v, struct pv_mm_ctx *c);
+
 /* MMU plumbing (mmu.c). */
 struct pv_mm_ctx;
 void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v);

@@ -72,6 +72,16 @@ static long machphys_mfn_list(u64 arg)
     return copy_to_guest(arg, &l, sizeof(l)) ? -EFAULT : 0;
 }
 
+/* Single-page extents of the caller's own memory are all we offer. */
+static long read_reservation(u64 arg, struct xen_memory_reservation *r)
+{
+    if (copy_from_guest(r, arg, sizeof(*r)))
+        return -EFAULT;
+    if (r->extent_order != 0)
+        return -EINVAL;
+    return r->domid == DOMID_SELF ? 0 : -EPERM;
+}
+
 /*
  * PV guests name frames by MFN. Giving one back drops its allocation
  * reference; it is freed now if nothing else holds it, else when the last
@@ -81,11 +91,11 @@ static long decrease_reservation(struct domain *d, u64 arg)
 {
     struct xen_memory_reservation r;
     unsigned long i;
+    long rc;
 
-    if (copy_from_guest(&r, arg, sizeof(r)))
-        return -EFAULT;
-    if (r.domid != DOMID_SELF || r.extent_order != 0)
-        return r.extent_order ? -EINVAL : -EPERM;
+    rc = read_reservation(arg, &r);
+    if (rc)
+        return rc;
     for (i = 0; i < r.nr_extents; i++) {
         u64 mfn;
         struct page_info *pg;
@@ -107,11 +117,11 @@ static long populate_physmap(struct domain *d, u64 arg, bool populate)
 {
     struct xen_memory_reservation r;
     unsigned long i;
+    long rc;
 
-    if (copy_from_guest(&r, arg, sizeof(r)))
-        return -EFAULT;
-    if (r.domid != DOMID_SELF || r.extent_order != 0)
-        return r.extent_order ? -EINVAL : -EPERM;
+    rc = read_reservation(arg, &r);
+    if (rc)
+        return rc;
     for (i = 0; i < r.nr_extents; i++) {
         u64 gpfn = 0, mfn;
         struct page_info *pg;

@@ -94,6 +94,26 @@ static void apply_flush(const struct pv_mm_ctx *c, u64 va, unsigned int uvmf)
 
 static void audit_after(struct domain *d, const char *what);
 
+/* A continued batch carries on counting from the guest's done value. */
+static int batch_start(unsigned int *count, u64 pdone, unsigned int *done)
+{
+    if (!(*count & MMU_UPDATE_PREEMPTED))
+        return 0;
+    *count &= ~MMU_UPDATE_PREEMPTED;
+    return pdone && copy_from_guest(done, pdone, sizeof(*done)) ? -EFAULT : 0;
+}
+
+/* End of a batch: one flush for all of it, progress to *pdone, audit. */
+static int batch_end(struct domain *d, struct pv_mm_ctx *c, u64 pdone,
+                     unsigned int done, int rc, const char *what)
+{
+    apply_flush(c, 0, UVMF_TLB_FLUSH);
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && !rc)
+        rc = -EFAULT;
+    audit_after(d, what);
+    return rc;
+}
+
 static struct domain *pg_owner_of(struct domain *d, domid_t fd)
 {
     /* Naming yourself by number is refused, as Xen does. */
@@ -166,11 +186,8 @@ HYPERCALL4(mmu_update, u64, ureqs, unsigned int, count, u64, pdone,
     unsigned int done = 0, i;
     int rc = 0;
 
-    if (count & MMU_UPDATE_PREEMPTED) {
-        count &= ~MMU_UPDATE_PREEMPTED;
-        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
-            return -EFAULT;
-    }
+    if (batch_start(&count, pdone, &done))
+        return -EFAULT;
     pgo = pg_owner_of(d, (domid_t)foreigndom);
     if (!pgo) {
         if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
@@ -193,14 +210,7 @@ HYPERCALL4(mmu_update, u64, ureqs, unsigned int, count, u64, pdone,
         if (rc)
             break;
     }
-    apply_flush(&c, 0, UVMF_TLB_FLUSH);
-    if (pdone) {
-        done += i;
-        if (copy_to_guest(pdone, &done, sizeof(done)) && !rc)
-            rc = -EFAULT;
-    }
-    audit_after(d, "mmu_update");
-    return rc;
+    return batch_end(d, &c, pdone, done + i, rc, "mmu_update");
 }
 
 /* The vCPU's base pointers hold a general and a type reference each. */
@@ -316,11 +326,8 @@ HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
     unsigned int done = 0, i;
     int rc = 0;
 
-    if (count & MMU_UPDATE_PREEMPTED) {
-        count &= ~MMU_UPDATE_PREEMPTED;
-        if (pdone && copy_from_guest(&done, pdone, sizeof(done)))
-            return -EFAULT;
-    }
+    if (batch_start(&count, pdone, &done))
+        return -EFAULT;
     if (foreigndom != DOMID_SELF && foreigndom != d->domain_id)
         return -EPERM; /* foreign mmuext ops are not supported */
     pv_mm_ctx_init(&c, d, v);
@@ -345,14 +352,7 @@ HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
         if (rc)
             break;
     }
-    apply_flush(&c, 0, UVMF_TLB_FLUSH);
-    if (pdone) {
-        done += i;
-        if (copy_to_guest(pdone, &done, sizeof(done)) && !rc)
-            rc = -EFAULT;
-    }
-    audit_after(d, "mmuext_op");
-    return rc;
+    return batch_end(d, &c, pdone, done + i, rc, "mmuext_op");
 }
 
 /* Find the L1 table (validated, owned by d) that maps va in v's tables. */

@@ -14,6 +14,7 @@ TIERS = [
     ("unit", ["make", "--no-print-directory", "test-unit"]),
     ("guests", ["make", "--no-print-directory", "test-guests"]),
     ("mutation", ["make", "--no-print-directory", "test-mutation"]),
+    ("bench-smoke", ["make", "--no-print-directory", "bench-smoke"]),
 ]
 
 SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.M)

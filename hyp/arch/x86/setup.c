@@ -338,7 +338,8 @@ void start_hyp(u32 magic, u32 mbi_pa)
     cycle_baseline = idle_frames();
     boot_domains();
     selftest();
-    printk("boot done in %llu ms; starting domain 0\n",
-           (unsigned long long)(arch_now_ns() / 1000000));
+    printk("boot done in %llu ms, %llu frames free; starting domain 0\n",
+           (unsigned long long)(arch_now_ns() / 1000000),
+           (unsigned long long)free_frame_count());
     schedule();
 }

@@ -49,7 +49,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-VESPER_CMDLINE = "console=com1 loglvl=info"
+VESPER_CMDLINE = "console=com1 loglvl=info audit"
 XEN_CMDLINE = ("console=com1 com1=115200 dom0_mem=64M loglvl=all "
                "guest_loglvl=all noreboot")
 

@@ -149,6 +149,16 @@ static void release_domain_refs(struct domain *d)
 
 void arch_domain_destroy(struct domain *d)
 {
+    /* With audit on, every domain's counts are checked at its end too. */
+    if (opt_audit) {
+        int bad = pv_audit_domain(d);
+
+        if (bad)
+            panic("audit: %d reference-count mismatches at d%u's end", bad,
+                  d->domain_id);
+        printk("audit: d%u's frame references balance at its end\n",
+               d->domain_id);
+    }
     /* If a dying domain's tables are live, fall back to Vesper's own. */
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         if (d->vcpu[i] && current == d->vcpu[i]) {

@@ -95,17 +95,18 @@ static void gdt_build(struct percpu *pc)
     pc->gdt_va = GDT_VIRT(pc->cpu_id);
     map_pages(idle_l4, pc->gdt_va, gdt_zero_mfn, GUEST_GDT_PAGES,
               _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL | _PAGE_NX);
+    pc->ldt_va = LDT_VIRT(pc->cpu_id);
+    map_pages(idle_l4, pc->ldt_va, gdt_zero_mfn, LDT_MAX_ENTS * 8 / PAGE_SIZE,
+              _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL | _PAGE_NX);
     map_pages(idle_l4, pc->gdt_va + GUEST_GDT_PAGES * PAGE_SIZE, virt_to_mfn(g),
               1,
               _PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY |
                   _PAGE_GLOBAL | _PAGE_NX);
 }
 
-/* Point GDT page i of this CPU's window at mfn (a guest descriptor frame). */
-void gdt_map_page(unsigned int i, mfn_t mfn)
+/* Show a descriptor frame (or the zero page) at va in a window. */
+static void window_map(u64 va, mfn_t mfn)
 {
-    struct percpu *pc = this_cpu();
-    u64 va = pc->gdt_va + (u64)i * PAGE_SIZE;
     u64 flags = _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL | _PAGE_NX;
 
     /* The CPU sets accessed bits in loaded descriptors. */
@@ -113,6 +114,36 @@ void gdt_map_page(unsigned int i, mfn_t mfn)
         flags |= _PAGE_RW | _PAGE_DIRTY;
     *hyp_l1e(va) = (mfn << PAGE_SHIFT) | flags;
     invlpg((void *)(uintptr_t)va);
+}
+
+/* Point GDT page i of this CPU's window at mfn (a guest descriptor frame). */
+void gdt_map_page(unsigned int i, mfn_t mfn)
+{
+    window_map(this_cpu()->gdt_va + (u64)i * PAGE_SIZE, mfn);
+}
+
+/*
+ * Show the LDT frames in this CPU's LDT window and load LDTR with a
+ * system descriptor for it (Xen's slot 0xe050); no entries: no LDT.
+ */
+void ldt_load(const mfn_t *frames, unsigned int ents)
+{
+    struct percpu *pc = this_cpu();
+    unsigned int pages = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+    u64 base = pc->ldt_va, lim = ents * 8UL - 1;
+
+    for (unsigned int i = 0; i < LDT_MAX_ENTS * 8 / PAGE_SIZE; i++)
+        window_map(base + (u64)i * PAGE_SIZE,
+                   i < pages ? frames[i] : gdt_zero_mfn);
+    if (!ents) {
+        __asm__ volatile("lldt %w0" ::"r"(0));
+        return;
+    }
+    pc->gdt[HYP_SEL(HYP_LDT)] = (lim & 0xffff) | ((base & 0xffffff) << 16) |
+                                (0x82UL << 40) | (((lim >> 16) & 0xf) << 48) |
+                                (((base >> 24) & 0xff) << 56);
+    pc->gdt[HYP_SEL(HYP_LDT) + 1] = base >> 32;
+    __asm__ volatile("lldt %w0" ::"r"(HYP_LDT));
 }
 
 /*

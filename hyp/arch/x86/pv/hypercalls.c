@@ -173,6 +173,7 @@ void pv_load_gdt(struct vcpu *v)
     for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++)
         gdt_map_page(i, v->arch.gdt_frames[i] ? v->arch.gdt_frames[i]
                                               : gdt_zero_mfn);
+    ldt_load(v->arch.ldt_frames, v->arch.ldt_ents);
 }
 
 /* Drop the references the vCPU's guest GDT frames hold. */
@@ -184,6 +185,17 @@ void pv_destroy_gdt(struct vcpu *v, struct pv_mm_ctx *c)
         v->arch.gdt_frames[i] = 0;
     }
     v->arch.gdt_ents = 0;
+    pv_drop_ldt(v, c);
+}
+
+void pv_drop_ldt(struct vcpu *v, struct pv_mm_ctx *c)
+{
+    for (unsigned int i = 0; i < 16; i++) {
+        if (v->arch.ldt_frames[i])
+            put_page_and_type(mfn_to_page(v->arch.ldt_frames[i]), c);
+        v->arch.ldt_frames[i] = 0;
+    }
+    v->arch.ldt_ents = 0;
 }
 
 /*

@@ -266,6 +266,49 @@ static int page_op(struct domain *d, mfn_t dst, mfn_t src, bool copy,
     return 0;
 }
 
+static int find_l1(struct vcpu *v, u64 va, mfn_t *l1_mfn);
+
+/*
+ * The LDT's frames are typed as descriptor pages when it is set (Xen maps
+ * them lazily on first use; up front is simpler and refuses the same
+ * contents), so the guest can no longer write them directly.
+ */
+static int set_ldt(struct vcpu *v, u64 va, unsigned int ents,
+                   struct pv_mm_ctx *c)
+{
+    struct domain *d = v->domain;
+    unsigned int pages = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE, i;
+    mfn_t frames[16] = { 0 };
+
+    if (ents > LDT_MAX_ENTS || (va & (PAGE_SIZE - 1)) ||
+        (ents && !guest_range_ok(va, ents * 8UL)))
+        return -EINVAL;
+    for (i = 0; i < pages; i++) {
+        u64 pva = va + (u64)i * PAGE_SIZE;
+        mfn_t l1, mfn;
+        pte_t e;
+
+        if (find_l1(v, pva, &l1))
+            break;
+        e = ((pte_t *)mfn_to_virt(l1))[l1_index(pva)];
+        mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        if (!(e & _PAGE_PRESENT) || !mfn_valid(mfn) ||
+            get_page_and_type(mfn_to_page(mfn), d, PGT_seg_desc, c))
+            break;
+        frames[i] = mfn;
+    }
+    if (i < pages) {
+        while (i--)
+            put_page_and_type(mfn_to_page(frames[i]), c);
+        return -EINVAL;
+    }
+    pv_drop_ldt(v, c);
+    memcpy(v->arch.ldt_frames, frames, sizeof(frames));
+    v->arch.ldt_ents = ents;
+    ldt_load(v->arch.ldt_frames, ents);
+    return 0;
+}
+
 static int mmuext_one(struct vcpu *v, const struct mmuext_op *op,
                       struct pv_mm_ctx *c)
 {
@@ -302,8 +345,7 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op,
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         return d->is_privileged ? 0 : -EPERM;
     case MMUEXT_SET_LDT:
-        /* Only the empty LDT until descriptor pages are wired up. */
-        return op->arg2.nr_ents == 0 ? 0 : -ENOSYS;
+        return set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents, c);
     case MMUEXT_CLEAR_PAGE:
         return page_op(d, op->arg1.mfn, 0, false, c);
     case MMUEXT_COPY_PAGE:
@@ -481,7 +523,7 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
 /* Every reference a domain's frames should hold, recounted from scratch. */
 int pv_audit_domain(struct domain *d)
 {
-    static struct pv_audit_hold holds[(2 + 14) * MAX_VCPUS];
+    static struct pv_audit_hold holds[(2 + 14 + 16) * MAX_VCPUS];
     struct pv_preempt *pre[MAX_VCPUS];
     struct pv_audit_args a;
     unsigned int nh = 0, np = 0;
@@ -507,6 +549,10 @@ int pv_audit_domain(struct domain *d)
             if (v->arch.gdt_frames[g])
                 holds[nh++] =
                     (struct pv_audit_hold){ v->arch.gdt_frames[g], 1, 1 };
+        for (unsigned int g = 0; g < 16; g++)
+            if (v->arch.ldt_frames[g])
+                holds[nh++] =
+                    (struct pv_audit_hold){ v->arch.ldt_frames[g], 1, 1 };
     }
     memset(&a, 0, sizeof(a));
     a.holds = holds;

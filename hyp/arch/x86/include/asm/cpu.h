@@ -14,6 +14,8 @@ void cpu_init(struct percpu *pc);
 /* Show a descriptor frame (or gdt_zero_mfn) as GDT page i on this CPU. */
 void gdt_map_page(unsigned int i, mfn_t mfn);
 extern mfn_t gdt_zero_mfn;
+/* Show ents LDT entries from frames on this CPU and load LDTR. */
+void ldt_load(const mfn_t *frames, unsigned int ents);
 void time_init(void);
 void lapic_eoi(void);
 void serial_init(const char *console);

@@ -31,6 +31,8 @@ struct arch_vcpu {
     struct pv_preempt preempt; /* continuation state of long MMU work */
     mfn_t gdt_frames[14];      /* set_gdt: typed seg-desc frames, 0 = none */
     unsigned int gdt_ents;
+    mfn_t ldt_frames[16]; /* MMUEXT_SET_LDT: typed seg-desc frames */
+    unsigned int ldt_ents;
 };
 
 struct arch_domain {

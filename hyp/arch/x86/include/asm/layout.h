@@ -49,6 +49,11 @@
  */
 #define GDT_VIRT_START (PERCPU_VIRT_START + 0x40000000)
 #define GDT_VIRT(cpu) (GDT_VIRT_START + (u64)(cpu)*0x10000)
+/* The running vCPU's LDT frames (MMUEXT_SET_LDT), 16 pages per CPU. */
+#define LDT_VIRT_START (PERCPU_VIRT_START + 0x80000000)
+#define LDT_VIRT(cpu) (LDT_VIRT_START + (u64)(cpu)*0x10000)
+#define LDT_MAX_ENTS 8192
+#define HYP_LDT 0xe050
 #define HYP_GDT_BYTES 0xe060
 
 /* Hypervisor selectors, in the reserved GDT page (Xen's values). */

@@ -42,6 +42,7 @@ struct percpu {
     u8 *block;  /* PCPU_BLOCK_SIZE, aligned */
     u64 *gdt;   /* Vesper's descriptor page (GDT page 14) */
     u64 gdt_va; /* the whole GDT window */
+    u64 ldt_va; /* the LDT window */
     struct tss64 tss;
     u64 lapic_ticks_per_ms;
     u64 timer_ticks;

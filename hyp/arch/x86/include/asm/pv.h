@@ -54,6 +54,7 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr);
 void pv_load_gdt(struct vcpu *v);
 struct pv_mm_ctx;
 void pv_destroy_gdt(struct vcpu *v, struct pv_mm_ctx *c);
+void pv_drop_ldt(struct vcpu *v, struct pv_mm_ctx *c);
 
 /* MMU plumbing (mmu.c). */
 struct pv_mm_ctx;

@@ -82,6 +82,19 @@ static long read_reservation(u64 arg, struct xen_memory_reservation *r)
     return r->domid == DOMID_SELF ? 0 : -EPERM;
 }
 
+/* Entry i of the reservation's extent array, in or out. */
+static int extent_get(const struct xen_memory_reservation *r, unsigned long i,
+                      u64 *val)
+{
+    return copy_from_guest(val, (u64)(uintptr_t)r->extent_start + i * 8, 8);
+}
+
+static int extent_put(const struct xen_memory_reservation *r, unsigned long i,
+                      u64 val)
+{
+    return copy_to_guest((u64)(uintptr_t)r->extent_start + i * 8, &val, 8);
+}
+
 /*
  * PV guests name frames by MFN. Giving one back drops its allocation
  * reference; it is freed now if nothing else holds it, else when the last
@@ -100,7 +113,7 @@ static long decrease_reservation(struct domain *d, u64 arg)
         u64 mfn;
         struct page_info *pg;
 
-        if (copy_from_guest(&mfn, (u64)(uintptr_t)r.extent_start + i * 8, 8))
+        if (extent_get(&r, i, &mfn))
             return i ? (long)i : -EFAULT;
         if (!mfn_valid(mfn))
             break;
@@ -128,8 +141,7 @@ static long populate_physmap(struct domain *d, u64 arg, bool populate)
 
         if (d->tot_pages >= d->max_pages)
             break;
-        if (populate &&
-            copy_from_guest(&gpfn, (u64)(uintptr_t)r.extent_start + i * 8, 8))
+        if (populate && extent_get(&r, i, &gpfn))
             return i ? (long)i : -EFAULT;
         pg = alloc_pages(0);
         if (!pg)
@@ -141,7 +153,7 @@ static long populate_physmap(struct domain *d, u64 arg, bool populate)
         d->tot_pages++;
         arch_m2p_set(mfn, populate ? gpfn : ~0UL);
         /* PV: the guest learns the MFN in place of the GPFN it asked for. */
-        if (copy_to_guest((u64)(uintptr_t)r.extent_start + i * 8, &mfn, 8))
+        if (extent_put(&r, i, mfn))
             return i ? (long)i : -EFAULT;
     }
     return (long)i;

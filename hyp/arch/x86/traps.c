@@ -26,7 +26,6 @@ static const char *vec_name(unsigned int vec)
     return vec == ENTRY_SYSCALL ? "syscall" : "irq";
 }
 
-void dump_regs(const struct cpu_regs *r);
 void dump_regs(const struct cpu_regs *r)
 {
     printk("RIP: %04llx:%016llx  RFLAGS: %016llx  vector %u (%s) error %08x\n",

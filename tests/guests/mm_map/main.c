@@ -10,22 +10,6 @@
  * What a 64-bit PV hypervisor stores for a present kernel (US=0) L1 entry:
  * US forced on plus Xen's "guest kernel page" marker (bit 52).
  */
-static uint64_t kadj(uint64_t pte)
-{
-    if ((pte & PTE_P) && !(pte & PTE_US))
-        pte |= PTE_US | PTE_XEN_GUEST_KERNEL;
-    return pte;
-}
-
-static uint64_t peek(unsigned long va)
-{
-    uint64_t v = 0;
-
-    if (mm_probe_read64((const void *)va, &v))
-        return 0xfa017fa017fa017ULL; /* faulted */
-    return v;
-}
-
 static void fill(void *p, uint64_t pat)
 {
     uint64_t *q = p;
@@ -71,9 +55,9 @@ void test_main(void)
 
     /* update_va_mapping + UVMF_INVLPG: the window now shows A. */
     TEST_EQ(mm_update_va(wva, MFN_PTE(mfn_a, PTE_KDATA), UVMF_INVLPG), 0);
-    TEST_EQ(*pte, kadj(MFN_PTE(mfn_a, PTE_KDATA)));
-    TEST_EQ(peek(wva), PAT_A);
-    TEST_EQ(peek(wva + 4088), PAT_A);
+    TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_a, PTE_KDATA)));
+    TEST_EQ(mm_peek(wva), PAT_A);
+    TEST_EQ(mm_peek(wva + 4088), PAT_A);
     /* Writes through the window land in A. */
     w[5] = 0x5555aaaa5555aaaaULL;
     TEST_EQ(a[5], 0x5555aaaa5555aaaaULL);
@@ -94,13 +78,13 @@ void test_main(void)
 
     /* Remap to B with a full flush. */
     TEST_EQ(mm_update_va(wva, MFN_PTE(mfn_b, PTE_KDATA), UVMF_TLB_FLUSH), 0);
-    TEST_EQ(*pte, kadj(MFN_PTE(mfn_b, PTE_KDATA)));
-    TEST_EQ(peek(wva + 8), PAT_B);
+    TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_b, PTE_KDATA)));
+    TEST_EQ(mm_peek(wva + 8), PAT_B);
 
     /* Read-only mapping: reads work, writes fault with present|write. */
     TEST_EQ(mm_update_va(wva, MFN_PTE(mfn_b, PTE_P | PTE_A), UVMF_INVLPG), 0);
-    TEST_EQ(*pte, kadj(MFN_PTE(mfn_b, PTE_P | PTE_A)));
-    TEST_EQ(peek(wva), PAT_B);
+    TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_b, PTE_P | PTE_A)));
+    TEST_EQ(mm_peek(wva), PAT_B);
     TEST_EQ(mm_probe_write64(w, 7), -1);
     TEST_EQ(mm_last_fault.cr2, wva);
     TEST_EQ(mm_last_fault.error_code, 3);
@@ -110,15 +94,15 @@ void test_main(void)
     TEST_EQ(mm_mmu_update1(pte_ma | MMU_NORMAL_PT_UPDATE,
                            MFN_PTE(mfn_a, PTE_KDATA)),
             0);
-    TEST_EQ(*pte, kadj(MFN_PTE(mfn_a, PTE_KDATA)));
+    TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_a, PTE_KDATA)));
     TEST_EQ(mm_invlpg(wva), 0);
-    TEST_EQ(peek(wva + 16), PAT_A);
+    TEST_EQ(mm_peek(wva + 16), PAT_A);
 
     /* ... back to B, then TLB_FLUSH_LOCAL. */
     TEST_EQ(mm_mmu_update1(pte_ma, MFN_PTE(mfn_b, PTE_KDATA)), 0);
-    TEST_EQ(*pte, kadj(MFN_PTE(mfn_b, PTE_KDATA)));
+    TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_b, PTE_KDATA)));
     TEST_EQ(mm_flush_tlb(), 0);
-    TEST_EQ(peek(wva + 16), PAT_B);
+    TEST_EQ(mm_peek(wva + 16), PAT_B);
 
     /* A batch of two: unmap then map A; done counts both. */
     {
@@ -130,9 +114,9 @@ void test_main(void)
 
         TEST_EQ(HYPERVISOR_mmu_update(req, 2, &done, DOMID_SELF), 0);
         TEST_EQ(done, 2);
-        TEST_EQ(*pte, kadj(MFN_PTE(mfn_a, PTE_KDATA)));
+        TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_a, PTE_KDATA)));
         TEST_EQ(mm_invlpg(wva), 0);
-        TEST_EQ(peek(wva), PAT_A);
+        TEST_EQ(mm_peek(wva), PAT_A);
     }
 
     /*
@@ -143,15 +127,15 @@ void test_main(void)
     TEST_EQ(mm_mmu_update1(pte_ma | MMU_PT_UPDATE_PRESERVE_AD,
                            MFN_PTE(mfn_b, PTE_P | PTE_RW)),
             0);
-    TEST_EQ(*pte, kadj(MFN_PTE(mfn_b, PTE_P | PTE_RW | PTE_A | PTE_D)));
+    TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_b, PTE_P | PTE_RW | PTE_A | PTE_D)));
     TEST_EQ(mm_mmu_update1(pte_ma, MFN_PTE(mfn_b, PTE_P | PTE_RW)), 0);
-    TEST_EQ(*pte, kadj(MFN_PTE(mfn_b, PTE_P | PTE_RW)));
+    TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_b, PTE_P | PTE_RW)));
     TEST_EQ(mm_mmu_update1(pte_ma | MMU_PT_UPDATE_PRESERVE_AD,
                            MFN_PTE(mfn_a, PTE_P | PTE_RW)),
             0);
-    TEST_EQ(*pte, kadj(MFN_PTE(mfn_a, PTE_P | PTE_RW)));
+    TEST_EQ(*pte, mm_kadj(MFN_PTE(mfn_a, PTE_P | PTE_RW)));
     TEST_EQ(mm_invlpg(wva), 0);
-    TEST_EQ(peek(wva + 32), PAT_A);
+    TEST_EQ(mm_peek(wva + 32), PAT_A);
     /* The read set A in the entry (the hardware walks the real L1). */
     TEST_EQ(*pte & PTE_A, PTE_A);
 
@@ -181,7 +165,7 @@ void test_main(void)
     /* Restore the window and check it is w's own page again. */
     TEST_EQ(mm_update_va(wva, orig, UVMF_INVLPG), 0);
     TEST_EQ(*pte, orig);
-    TEST_EQ(peek(wva), 0);
+    TEST_EQ(mm_peek(wva), 0);
     TEST_EQ(a[0], PAT_A);
     TEST_EQ(b[0], PAT_B);
 }

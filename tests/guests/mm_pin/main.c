@@ -7,27 +7,6 @@
 #define PAT 0x600d600d12345678ULL
 #define GARBAGE 0x8000000012345067ULL
 
-static uint64_t peek(unsigned long va)
-{
-    uint64_t v = 0;
-
-    if (mm_probe_read64((const void *)va, &v))
-        return 0xfa017fa017fa017ULL;
-    return v;
-}
-
-/* One machine frame of the M2P table: owned by Xen, not by us. */
-static unsigned long xen_frame(void)
-{
-    static xen_pfn_t frames[4];
-    struct xen_machphys_mfn_list l = { .max_extents = 4 };
-
-    set_xen_guest_handle(l.extent_start, frames);
-    if (HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, &l) || !l.nr_extents)
-        return 0;
-    return frames[0];
-}
-
 void test_main(void)
 {
     struct mm_tree t;
@@ -125,7 +104,7 @@ void test_main(void)
     TEST_EQ(mm_new_baseptr(mfn[4]), 0);
     TEST_CHECK(mm_cur_l4 == l4);
     printk("running on the new L4 (mfn 0x%lx)\n", mfn[4]);
-    TEST_EQ(peek(USER_VA), PAT);
+    TEST_EQ(mm_peek(USER_VA), PAT);
     *(volatile uint64_t *)(USER_VA + 8) = PAT + 1;
     TEST_EQ(data[1], PAT + 1);
     TEST_EQ(mm_read_pte(USER_VA, 1), MFN_PTE(mm_virt_to_mfn(data), PTE_KDATA) |
@@ -142,7 +121,7 @@ void test_main(void)
     TEST_EQ(MM_M2P[mm_virt_to_mfn(data)], mm_virt_to_pfn(data));
     /* Unpinning the L4 while it is the base keeps it alive. */
     TEST_EQ(mm_unpin(mfn[4]), 0);
-    TEST_EQ(peek(USER_VA), PAT);
+    TEST_EQ(mm_peek(USER_VA), PAT);
     TEST_EQ(mm_set_rw(l4), -XEN_EBUSY);
     TEST_EQ(mm_pin(4, mfn[4]), 0);
 
@@ -173,7 +152,7 @@ void test_main(void)
     TEST_EQ(mm_probe_write64(&data[3], PAT), 0);
     TEST_EQ(data[3], PAT);
     /* Pinning a frame we do not own is refused. */
-    xf = xen_frame();
+    xf = mm_xen_frame();
     TEST_CHECK(xf != 0);
     printk("M2P frame 0x%lx\n", xf);
     TEST_EQ(mm_pin(1, xf), -XEN_EINVAL);

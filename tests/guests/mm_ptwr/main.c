@@ -7,33 +7,6 @@
 #define PAT_B 0xb2b2b2b2b2b2b2b2ULL
 #define USER_VA 0x0000300000001000UL
 
-static uint64_t kadj(uint64_t pte)
-{
-    if ((pte & PTE_P) && !(pte & PTE_US))
-        pte |= PTE_US | PTE_XEN_GUEST_KERNEL;
-    return pte;
-}
-
-static uint64_t peek(unsigned long va)
-{
-    uint64_t v = 0;
-
-    if (mm_probe_read64((const void *)va, &v))
-        return 0xfa017fa017fa017ULL;
-    return v;
-}
-
-static unsigned long xen_frame(void)
-{
-    static xen_pfn_t frames[4];
-    struct xen_machphys_mfn_list l = { .max_extents = 4 };
-
-    set_xen_guest_handle(l.extent_start, frames);
-    if (HYPERVISOR_memory_op(XENMEM_machphys_mfn_list, &l) || !l.nr_extents)
-        return 0;
-    return frames[0];
-}
-
 /*
  * A store that must not be emulated: it faults into us with a write to a
  * present page (error code 3) at the entry, and the entry is unchanged.
@@ -88,9 +61,9 @@ void test_main(void)
     faults = mm_last_fault.count;
     TEST_EQ(mm_probe_write64(pte, eb), 0);
     TEST_EQ(mm_last_fault.count, faults);
-    TEST_EQ(*pte, kadj(eb));
+    TEST_EQ(*pte, mm_kadj(eb));
     TEST_EQ(mm_invlpg(wva), 0);
-    TEST_EQ(peek(wva), PAT_B);
+    TEST_EQ(mm_peek(wva), PAT_B);
 
     TEST_EQ(HYPERVISOR_vm_assist(VMASST_CMD_enable,
                                  VMASST_TYPE_writable_pagetables),
@@ -99,42 +72,42 @@ void test_main(void)
 
     /* mov: emulated, validated, applied; no #PF reaches us. */
     TEST_EQ(mm_probe_write64(pte, ea), 0);
-    TEST_EQ(*pte, kadj(ea));
+    TEST_EQ(*pte, mm_kadj(ea));
     TEST_EQ(mm_invlpg(wva), 0);
-    TEST_EQ(peek(wva), PAT_A);
+    TEST_EQ(mm_peek(wva), PAT_A);
 
     /* xchg returns the old entry (as the hypervisor stored it). */
     TEST_EQ(mm_probe_xchg64(pte, eb, &old), 0);
-    TEST_EQ(old, kadj(ea));
-    TEST_EQ(*pte, kadj(eb));
+    TEST_EQ(old, mm_kadj(ea));
+    TEST_EQ(*pte, mm_kadj(eb));
     TEST_EQ(mm_invlpg(wva), 0);
-    TEST_EQ(peek(wva + 8), PAT_B);
+    TEST_EQ(mm_peek(wva + 8), PAT_B);
 
     /* lock cmpxchg: a matching compare swaps, a stale one does not. */
-    TEST_EQ(mm_probe_cmpxchg64(pte, kadj(eb), ea), 0);
-    TEST_EQ(*pte, kadj(ea));
-    TEST_EQ(mm_probe_cmpxchg64(pte, kadj(eb), eb), 1);
-    TEST_EQ(*pte, kadj(ea));
+    TEST_EQ(mm_probe_cmpxchg64(pte, mm_kadj(eb), ea), 0);
+    TEST_EQ(*pte, mm_kadj(ea));
+    TEST_EQ(mm_probe_cmpxchg64(pte, mm_kadj(eb), eb), 1);
+    TEST_EQ(*pte, mm_kadj(ea));
     TEST_EQ(mm_invlpg(wva), 0);
-    TEST_EQ(peek(wva + 16), PAT_A);
+    TEST_EQ(mm_peek(wva + 16), PAT_A);
 
     /* lock andb/orb on the low byte: clear RW, then set it again. */
     TEST_EQ(mm_probe_andb(pte, (uint8_t)~PTE_RW), 0);
-    TEST_EQ(*pte, kadj(ea) & ~PTE_RW);
+    TEST_EQ(*pte, mm_kadj(ea) & ~PTE_RW);
     TEST_EQ(mm_invlpg(wva), 0);
-    TEST_EQ(peek(wva + 24), PAT_A);
+    TEST_EQ(mm_peek(wva + 24), PAT_A);
     TEST_EQ(mm_probe_write64(w + 3, 1), -1);
     TEST_EQ(mm_last_fault.cr2, wva + 24);
     TEST_EQ(mm_last_fault.error_code, 3);
     faults = mm_last_fault.count;
     TEST_EQ(mm_probe_orb(pte, (uint8_t)PTE_RW), 0);
-    TEST_EQ(*pte, kadj(ea));
+    TEST_EQ(*pte, mm_kadj(ea));
     TEST_EQ(mm_invlpg(wva), 0);
     TEST_EQ(mm_probe_write64(w + 3, 0x33), 0);
     TEST_EQ(a[3], 0x33);
     /* A byte store into the high half (NX, bit 63) merges too. */
     TEST_EQ(mm_probe_orb((volatile uint8_t *)pte + 7, 0x80), 0);
-    TEST_EQ(*pte, kadj(ea) | PTE_NX);
+    TEST_EQ(*pte, mm_kadj(ea) | PTE_NX);
     TEST_EQ(mm_last_fault.count, faults);
 
     /* Stores the rules forbid fault into the guest and change nothing. */
@@ -143,14 +116,14 @@ void test_main(void)
         "map the L4 writable");
     expect_refused(pte, MFN_PTE(PTE_MFN(mm_read_pte(wva, 2)), PTE_KDATA),
                    "map an in-use L1 writable");
-    xf = xen_frame();
+    xf = mm_xen_frame();
     TEST_CHECK(xf != 0);
     expect_refused(pte, MFN_PTE(xf, PTE_KDATA), "map a Xen-owned frame");
     expect_refused(pte, MFN_PTE(xf, PTE_P | PTE_A),
                    "map a Xen-owned frame read-only");
     /* Upper levels are never emulated. */
     expect_refused(pte2, *pte2, "rewrite an L2 entry with itself");
-    TEST_EQ(peek(wva + 32), PAT_A);
+    TEST_EQ(mm_peek(wva + 32), PAT_A);
 
     /* A pinned L1 that is not in use is emulated too. */
     TEST_EQ(mm_tree_init(&t), 0);
@@ -163,9 +136,9 @@ void test_main(void)
 
         faults = mm_last_fault.count;
         TEST_EQ(mm_probe_write64(tpte, eb), 0);
-        TEST_EQ(*tpte, kadj(eb));
+        TEST_EQ(*tpte, mm_kadj(eb));
         TEST_EQ(mm_probe_write64(tpte + 1, ea), 0);
-        TEST_EQ(tpte[1], kadj(ea));
+        TEST_EQ(tpte[1], mm_kadj(ea));
         TEST_EQ(mm_last_fault.count, faults);
         expect_refused(tpte + 2, MFN_PTE(mm_tree_l4_mfn(&t), PTE_KDATA),
                        "map the tree's own L4 writable");
@@ -185,10 +158,10 @@ void test_main(void)
     faults = mm_last_fault.count;
     TEST_EQ(mm_probe_write64(pte, eb), 0);
     TEST_EQ(mm_last_fault.count, faults);
-    TEST_EQ(*pte, kadj(eb));
+    TEST_EQ(*pte, mm_kadj(eb));
 
     /* Restore the window. */
     TEST_EQ(mm_update_va(wva, orig, UVMF_INVLPG), 0);
     TEST_EQ(*pte, orig);
-    TEST_EQ(peek(wva), 0);
+    TEST_EQ(mm_peek(wva), 0);
 }

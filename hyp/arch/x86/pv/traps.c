@@ -80,7 +80,6 @@ void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
                     long err)
 {
     const struct trap_info *ti = &v->arch.trap_ctxt[vec];
-    extern void dump_regs(const struct cpu_regs *r);
 
     if (!ti->address) {
         printk_lvl(LOG_ERR, "d%u v%u: unhandled %u at rip %llx (no handler)\n",

@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "sched.h"
 #include "asm/cpu.h"
+#include "asm/mm.h"
 #include "asm/pagetype.h"
 #include "asm/percpu.h"
 #include "asm/pv.h"
@@ -162,8 +163,6 @@ void arch_domain_destroy(struct domain *d)
     /* If a dying domain's tables are live, fall back to Vesper's own. */
     for (unsigned int i = 0; i < MAX_VCPUS; i++)
         if (d->vcpu[i] && current == d->vcpu[i]) {
-            extern pte_t *idle_l4;
-
             write_cr3(virt_to_maddr(idle_l4));
             current = NULL;
         }

@@ -20,6 +20,11 @@ struct cpu_regs {
 };
 #endif
 
+#ifndef __ASSEMBLY__
+/* Print a frame's registers on the console (traps.c). */
+void dump_regs(const struct cpu_regs *r);
+#endif
+
 /* entry_vector values that are not hardware vectors. */
 #define ENTRY_SYSCALL 0x100
 

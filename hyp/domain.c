@@ -47,6 +47,10 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
     d->domain_id = id;
     strlcpy(d->name, name, sizeof(d->name));
     d->max_vcpus = vcpus;
+    d->weight = 256;
+    if (evtchn_domain_init(d))
+        goto fail;
+    csched_dom_init(d);
     d->shared_info = alloc_page_va();
     if (!d->shared_info)
         goto fail;
@@ -64,8 +68,16 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
         v->vcpu_info = &d->shared_info->vcpu_info[i];
         /* Events start masked, as the PV ABI promises. */
         v->vcpu_info->evtchn_upcall_mask = 1;
+        /* Down until the builder or VCPUOP_up starts it. */
+        v->pause_flags = VPF_down;
+        v->affinity = cpu_online_mask;
+        v->runstate.state = RUNSTATE_offline;
+        timer_init(&v->singleshot_timer, vcpu_singleshot_timer_fn, v, 0);
+        timer_init(&v->periodic_timer, vcpu_periodic_timer_fn, v, 0);
+        timer_init(&v->poll_timer, vcpu_poll_timer_fn, v, 0);
         if (arch_vcpu_init(v))
             goto fail;
+        csched_vcpu_insert(v);
     }
     if (arch_domain_init(d))
         goto fail;
@@ -146,8 +158,18 @@ void domain_destroy(struct domain *d)
             domain_list[i] = NULL;
     arch_domain_destroy(d);
     domain_free_pages(d);
-    for (unsigned int i = 0; i < MAX_VCPUS; i++)
-        xfree(d->vcpu[i]);
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v)
+            continue;
+        stop_timer(&v->singleshot_timer);
+        stop_timer(&v->periodic_timer);
+        stop_timer(&v->poll_timer);
+        csched_vcpu_remove(v);
+        xfree(v);
+    }
+    evtchn_domain_destroy(d);
     if (d->shared_info) {
         struct page_info *pg = mfn_to_page(d->shared_info_mfn);
 
@@ -170,6 +192,12 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         guest_console_write(d, "\n", 1);
     d->state = DOM_SHUTDOWN;
     d->shutdown_code = reason;
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            vcpu_pause_flag(d->vcpu[i], VPF_dead);
+    /* Tell the control domain, as Xen does, if it is not the one going. */
+    if (domain_by_id(0) && d->domain_id != 0)
+        send_guest_global_virq(domain_by_id(0), VIRQ_DOM_EXC);
     printk("domain %u (%s) shut down: %s\n", d->domain_id, d->name,
            shutdown_reason_name(reason));
 }

@@ -1,49 +1,241 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Run the next runnable vCPU; end the machine when no domain is left. */
+/* Scheduling glue: block/wake/kick, runstate, softirqs, the per-CPU loop. */
 #include "arch.h"
+#include "atomic.h"
 #include "lib.h"
 #include "sched.h"
 
 static unsigned int last_exit_code;
+static bool any_domain_built;
+/* Per-CPU: when the scheduler wants to be asked again. */
+static struct timer slice_timer[MAX_CPUS];
+
+static void runstate_set(struct vcpu *v, int state, u64 now)
+{
+    struct vcpu_runstate_info *r = &v->runstate;
+
+    if (r->state == state)
+        return;
+    if (now > r->state_entry_time)
+        r->time[r->state] += now - r->state_entry_time;
+    r->state = state;
+    r->state_entry_time = now;
+}
+
+void vcpu_runstate_change(struct vcpu *v, int state)
+{
+    runstate_set(v, state, arch_now_ns());
+}
+
+/* Queue a runnable vCPU and tell the CPU the scheduler chose. */
+static void wake_queue(struct vcpu *v)
+{
+    u64 now = arch_now_ns();
+    int cpu;
+
+    if (!vcpu_runnable(v) || v->is_running)
+        return;
+    runstate_set(v, RUNSTATE_runnable, now);
+    cpu = csched_wake(v, now);
+    if (cpu >= 0)
+        cpu_raise_softirq((unsigned int)cpu, SOFTIRQ_SCHEDULE);
+}
+
+/* Take v off the CPUs: deschedule it wherever it runs. */
+static void sleep_dequeue(struct vcpu *v)
+{
+    csched_sleep(v);
+    if (v->is_running)
+        cpu_raise_softirq(v->processor, SOFTIRQ_SCHEDULE);
+    else if (v->runstate.state == RUNSTATE_runnable)
+        runstate_set(v,
+                     v->pause_flags & VPF_blocked ? RUNSTATE_blocked
+                                                  : RUNSTATE_offline,
+                     arch_now_ns());
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    if (!(v->pause_flags & VPF_blocked))
+        return;
+    v->pause_flags &= ~VPF_blocked;
+    if (v->polling) {
+        v->polling = false;
+        stop_timer(&v->poll_timer);
+    }
+    wake_queue(v);
+}
+
+void vcpu_block(struct vcpu *v)
+{
+    v->pause_flags |= VPF_blocked;
+    smp_mb();
+    /* An event that arrived before the flag was set must not be lost. */
+    if (v->vcpu_info->evtchn_upcall_pending &&
+        !v->vcpu_info->evtchn_upcall_mask) {
+        v->pause_flags &= ~VPF_blocked;
+        return;
+    }
+    sleep_dequeue(v);
+}
+
+void vcpu_pause_flag(struct vcpu *v, u32 flag)
+{
+    if (v->pause_flags & flag)
+        return;
+    v->pause_flags |= flag;
+    sleep_dequeue(v);
+}
+
+void vcpu_unpause_flag(struct vcpu *v, u32 flag)
+{
+    if (!(v->pause_flags & flag))
+        return;
+    v->pause_flags &= ~flag;
+    any_domain_built = true;
+    wake_queue(v);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    vcpu_wake(v);
+    /* Running elsewhere: an interrupt makes that CPU look at its events. */
+    if (v->is_running && v->processor != smp_processor_id())
+        cpu_raise_softirq(v->processor, SOFTIRQ_EVENT);
+}
+
+void vcpu_mark_events_pending(struct vcpu *v)
+{
+    if (xchg8(&v->vcpu_info->evtchn_upcall_pending, 1))
+        return;
+    vcpu_kick(v);
+}
+
+void vcpu_poll_wake(struct domain *d, evtchn_port_t port)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v || !v->polling)
+            continue;
+        for (unsigned int j = 0; j < v->nr_poll_ports; j++)
+            if (v->poll_ports[j] == port) {
+                vcpu_wake(v);
+                break;
+            }
+    }
+}
+
+void vcpu_poll_timer_fn(void *data)
+{
+    vcpu_wake(data);
+}
+
+static void slice_timer_fn(void *data)
+{
+    raise_softirq(SOFTIRQ_SCHEDULE);
+}
+
+void sched_init_cpu(unsigned int cpu)
+{
+    timer_init(&slice_timer[cpu], slice_timer_fn, NULL, cpu);
+}
+
+/* Destroy stopped domains once none of their vCPUs is on a CPU. */
+static bool reap_domains(void)
+{
+    bool any = false;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domain_list[i];
+        bool busy = false;
+
+        if (!d)
+            continue;
+        any = true;
+        if (d->state == DOM_RUNNING)
+            continue;
+        for (unsigned int j = 0; j < d->max_vcpus; j++)
+            if (d->vcpu[j] && d->vcpu[j]->is_running)
+                busy = true;
+        if (busy)
+            continue;
+        last_exit_code = d->shutdown_code;
+        domain_destroy(d);
+    }
+    return any;
+}
+
+static __noreturn void all_domains_gone(void)
+{
+    printk("all domains have shut down (last: %s); %llu frames free of "
+           "%llu\n",
+           last_exit_code == 1   ? "reboot"
+           : last_exit_code == 3 ? "crash"
+                                 : "poweroff",
+           (unsigned long long)free_frame_count(),
+           (unsigned long long)total_frame_count());
+    arch_machine_exit(last_exit_code == 0 || last_exit_code == 1 ||
+                              last_exit_code == 3
+                          ? last_exit_code
+                          : 3);
+}
 
 void schedule(void)
 {
+    unsigned int cpu = smp_processor_id();
+
     for (;;) {
-        bool any = false;
+        struct vcpu *prev = current_vcpu(), *next;
+        u64 now, slice;
 
-        for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-            struct domain *d = domain_list[i];
-
-            if (!d)
-                continue;
-            if (d->state != DOM_RUNNING) {
-                last_exit_code = d->shutdown_code;
-                domain_destroy(d);
-                continue;
-            }
-            any = true;
-            for (unsigned int j = 0; j < d->max_vcpus; j++) {
-                struct vcpu *v = d->vcpu[j];
-
-                if (v && v->running && !v->blocked)
-                    arch_run_vcpu(v);
-            }
+        softirq_clear(SOFTIRQ_SCHEDULE);
+        if (softirq_test_and_clear(SOFTIRQ_TIMER))
+            timer_softirq();
+        /* Leave a stopped vCPU first, so its domain can go. */
+        if (prev && !vcpu_runnable(prev)) {
+            arch_save_vcpu(prev);
+            runstate_set(prev,
+                         prev->pause_flags & VPF_blocked ? RUNSTATE_blocked
+                                                         : RUNSTATE_offline,
+                         arch_now_ns());
+            prev = NULL;
         }
-        if (!any && boot_next_cycle())
+        if (!reap_domains() && any_domain_built) {
+            if (boot_next_cycle())
+                continue;
+            all_domains_gone();
+        }
+        now = arch_now_ns();
+        next = csched_pick(cpu, prev, now, &slice);
+        set_timer(&slice_timer[cpu], now + slice);
+        if (prev && prev != next) {
+            arch_save_vcpu(prev);
+            runstate_set(prev,
+                         vcpu_runnable(prev)               ? RUNSTATE_runnable
+                         : prev->pause_flags & VPF_blocked ? RUNSTATE_blocked
+                                                           : RUNSTATE_offline,
+                         now);
+        }
+        if (next) {
+            runstate_set(next, RUNSTATE_running, now);
+            arch_run_vcpu(next);
+        }
+        /* Nothing to run: sleep until an interrupt brings work. */
+        if (softirq_pending())
             continue;
-        if (!any) {
-            printk("all domains have shut down (last: %s); %llu frames free of "
-                   "%llu\n",
-                   last_exit_code == 1   ? "reboot"
-                   : last_exit_code == 3 ? "crash"
-                                         : "poweroff",
-                   (unsigned long long)free_frame_count(),
-                   (unsigned long long)total_frame_count());
-            arch_machine_exit(last_exit_code == 0 || last_exit_code == 1 ||
-                                      last_exit_code == 3
-                                  ? last_exit_code
-                                  : 3);
-        }
+        hyp_unlock();
         arch_idle();
+        hyp_lock();
     }
+}
+
+/* Softirq work on the way back to a guest. */
+void do_softirqs(void)
+{
+    if (softirq_test_and_clear(SOFTIRQ_TIMER))
+        timer_softirq();
+    softirq_clear(SOFTIRQ_EVENT);
+    if (softirq_test_and_clear(SOFTIRQ_SCHEDULE))
+        schedule();
 }

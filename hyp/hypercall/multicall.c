@@ -33,7 +33,7 @@ HYPERCALL2(multicall, u64, calls, unsigned int, nr_calls)
             rc = -EFAULT;
             break;
         }
-        if (v->domain->state != DOM_RUNNING || !v->running)
+        if (v->domain->state != DOM_RUNNING || (v->pause_flags & VPF_down))
             break; /* the batch shut the domain down */
     }
     arch_multicall_enter(false);

@@ -20,7 +20,6 @@ static long sched_shutdown(struct vcpu *v, u64 arg, bool act)
         return 0;
     }
     domain_shutdown(v->domain, s.reason);
-    v->running = false;
     return 0;
 }
 

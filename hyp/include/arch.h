@@ -31,6 +31,10 @@ u64 arch_now_ns(void);
 
 /* Idle the physical CPU until an interrupt. */
 void arch_idle(void);
+/* Interrupt this CPU at deadline (arch_now_ns() time); 0 = no deadline. */
+void arch_timer_program(u64 deadline);
+/* Take v's state off this CPU (it stops being current there). */
+void arch_save_vcpu(struct vcpu *v);
 
 /* Per-vCPU and per-domain arch setup and teardown. */
 int arch_vcpu_init(struct vcpu *v);

@@ -4,7 +4,12 @@
 #define VESPER_SCHED_H
 
 #include "types.h"
+#include "event.h"
 #include "mm.h"
+#include "sched_credit.h"
+#include "smp.h"
+#include "timer.h"
+#include <public/vcpu.h>
 #include <public/vesper.h>
 #include "asm/domain.h"
 
@@ -14,12 +19,40 @@
 
 struct domain;
 
+/* pause_flags: any bit set keeps a vCPU off the CPUs. */
+#define VPF_blocked (1u << 0) /* SCHEDOP_block / poll: waits for an event */
+#define VPF_down (1u << 1)    /* not brought up, or VCPUOP_down */
+#define VPF_dead (1u << 2)    /* its domain has stopped */
+
 struct vcpu {
     struct domain *domain;
     unsigned int vcpu_id;
     struct vcpu_info *vcpu_info; /* hypervisor mapping of the guest's slot */
-    bool running;
-    bool blocked;
+    u32 pause_flags;             /* VPF_*; 0 = runnable */
+    bool initialised; /* has a register context (VCPUOP_initialise) */
+
+    /* Scheduling. */
+    unsigned int processor; /* pCPU it runs on, or last ran on */
+    bool is_running;        /* its state is loaded on `processor` */
+    cpumask_t affinity;     /* pCPUs it may use */
+    struct csched_vcpu sched;
+
+    /* SCHEDOP_poll: ports it waits on (at most 128), deadline timer. */
+    evtchn_port_t poll_ports[128];
+    unsigned int nr_poll_ports;
+    bool polling;
+    struct timer poll_timer;
+
+    /* Time: VCPUOP timers and set_timer_op, runstate accounting. */
+    struct timer singleshot_timer;
+    struct timer periodic_timer;
+    u64 periodic_period; /* ns, 0 = off */
+    struct vcpu_runstate_info runstate;
+    u64 runstate_guest; /* guest VA of its registered copy, 0 = none */
+    mfn_t
+        vcpu_info_mfn; /* VCPUOP_register_vcpu_info frame, 0 = in shared_info */
+
+    struct evtchn_vcpu evtchn;
     struct arch_vcpu arch;
 };
 
@@ -50,6 +83,13 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu *vcpu[MAX_VCPUS];
 
+    /* Scheduling parameters: proportional weight, cap in % of one CPU. */
+    unsigned int weight; /* default 256 */
+    unsigned int cap;    /* 0 = uncapped */
+    struct csched_dom sched;
+
+    struct evtchn_domain evtchn;
+
     /* Console: output is line-buffered and prefixed with the domain id. */
     char conbuf[CONSOLE_LINE];
     unsigned int conlen;
@@ -58,6 +98,23 @@ struct domain {
 };
 
 extern struct domain *domain_list[MAX_DOMAINS];
+
+static inline bool vcpu_runnable(const struct vcpu *v)
+{
+    return !v->pause_flags;
+}
+
+/* Scheduler entry points (schedule.c). */
+void vcpu_wake(struct vcpu *v);  /* clear VPF_blocked and queue it */
+void vcpu_block(struct vcpu *v); /* set VPF_blocked unless events wait */
+void vcpu_pause_flag(struct vcpu *v, u32 flag);   /* set flag, deschedule */
+void vcpu_unpause_flag(struct vcpu *v, u32 flag); /* clear flag, maybe wake */
+/* Make v notice new work soon: IPI its CPU if it runs elsewhere. */
+void vcpu_kick(struct vcpu *v);
+/* Timer callbacks (time.c); data is the vCPU. */
+void vcpu_singleshot_timer_fn(void *data);
+void vcpu_periodic_timer_fn(void *data);
+void vcpu_poll_timer_fn(void *data);
 
 struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus);
 void domain_destroy(struct domain *d);
@@ -81,6 +138,12 @@ bool boot_next_cycle(void);
 
 /* Pick something to run; never returns. */
 __attribute__((noreturn)) void schedule(void);
+/* Pending softirqs of this CPU (may not return: SOFTIRQ_SCHEDULE). */
+void do_softirqs(void);
+void sched_init_cpu(unsigned int cpu);
+void vcpu_runstate_change(struct vcpu *v, int state);
+/* On the way into a vCPU: refresh its runstate copy and time info. */
+void vcpu_update_guest_areas(struct vcpu *v);
 
 /* Console output from a guest, with "(dN) " line prefixes. */
 void guest_console_write(struct domain *d, const char *buf, size_t len);

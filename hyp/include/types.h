@@ -7,6 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * Everything in the image is linked statically: let the compiler reach
+ * external symbols directly instead of through a GOT it cannot relax at
+ * our -2 GiB-plus addresses.
+ */
+#ifdef __HYP__
+#pragma GCC visibility push(hidden)
+#endif
+
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;

@@ -130,6 +130,42 @@ enter_guest_frame:
     jmp return_to_guest
 
 /*
+ * Load a guest data selector with fault fixup: edi = 0 ds, 1 es, 2 fs,
+ * 3 gs; esi = selector. Returns 1 if loaded, 0 if it faulted (then the
+ * register holds the null selector).
+ */
+    .globl load_sel_safe
+load_sel_safe:
+    mov $1, %eax
+    cmp $1, %edi
+    jb 10f
+    je 11f
+    cmp $2, %edi
+    je 12f
+13: mov %esi, %gs
+    ret
+10: mov %esi, %ds
+    ret
+11: mov %esi, %es
+    ret
+12: mov %esi, %fs
+    ret
+19: xor %eax, %eax
+    xor %esi, %esi
+    cmp $1, %edi
+    jb 10b
+    je 11b
+    cmp $2, %edi
+    je 12b
+    jmp 13b
+    .section .ex_table, "a"
+    .quad 10b, 19b
+    .quad 11b, 19b
+    .quad 12b, 19b
+    .quad 13b, 19b
+    .previous
+
+/*
  * Guest memory access with fault fixup: returns bytes NOT copied (0 = ok).
  * rdi = dst, rsi = src, rdx = len.
  */

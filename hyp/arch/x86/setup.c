@@ -7,6 +7,7 @@
 #include "sched.h"
 #include "asm/cpu.h"
 #include "asm/mm.h"
+#include "asm/ipi.h"
 #include "asm/percpu.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
@@ -330,10 +331,16 @@ void start_hyp(u32 magic, u32 mbi_pa)
                                    sizeof(struct cpu_info));
     pc->gdt = bsp_gdt;
     pc->info->pcpu = pc;
+    pc->info->cpu_id = 0;
+    percpu_of[0] = pc;
 
     memory_init();
     cpu_init(pc);
     time_init();
+    /* From here on the boot CPU holds the big lock until it idles. */
+    hyp_lock();
+    csched_init();
+    sched_init_cpu(0);
     pv_init();
     cycle_baseline = idle_frames();
     boot_domains();

@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "lib.h"
 #include "asm/percpu.h"
+#include "asm/ipi.h"
 #include "asm/x86.h"
 
 #define PIT_HZ 1193182
@@ -19,6 +20,7 @@
 #define LVT_MASKED (1u << 16)
 
 u64 tsc_khz;
+static u64 lapic_ticks_per_ms;
 static u64 tsc_at_boot;
 static volatile u32 *lapic;
 
@@ -35,6 +37,41 @@ void lapic_eoi(void);
 void lapic_eoi(void)
 {
     lapic_write(LAPIC_EOI, 0);
+}
+
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define ICR_BUSY (1u << 12)
+
+u32 lapic_id(void)
+{
+    return lapic_read(LAPIC_ID) >> 24;
+}
+
+static void icr_wait(void)
+{
+    while (lapic_read(LAPIC_ICR_LO) & ICR_BUSY)
+        cpu_relax();
+}
+
+void send_ipi(u32 apic_id, unsigned int vector)
+{
+    icr_wait();
+    lapic_write(LAPIC_ICR_HI, apic_id << 24);
+    lapic_write(LAPIC_ICR_LO, vector); /* fixed, physical, edge */
+}
+
+/* INIT and STARTUP for AP bring-up: all CPUs but this one. */
+void lapic_send_init_sipi(u32 apic_id, unsigned int page);
+void lapic_send_init_sipi(u32 apic_id, unsigned int page)
+{
+    icr_wait();
+    lapic_write(LAPIC_ICR_HI, apic_id << 24);
+    lapic_write(LAPIC_ICR_LO, 0x4500); /* INIT, assert */
+    icr_wait();
+    lapic_write(LAPIC_ICR_HI, apic_id << 24);
+    lapic_write(LAPIC_ICR_LO, 0x4600 | page); /* STARTUP */
+    icr_wait();
 }
 
 /* Run PIT channel 2 for CALIBRATE_MS with the speaker gate, polling OUT2. */
@@ -73,6 +110,7 @@ static void pic_disable(void)
 }
 
 void time_init(void);
+void time_init_cpu(void);
 void time_init(void)
 {
     u64 t0, t1, spins = 0;
@@ -104,10 +142,34 @@ void time_init(void)
            (unsigned long long)tsc_khz / 1000,
            (unsigned long long)tsc_khz % 1000,
            (unsigned long long)this_cpu()->lapic_ticks_per_ms);
-    /* A 100 Hz tick: wakes idle CPUs; timers proper come later. */
-    lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
-    lapic_write(LAPIC_TIMER_INIT,
-                (u32)MAX(this_cpu()->lapic_ticks_per_ms * 10, 1));
+    lapic_ticks_per_ms = this_cpu()->lapic_ticks_per_ms;
+    time_init_cpu();
+}
+
+/* Each CPU: APIC on, one-shot timer interrupts on VEC_TIMER. */
+void time_init_cpu(void)
+{
+    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11));
+    lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
+    lapic_write(LAPIC_TIMER_DIV, 0x3);
+    lapic_write(LAPIC_LVT_TIMER, VEC_TIMER);
+    this_cpu()->lapic_ticks_per_ms = lapic_ticks_per_ms;
+    this_cpu()->apic_id = lapic_id();
+    arch_timer_program(0);
+}
+
+/*
+ * One-shot LAPIC countdown to the deadline. With no deadline the CPU still
+ * wakes every 100 ms, a backstop against a lost wake-up.
+ */
+void arch_timer_program(u64 deadline)
+{
+    u64 now = arch_now_ns(), ns = 100000000, ticks;
+
+    if (deadline && deadline < now + ns)
+        ns = deadline > now ? deadline - now : 0;
+    ticks = ns * lapic_ticks_per_ms / 1000000;
+    lapic_write(LAPIC_TIMER_INIT, (u32)MIN(MAX(ticks, 1), 0xffffffffUL));
 }
 
 u64 arch_now_ns(void)

@@ -6,6 +6,7 @@
 #include "asm/cpu.h"
 #include "asm/percpu.h"
 #include "asm/pv.h"
+#include "asm/ipi.h"
 #include "asm/x86.h"
 
 struct ex_entry {
@@ -106,21 +107,36 @@ void arch_dump_stack(void)
     stack_trace((u64)(uintptr_t)__builtin_frame_address(0));
 }
 
+/*
+ * Interrupts do the least they can: flushes are answered at once, all else
+ * becomes a softirq handled under the big lock.
+ */
+static void interrupt(unsigned int vec)
+{
+    switch (vec) {
+    case VEC_TIMER:
+        this_cpu()->timer_ticks++;
+        raise_softirq(SOFTIRQ_TIMER);
+        break;
+    case VEC_FLUSH:
+        flush_ipi_handler();
+        break;
+    case VEC_SPURIOUS:
+        return;
+    default:
+        break;
+    }
+    lapic_eoi();
+}
+
 /* A fault inside Vesper itself: fix up a guest-memory access, or die. */
 void hyp_trap_c(struct cpu_regs *regs);
 void hyp_trap_c(struct cpu_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
 
-    if (vec == VEC_TIMER) {
-        this_cpu()->timer_ticks++;
-        lapic_eoi();
-        return;
-    }
-    if (vec == VEC_SPURIOUS)
-        return;
     if (vec >= 32) {
-        lapic_eoi();
+        interrupt(vec);
         return;
     }
     if (vec == TRAP_NMI) {
@@ -156,13 +172,11 @@ void guest_trap(struct cpu_regs *regs)
     unsigned int vec = regs->entry_vector;
 
     clac();
-    if (vec >= 32) {
-        if (vec == VEC_TIMER)
-            this_cpu()->timer_ticks++;
-        if (vec != VEC_SPURIOUS)
-            lapic_eoi();
+    if (vec >= 32)
+        interrupt(vec);
+    hyp_lock();
+    if (vec >= 32)
         return;
-    }
     switch (vec) {
     case TRAP_NMI:
         printk_lvl(LOG_WARN, "NMI while a guest ran; ignoring\n");
@@ -214,11 +228,12 @@ struct cpu_regs *guest_exit(struct cpu_regs *regs)
 {
     struct vcpu *v = current;
 
-    if (!v || v->domain->state != DOM_RUNNING || !v->running) {
-        if (v)
-            v->running = false;
+    do_softirqs();
+    if (!v || v->domain->state != DOM_RUNNING || !vcpu_runnable(v))
         schedule();
-    }
+    pv_deliver_events(v, regs);
+    if (v->domain->state != DOM_RUNNING)
+        schedule();
     /* Never hand ring 0 privileges or IOPL to a guest. */
     regs->cs |= 3;
     regs->ss |= 3;
@@ -229,8 +244,8 @@ struct cpu_regs *guest_exit(struct cpu_regs *regs)
         domain_crash(v->domain, "non-canonical return rip %llx rsp %llx",
                      (unsigned long long)regs->rip,
                      (unsigned long long)regs->rsp);
-        v->running = false;
         schedule();
     }
+    hyp_unlock();
     return regs;
 }

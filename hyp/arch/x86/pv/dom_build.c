@@ -335,7 +335,8 @@ int pv_build_domain(const struct pv_build_args *a)
     v->arch.regs.rsp = b.l.vstack_end;
     v->arch.regs.rsi = b.l.vstartinfo;
     v->arch.guest_table = l4;
-    v->running = true;
+    v->initialised = true;
+    vcpu_unpause_flag(v, VPF_down);
     rc = 0;
 out:
     if (elf != a->kernel)

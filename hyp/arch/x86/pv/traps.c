@@ -7,6 +7,7 @@
 #include "asm/percpu.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
+#include <public/callback.h>
 
 struct cpu_regs *pv_guest_regs(void)
 {
@@ -17,6 +18,11 @@ void pv_toggle_guest_mode(struct vcpu *v)
 {
     struct arch_vcpu *a = &v->arch;
 
+    /* A selector load may have changed the active base behind our back. */
+    if (a->kernel_mode)
+        a->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        a->gs_base_user = rdmsr(MSR_GS_BASE);
     a->kernel_mode = !a->kernel_mode;
     /* MSR_GS_BASE always holds the active mode's GS base. */
     wrmsr(MSR_GS_BASE, a->kernel_mode ? a->gs_base_kernel : a->gs_base_user);
@@ -24,13 +30,28 @@ void pv_toggle_guest_mode(struct vcpu *v)
               << PAGE_SHIFT);
 }
 
+static bool bounce(struct vcpu *v, struct cpu_regs *regs, u64 handler, long err,
+                   const u64 *segs, bool mask_events);
+
 bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, u64 handler, long err,
                bool mask_events)
+{
+    return bounce(v, regs, handler, err, NULL, mask_events);
+}
+
+bool pv_bounce_segs(struct vcpu *v, struct cpu_regs *regs, u64 handler,
+                    const u64 *segs, bool mask_events)
+{
+    return bounce(v, regs, handler, -1, segs, mask_events);
+}
+
+static bool bounce(struct vcpu *v, struct cpu_regs *regs, u64 handler, long err,
+                   const u64 *segs, bool mask_events)
 {
     struct domain *d = v->domain;
     u8 saved_mask = v->vcpu_info->evtchn_upcall_mask;
     bool from_kernel = v->arch.kernel_mode;
-    u64 frame[9], sp, cs;
+    u64 frame[13], sp, cs;
     unsigned int n = 0;
 
     if (!is_canonical(handler) || !guest_range_ok(handler, 1)) {
@@ -53,6 +74,8 @@ bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, u64 handler, long err,
     frame[n++] = regs->r11;
     if (err >= 0)
         frame[n++] = (u64)err;
+    for (unsigned int i = 0; segs && i < 4; i++)
+        frame[n++] = segs[i];
     frame[n++] = regs->rip;
     frame[n++] = cs;
     frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
@@ -126,4 +149,42 @@ long pv_iret(struct vcpu *v, struct cpu_regs *regs)
     }
     v->vcpu_info->evtchn_upcall_mask = !(f.rflags & X86_EFLAGS_IF);
     return (long)f.rax;
+}
+
+bool pv_events_deliverable(const struct vcpu *v)
+{
+    return v->vcpu_info->evtchn_upcall_pending &&
+           !v->vcpu_info->evtchn_upcall_mask && v->arch.event_cb.address;
+}
+
+/*
+ * An upcall: enter the event callback with events masked, as if an
+ * interrupt arrived at the instruction the guest was about to run.
+ */
+void pv_deliver_events(struct vcpu *v, struct cpu_regs *regs)
+{
+    if (pv_events_deliverable(v))
+        pv_bounce(v, regs, v->arch.event_cb.address, -1, true);
+}
+
+/*
+ * A data selector the guest left could not be reloaded: enter its
+ * failsafe callback with the four selectors on the frame (below the
+ * interrupted context), or crash it if it has none.
+ */
+void pv_failsafe(struct vcpu *v, u16 ds, u16 es, u16 fs, u16 gs)
+{
+    struct cpu_regs *regs = guest_cpu_regs();
+    u64 segs[4] = { ds, es, fs, gs };
+    u64 handler = v->arch.failsafe_cb.address;
+
+    if (!handler) {
+        domain_crash(v->domain,
+                     "bad segment selector and no failsafe "
+                     "callback (ds %x es %x fs %x gs %x)",
+                     ds, es, fs, gs);
+        return;
+    }
+    pv_bounce_segs(v, regs, handler, segs,
+                   v->arch.failsafe_cb.flags & CALLBACKF_mask_events);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Running PV vCPUs: hypercall entry, entering the guest, arch init. */
 #include "arch.h"
+#include "atomic.h"
 #include "errno.h"
 #include "hypercall.h"
 #include "lib.h"
@@ -21,6 +22,7 @@ int pv_syscall(struct cpu_regs *regs)
     u64 rip = regs->rip, flags = regs->rflags;
 
     clac();
+    hyp_lock();
     if (!v->arch.kernel_mode) {
         /* A guest user process's syscall goes to the guest kernel. */
         const struct callback *cb = &v->arch.syscall_cb;
@@ -56,8 +58,13 @@ int pv_syscall(struct cpu_regs *regs)
     }
     regs->rax = (u64)ret;
     /* sysret only if the hypercall left control flow alone. */
-    return regs->rip == rip && regs->rflags == flags &&
-           v->domain->state == DOM_RUNNING && v->running;
+    if (regs->rip == rip && regs->rflags == flags &&
+        v->domain->state == DOM_RUNNING && vcpu_runnable(v) &&
+        !softirq_pending() && !pv_events_deliverable(v)) {
+        hyp_unlock();
+        return 1;
+    }
+    return 0;
 }
 
 bool hypercall_preemptible(void)
@@ -97,6 +104,11 @@ struct domain *current_domain(void)
 
 int arch_vcpu_init(struct vcpu *v)
 {
+    /* FNINIT state: exceptions masked, default MXCSR. */
+    BUG_ON((uintptr_t)v->arch.fpu & 15);
+    memset(v->arch.fpu, 0, sizeof(v->arch.fpu));
+    v->arch.fpu[0] = 0x7f, v->arch.fpu[1] = 0x03;   /* FCW 0x037f */
+    v->arch.fpu[24] = 0x80, v->arch.fpu[25] = 0x1f; /* MXCSR 0x1f80 */
     v->arch.kernel_mode = true;
     v->arch.regs.cs = FLAT_KERNEL_CS;
     v->arch.regs.ss = FLAT_KERNEL_SS;
@@ -169,27 +181,91 @@ void arch_domain_destroy(struct domain *d)
     release_domain_refs(d);
 }
 
+static u16 read_sel(int which)
+{
+    u16 s = 0;
+
+    switch (which) {
+    case 0:
+        __asm__ volatile("mov %%ds, %0" : "=r"(s));
+        break;
+    case 1:
+        __asm__ volatile("mov %%es, %0" : "=r"(s));
+        break;
+    case 2:
+        __asm__ volatile("mov %%fs, %0" : "=r"(s));
+        break;
+    default:
+        __asm__ volatile("mov %%gs, %0" : "=r"(s));
+        break;
+    }
+    return s;
+}
+
+/* Everything of v that lives in this CPU goes back into v. */
+void arch_save_vcpu(struct vcpu *v)
+{
+    struct cpu_info *ci = get_cpu_info();
+    struct arch_vcpu *a = &v->arch;
+
+    BUG_ON(ci->cur_vcpu != v);
+    a->regs = ci->guest_regs;
+    a->ds = read_sel(0);
+    a->es = read_sel(1);
+    a->fs = read_sel(2);
+    a->gs = read_sel(3);
+    a->fs_base = rdmsr(MSR_FS_BASE);
+    if (a->kernel_mode)
+        a->gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        a->gs_base_user = rdmsr(MSR_GS_BASE);
+    clts();
+    __asm__ volatile("fxsave64 %0" : "=m"(a->fpu));
+    ci->cur_vcpu = NULL;
+    write_cr3(virt_to_maddr(idle_l4));
+    smp_wmb();
+    v->is_running = false;
+}
+
+/* Guest data selectors; a bad one is replaced by null (failsafe callback). */
+static void load_segments(struct vcpu *v)
+{
+    struct arch_vcpu *a = &v->arch;
+    bool bad = false;
+
+    bad |= !load_sel_safe(0, a->ds);
+    bad |= !load_sel_safe(1, a->es);
+    bad |= !load_sel_safe(2, a->fs);
+    bad |= !load_sel_safe(3, a->gs);
+    wrmsr(MSR_FS_BASE, a->fs_base);
+    wrmsr(MSR_GS_BASE, a->kernel_mode ? a->gs_base_kernel : a->gs_base_user);
+    if (bad)
+        pv_failsafe(v, a->ds, a->es, a->fs, a->gs);
+}
+
 void arch_run_vcpu(struct vcpu *v)
 {
     struct cpu_info *ci = get_cpu_info();
-    struct vcpu *prev = ci->cur_vcpu;
 
-    if (prev != v) {
-        if (prev)
-            prev->arch.regs = ci->guest_regs;
-        ci->guest_regs = v->arch.regs;
+    if (ci->cur_vcpu != v) {
+        BUG_ON(ci->cur_vcpu || v->is_running);
+        v->is_running = true;
+        v->processor = ci->cpu_id;
         ci->cur_vcpu = v;
+        ci->guest_regs = v->arch.regs;
         write_cr3((v->arch.kernel_mode ? v->arch.guest_table
                                        : v->arch.guest_table_user)
                   << PAGE_SHIFT);
+        /* Guest global mappings of the previous vCPU must not survive. */
+        write_cr4(read_cr4() & ~CR4_PGE);
+        write_cr4(read_cr4() | CR4_PGE);
         pv_load_gdt(v);
-        wrmsr(MSR_FS_BASE, v->arch.fs_base);
-        wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel
-                                               : v->arch.gs_base_user);
+        clts();
+        __asm__ volatile("fxrstor64 %0" ::"m"(v->arch.fpu));
         if (v->arch.fpu_ts)
             write_cr0(read_cr0() | CR0_TS);
-        else
-            clts();
+        load_segments(v);
+        vcpu_update_guest_areas(v);
     }
     enter_guest_frame(&ci->guest_regs);
 }

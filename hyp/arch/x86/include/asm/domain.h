@@ -14,8 +14,11 @@ struct callback {
 };
 
 struct arch_vcpu {
+    /* FPU/SSE state (fxsave image) while the vCPU is off its CPU. */
+    u8 fpu[512] __attribute__((aligned(16)));
     /* Guest register state while the vCPU is not on a physical CPU. */
     struct cpu_regs regs;
+    u16 ds, es, fs, gs; /* data selectors while off its CPU */
     struct trap_info trap_ctxt[256];
     struct callback event_cb, failsafe_cb, syscall_cb, syscall32_cb,
         sysenter_cb;

@@ -47,6 +47,8 @@ struct percpu {
     u64 lapic_ticks_per_ms;
     u64 timer_ticks;
     u32 cpu_id;
+    u32 apic_id;
+    u64 softirq_pending; /* SOFTIRQ_* bits, set by any CPU */
     /* Hypercall continuation requested by the running handler. */
     bool in_multicall;
     bool cont;

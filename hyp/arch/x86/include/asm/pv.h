@@ -33,6 +33,15 @@ void pv_inject_trap(struct vcpu *v, struct cpu_regs *regs, unsigned int vec,
 /* Build a bounce frame and enter handler; false if the domain crashed. */
 bool pv_bounce(struct vcpu *v, struct cpu_regs *regs, u64 handler, long err,
                bool mask_events);
+/* Upcalls: is one due, and deliver it (on the way out to the guest). */
+bool pv_events_deliverable(const struct vcpu *v);
+void pv_deliver_events(struct vcpu *v, struct cpu_regs *regs);
+/* The same with ds, es, fs, gs on the frame (failsafe callback). */
+bool pv_bounce_segs(struct vcpu *v, struct cpu_regs *regs, u64 handler,
+                    const u64 *segs, bool mask_events);
+void pv_failsafe(struct vcpu *v, u16 ds, u16 es, u16 fs, u16 gs);
+/* Load selector (which: 0 ds, 1 es, 2 fs, 3 gs); false if it faulted. */
+bool load_sel_safe(unsigned int which, unsigned int sel);
 /* Switch between guest kernel and user mode (page tables, GS bases). */
 void pv_toggle_guest_mode(struct vcpu *v);
 

@@ -89,6 +89,8 @@
 #define PFEC_USER 4U
 
 #define VEC_TIMER 0xf0
+#define VEC_EVENT_CHECK 0xf1 /* IPI: look at softirqs and events */
+#define VEC_FLUSH 0xf2       /* IPI: flush this CPU's TLB */
 #define VEC_SPURIOUS 0xff
 
 #ifndef __ASSEMBLY__

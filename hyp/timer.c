@@ -46,7 +46,11 @@ void set_timer(struct timer *t, u64 expires)
     *pp = t;
     t->active = true;
     /* A new head means an earlier interrupt on that CPU. */
-    if (timer_list[t->cpu] == t)
+    if (timer_list[t->cpu] != t)
+        return;
+    if (t->cpu == smp_processor_id())
+        arch_timer_program(expires);
+    else
         cpu_raise_softirq(t->cpu, SOFTIRQ_TIMER);
 }
 

@@ -129,6 +129,15 @@ enter_guest_frame:
     mov %rdi, %rsp
     jmp return_to_guest
 
+/* Secondary CPUs arrive here from the trampoline: rdi = CR3, rsi = stack. */
+    .globl ap_high_entry
+ap_high_entry:
+    mov %rdi, %cr3
+    mov %rsi, %rsp
+    xor %ebp, %ebp
+    call start_secondary
+    ud2
+
 /*
  * Load a guest data selector with fault fixup: edi = 0 ds, 1 es, 2 fs,
  * 3 gs; esi = selector. Returns 1 if loaded, 0 if it faulted (then the

@@ -46,6 +46,8 @@ static char opt_loglvl[16] = "info";
 static u64 opt_dom0_mem;
 /* Build, run and destroy the boot domain this many times (leak test). */
 static u64 opt_cycles;
+/* Use at most this many CPUs (0: all the firmware lists). */
+static u64 opt_maxcpus;
 static u64 cycles_done, cycle_baseline;
 static char hyp_cmdline[512];
 /* Deliberate failures, to prove the crash-dump path works (tests). */
@@ -58,6 +60,7 @@ static const struct param hyp_params[] = {
     PARAM_STR_VAR("selftest", opt_selftest),
     PARAM_BOOL_VAR("audit", opt_audit),
     PARAM_UINT_VAR("cycles", opt_cycles),
+    PARAM_UINT_VAR("maxcpus", opt_maxcpus),
 };
 
 static bool memchr_eq(const char *s, char c, size_t n)
@@ -202,6 +205,22 @@ static void memory_init(void)
            (unsigned long long)(ft_bytes >> 10));
 }
 
+/* A free page under 640 KiB for the AP trampoline: none of the boot data. */
+static u64 trampoline_page(void)
+{
+    for (u64 pa = 0x8000; pa < 0x9f000; pa += PAGE_SIZE) {
+        bool clash = false;
+
+        /* reserved[0] is the blanket low-memory range itself. */
+        for (unsigned int i = 1; i < nr_reserved; i++)
+            if (reserved[i].start < pa + PAGE_SIZE && reserved[i].end > pa)
+                clash = true;
+        if (!clash)
+            return pa;
+    }
+    panic("no free low page for the secondary-CPU trampoline");
+}
+
 /* Return a boot module's frames once its domain is built. */
 static void release_module(const struct mb_module *m)
 {
@@ -342,6 +361,8 @@ void start_hyp(u32 magic, u32 mbi_pa)
     csched_init();
     sched_init_cpu(0);
     pv_init();
+    if (opt_maxcpus != 1)
+        smp_boot_cpus(trampoline_page(), opt_maxcpus);
     cycle_baseline = idle_frames();
     boot_domains();
     selftest();

@@ -3,6 +3,10 @@
 #include "arch.h"
 #include "atomic.h"
 #include "lib.h"
+#include "mm.h"
+#include "sched.h"
+#include "asm/cpu.h"
+#include "asm/mm.h"
 #include "smp.h"
 #include "asm/percpu.h"
 #include "asm/ipi.h"
@@ -118,4 +122,170 @@ void flush_tlb_mask(cpumask_t mask)
             send_ipi(percpu_of[cpu]->apic_id, VEC_FLUSH);
     while (READ_ONCE(flush_waiting))
         cpu_relax();
+}
+
+/* ------------------------------------------------------------ bring-up */
+
+extern const char trampoline_start[], trampoline_end[];
+extern u64 tramp_boot_cr3, tramp_cr3, tramp_stack, tramp_entry;
+extern pte_t boot_l4[];
+extern const char ap_high_entry[];
+
+static u32 ap_apic_ids[MAX_CPUS];
+static unsigned int nr_apic_ids;
+static volatile u32 ap_started;
+
+static bool acpi_sum_ok(const u8 *p, size_t n)
+{
+    u8 s = 0;
+
+    for (size_t i = 0; i < n; i++)
+        s += p[i];
+    return s == 0;
+}
+
+static const u8 *find_rsdp(void)
+{
+    const u8 *ebda = maddr_to_virt((u64) * (u16 *)maddr_to_virt(0x40e) << 4);
+    const u8 *ranges[2][2] = {
+        { ebda, ebda + 1024 },
+        { maddr_to_virt(0xe0000), maddr_to_virt(0x100000) },
+    };
+
+    for (unsigned int r = 0; r < 2; r++)
+        for (const u8 *p = ranges[r][0]; p + 20 <= ranges[r][1]; p += 16)
+            if (!memcmp(p, "RSD PTR ", 8) && acpi_sum_ok(p, 20))
+                return p;
+    return NULL;
+}
+
+/* Local APIC ids of the enabled CPUs in the ACPI MADT, boot CPU first. */
+static void madt_scan(u32 self)
+{
+    const u8 *rsdp = find_rsdp(), *rsdt, *madt = NULL;
+    u32 len;
+
+    ap_apic_ids[nr_apic_ids++] = self;
+    if (!rsdp) {
+        printk_lvl(LOG_WARN, "smp: no ACPI tables; one CPU only\n");
+        return;
+    }
+    rsdt = maddr_to_virt(*(const u32 *)(rsdp + 16));
+    len = *(const u32 *)(rsdt + 4);
+    for (u32 off = 36; off + 4 <= len && !madt; off += 4) {
+        const u8 *t = maddr_to_virt(*(const u32 *)(rsdt + off));
+
+        if (!memcmp(t, "APIC", 4))
+            madt = t;
+    }
+    if (!madt) {
+        printk_lvl(LOG_WARN, "smp: no MADT; one CPU only\n");
+        return;
+    }
+    len = *(const u32 *)(madt + 4);
+    for (u32 off = 44; off + 2 <= len; off += madt[off + 1]) {
+        const u8 *e = madt + off;
+
+        if (e[1] < 2)
+            break;
+        /* Type 0: processor local APIC; bit 0 of flags = enabled. */
+        if (e[0] != 0 || !(*(const u32 *)(e + 4) & 1) || e[3] == self)
+            continue;
+        if (nr_apic_ids == MAX_CPUS) {
+            printk_lvl(LOG_WARN, "smp: more than %u CPUs; using %u\n", MAX_CPUS,
+                       MAX_CPUS);
+            break;
+        }
+        ap_apic_ids[nr_apic_ids++] = e[3];
+    }
+}
+
+static void udelay(u64 us)
+{
+    u64 end = arch_now_ns() + us * 1000;
+
+    while (arch_now_ns() < end)
+        cpu_relax();
+}
+
+void start_secondary(void);
+void start_secondary(void)
+{
+    struct percpu *pc = get_cpu_info()->pcpu;
+
+    cpu_init(pc);
+    time_init_cpu();
+    sched_init_cpu(pc->cpu_id);
+    set_bit(pc->cpu_id, &cpu_online_mask);
+    smp_wmb();
+    ap_started = pc->cpu_id;
+    hyp_lock();
+    schedule();
+}
+
+/* A per-CPU block (stacks, stub, GDT page) like the boot CPU's. */
+static struct percpu *percpu_alloc(unsigned int cpu)
+{
+    struct page_info *pg = alloc_pages(PCPU_BLOCK_ORDER);
+    struct percpu *pc = xzalloc(sizeof(*pc));
+
+    if (!pg || !pc)
+        panic("smp: no memory for CPU %u", cpu);
+    pc->cpu_id = cpu;
+    pc->block = maddr_to_virt(page_to_mfn(pg) << PAGE_SHIFT);
+    memset(pc->block, 0, PCPU_BLOCK_SIZE);
+    pc->info = (struct cpu_info *)(pc->block + PCPU_STACK_SIZE -
+                                   sizeof(struct cpu_info));
+    pc->info->pcpu = pc;
+    pc->info->cpu_id = cpu;
+    pc->gdt = alloc_page_va();
+    if (!pc->gdt)
+        panic("smp: no memory for CPU %u's GDT", cpu);
+    return pc;
+}
+
+unsigned int smp_boot_cpus(u64 tramp_pa, unsigned int max)
+{
+    u8 *tramp = maddr_to_virt(tramp_pa);
+    size_t off_boot = (const char *)&tramp_boot_cr3 - trampoline_start;
+    size_t off_cr3 = (const char *)&tramp_cr3 - trampoline_start;
+    size_t off_stack = (const char *)&tramp_stack - trampoline_start;
+    size_t off_entry = (const char *)&tramp_entry - trampoline_start;
+
+    madt_scan(lapic_id());
+    percpu_of[0]->apic_id = lapic_id();
+    memcpy(tramp, trampoline_start, trampoline_end - trampoline_start);
+    *(u64 *)(tramp + off_boot) = virt_to_maddr(boot_l4);
+    *(u64 *)(tramp + off_cr3) = virt_to_maddr(idle_l4);
+    *(u64 *)(tramp + off_entry) = (u64)(uintptr_t)ap_high_entry;
+
+    for (unsigned int i = 1; i < nr_apic_ids && (!max || nr_cpus < max); i++) {
+        unsigned int cpu = nr_cpus;
+        struct percpu *pc = percpu_alloc(cpu);
+        u64 deadline;
+
+        percpu_of[cpu] = pc;
+        /* The stack starts just below struct cpu_info, 16-byte aligned. */
+        *(u64 *)(tramp + off_stack) = (u64)(uintptr_t)pc->info;
+        ap_started = 0;
+        smp_wmb();
+        lapic_send_init_sipi(ap_apic_ids[i], tramp_pa >> PAGE_SHIFT, false);
+        udelay(10000);
+        lapic_send_init_sipi(ap_apic_ids[i], tramp_pa >> PAGE_SHIFT, true);
+        udelay(200);
+        if (READ_ONCE(ap_started) != cpu)
+            lapic_send_init_sipi(ap_apic_ids[i], tramp_pa >> PAGE_SHIFT, true);
+        deadline = arch_now_ns() + 1000000000;
+        while (READ_ONCE(ap_started) != cpu && arch_now_ns() < deadline)
+            cpu_relax();
+        if (READ_ONCE(ap_started) != cpu) {
+            printk_lvl(LOG_WARN, "smp: CPU with APIC id %u did not start\n",
+                       ap_apic_ids[i]);
+            percpu_of[cpu] = NULL;
+            continue;
+        }
+        nr_cpus++;
+    }
+    printk("smp: %u CPU%s online\n", nr_cpus, nr_cpus == 1 ? "" : "s");
+    return nr_cpus;
 }

@@ -61,16 +61,12 @@ void send_ipi(u32 apic_id, unsigned int vector)
     lapic_write(LAPIC_ICR_LO, vector); /* fixed, physical, edge */
 }
 
-/* INIT and STARTUP for AP bring-up: all CPUs but this one. */
-void lapic_send_init_sipi(u32 apic_id, unsigned int page);
-void lapic_send_init_sipi(u32 apic_id, unsigned int page)
+/* AP bring-up: INIT, or STARTUP at the real-mode page `page`. */
+void lapic_send_init_sipi(u32 apic_id, unsigned int page, bool sipi)
 {
     icr_wait();
     lapic_write(LAPIC_ICR_HI, apic_id << 24);
-    lapic_write(LAPIC_ICR_LO, 0x4500); /* INIT, assert */
-    icr_wait();
-    lapic_write(LAPIC_ICR_HI, apic_id << 24);
-    lapic_write(LAPIC_ICR_LO, 0x4600 | page); /* STARTUP */
+    lapic_write(LAPIC_ICR_LO, sipi ? 0x4600 | page : 0x4500);
     icr_wait();
 }
 
@@ -110,7 +106,6 @@ static void pic_disable(void)
 }
 
 void time_init(void);
-void time_init_cpu(void);
 void time_init(void)
 {
     u64 t0, t1, spins = 0;

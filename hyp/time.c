@@ -1,8 +1,60 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Guest time: pvclock records, wallclock, vCPU timers, runstate copies. */
 #include "arch.h"
+#include "atomic.h"
+#include "guest_access.h"
 #include "lib.h"
 #include "sched.h"
+
+/* XEN_PVCLOCK_TSC_STABLE_BIT: every vCPU's record is the same one. */
+#define PVCLOCK_TSC_STABLE 1
+
+static u64 wallclock_at_boot_ns; /* wall time at system time 0 */
+
+void time_wallclock_init(void)
+{
+    u64 now = arch_now_ns();
+
+    wallclock_at_boot_ns = arch_wallclock_sec() * 1000000000UL - now;
+}
+
+/* shared_info's wc_* fields: wall time at system time 0, versioned. */
+void time_domain_init(struct domain *d)
+{
+    struct shared_info *s = d->shared_info;
+    u64 sec = wallclock_at_boot_ns / 1000000000UL;
+
+    WRITE_ONCE(s->wc_version, s->wc_version + 1);
+    smp_wmb();
+    s->wc_sec = (u32)sec;
+    s->wc_sec_hi = (u32)(sec >> 32);
+    s->wc_nsec = (u32)(wallclock_at_boot_ns % 1000000000UL);
+    smp_wmb();
+    WRITE_ONCE(s->wc_version, s->wc_version + 1);
+}
+
+/*
+ * The pvclock record: one epoch for the whole run, so it never needs
+ * refreshing and all vCPUs read identical, monotonic time.
+ */
+void time_vcpu_publish(struct vcpu *v)
+{
+    struct vcpu_time_info *t = &v->vcpu_info->time;
+    u64 epoch;
+    u32 mul;
+    s8 shift;
+
+    arch_time_scale(&epoch, &mul, &shift);
+    WRITE_ONCE(t->version, (t->version + 1) | 1);
+    smp_wmb();
+    t->tsc_timestamp = epoch;
+    t->system_time = 0;
+    t->tsc_to_system_mul = mul;
+    t->tsc_shift = shift;
+    t->flags = PVCLOCK_TSC_STABLE;
+    smp_wmb();
+    WRITE_ONCE(t->version, t->version + 1);
+}
 
 void vcpu_singleshot_timer_fn(void *data)
 {
@@ -19,6 +71,43 @@ void vcpu_periodic_timer_fn(void *data)
                   v->periodic_timer.expires + v->periodic_period);
 }
 
+/* Copy the runstate to the guest's registered area (v's tables are live). */
+static void runstate_publish(struct vcpu *v)
+{
+    struct vcpu_runstate_info r = v->runstate;
+    u64 va = v->runstate_guest;
+    bool flag = v->domain->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag);
+    u64 entry = r.state_entry_time;
+
+    if (!va)
+        return;
+    if (flag) {
+        /* Readers retry while XEN_RUNSTATE_UPDATE is set in entry time. */
+        entry |= XEN_RUNSTATE_UPDATE;
+        if (copy_to_guest(va + offsetof(struct vcpu_runstate_info,
+                                         state_entry_time),
+                          &entry, sizeof(entry)))
+            return;
+        smp_wmb();
+        r.state_entry_time = entry;
+    }
+    if (copy_to_guest(va, &r, sizeof(r)))
+        return;
+    if (flag) {
+        smp_wmb();
+        entry &= ~XEN_RUNSTATE_UPDATE;
+        (void)copy_to_guest(va + offsetof(struct vcpu_runstate_info,
+                                          state_entry_time),
+                            &entry, sizeof(entry));
+    }
+}
+
 void vcpu_update_guest_areas(struct vcpu *v)
 {
+    runstate_publish(v);
+}
+
+void vcpu_publish_runstate(struct vcpu *v)
+{
+    runstate_publish(v);
 }

@@ -28,6 +28,10 @@ __attribute__((noreturn)) void arch_machine_exit(unsigned int code);
 
 /* Monotonic time since boot in nanoseconds (TSC based). */
 u64 arch_now_ns(void);
+/* The pvclock scale behind arch_now_ns(): ns = scale(tsc - epoch). */
+void arch_time_scale(u64 *tsc_epoch, u32 *mul, s8 *shift);
+/* Wall-clock seconds since 1970 now (from the RTC). */
+u64 arch_wallclock_sec(void);
 
 /* Idle the physical CPU until an interrupt. */
 void arch_idle(void);
@@ -60,6 +64,10 @@ bool arch_m2p_chunk(unsigned int n, u64 *mfn);
 u64 arch_max_mfn(void);
 /* The guest-visible M2P window (XENMEM_machphys_mapping). */
 void arch_machphys_mapping(u64 *v_start, u64 *v_end, u64 *max_mfn);
+
+struct vcpu_guest_context;
+/* VCPUOP_initialise: load a stopped vCPU's context (0 or -errno). */
+int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g);
 
 /* multicall brackets its batch: nothing inside may ask for a continuation. */
 void arch_multicall_enter(bool on);

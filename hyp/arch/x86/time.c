@@ -106,6 +106,7 @@ static void pic_disable(void)
 }
 
 void time_init(void);
+static void time_scale_init(void);
 void time_init(void)
 {
     u64 t0, t1, spins = 0;
@@ -133,6 +134,7 @@ void time_init(void)
         tsc_khz = 1000000;
     this_cpu()->lapic_ticks_per_ms = (l0 - l1) / CALIBRATE_MS;
     tsc_at_boot = t0;
+    time_scale_init();
     printk("time: TSC %llu.%03llu MHz, LAPIC timer %llu ticks/ms\n",
            (unsigned long long)tsc_khz / 1000,
            (unsigned long long)tsc_khz % 1000,
@@ -167,12 +169,89 @@ void arch_timer_program(u64 deadline)
     lapic_write(LAPIC_TIMER_INIT, (u32)MIN(MAX(ticks, 1), 0xffffffffUL));
 }
 
+/*
+ * TSC ticks to nanoseconds the pvclock way, (ticks << shift) * mul >> 32,
+ * from one epoch for the whole run: the hypervisor and every guest compute
+ * exactly the same time from the same TSC value, on every CPU.
+ */
+static u32 scale_mul = 1u << 31;
+static s8 scale_shift = 1;
+
+static void time_scale_init(void)
+{
+    u64 mul = (1000000UL << 32) / tsc_khz; /* ns per tick, 32.32 */
+    int shift = 0;
+
+    while (mul >= (1UL << 32))
+        mul >>= 1, shift++;
+    while (mul < (1UL << 31))
+        mul <<= 1, shift--;
+    scale_mul = (u32)mul;
+    scale_shift = (s8)shift;
+}
+
+static u64 scale_delta(u64 d)
+{
+    if (scale_shift >= 0)
+        d <<= scale_shift;
+    else
+        d >>= -scale_shift;
+    return (u64)(((unsigned __int128)d * scale_mul) >> 32);
+}
+
 u64 arch_now_ns(void)
 {
-    u64 d = rdtsc() - tsc_at_boot;
+    return scale_delta(rdtsc() - tsc_at_boot);
+}
 
-    /* ns = ticks * 1e6 / kHz, split to avoid overflow. */
-    return (d / tsc_khz) * 1000000 + (d % tsc_khz) * 1000000 / tsc_khz;
+void arch_time_scale(u64 *tsc_epoch, u32 *mul, s8 *shift)
+{
+    *tsc_epoch = tsc_at_boot;
+    *mul = scale_mul;
+    *shift = scale_shift;
+}
+
+/* CMOS RTC, BCD or binary, read twice until stable. */
+static u8 cmos(u8 reg)
+{
+    outb(0x70, reg);
+    return inb(0x71);
+}
+
+static u64 days_from_civil(u64 y, unsigned int m, unsigned int d)
+{
+    /* Days since 1970-01-01 of a Gregorian date (March-based years). */
+    u64 yy = m <= 2 ? y - 1 : y;
+    u64 era = yy / 400, yoe = yy - era * 400;
+    u64 doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    u64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+    return era * 146097 + doe - 719468;
+}
+
+u64 arch_wallclock_sec(void)
+{
+    u8 s, mi, h, d, mo, y, b, s2;
+    unsigned int Y;
+
+    do {
+        while (cmos(0x0a) & 0x80)
+            cpu_relax();
+        s = cmos(0), mi = cmos(2), h = cmos(4), d = cmos(7), mo = cmos(8);
+        y = cmos(9);
+        s2 = cmos(0);
+    } while (s != s2);
+    b = cmos(0x0b);
+    if (!(b & 0x04)) {
+#define BCD(x) (((x) & 15) + ((x) >> 4) * 10)
+        s = BCD(s), mi = BCD(mi), h = BCD(h & 0x7f) | (h & 0x80);
+        d = BCD(d), mo = BCD(mo), y = BCD(y);
+#undef BCD
+    }
+    if (!(b & 0x02) && (h & 0x80))
+        h = (h & 0x7f) % 12 + 12;
+    Y = 2000 + y;
+    return days_from_civil(Y, mo, d) * 86400 + h * 3600UL + mi * 60UL + s;
 }
 
 void arch_idle(void)

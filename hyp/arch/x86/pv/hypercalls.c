@@ -203,19 +203,14 @@ void pv_drop_ldt(struct vcpu *v, struct pv_mm_ctx *c)
  * descriptor page (validated: no call gates into Vesper, DPL fixed up),
  * so the guest can no longer write them except through update_descriptor.
  */
-HYPERCALL2(set_gdt, u64, frame_list, unsigned int, entries)
+static int pv_set_gdt(struct vcpu *v, const mfn_t *frames,
+                      unsigned int entries)
 {
-    struct vcpu *v = current;
     struct domain *d = v->domain;
     unsigned int nr = (entries + 511) / 512, i;
-    mfn_t frames[GUEST_GDT_PAGES];
     struct pv_mm_ctx c;
     int rc = 0;
 
-    if (entries > FIRST_RESERVED_GDT_ENTRY)
-        return -EINVAL;
-    if (nr && copy_from_guest(frames, frame_list, nr * sizeof(frames[0])))
-        return -EFAULT;
     pv_mm_ctx_init(&c, d, NULL);
     for (i = 0; i < nr; i++) {
         if (!mfn_valid(frames[i]) ||
@@ -233,9 +228,105 @@ HYPERCALL2(set_gdt, u64, frame_list, unsigned int, entries)
     for (i = 0; i < nr; i++)
         v->arch.gdt_frames[i] = frames[i];
     v->arch.gdt_ents = entries;
-    pv_load_gdt(v);
+    if (v == current)
+        pv_load_gdt(v);
     if (c.flush)
         write_cr3(read_cr3());
+    return 0;
+}
+
+HYPERCALL2(set_gdt, u64, frame_list, unsigned int, entries)
+{
+    unsigned int nr = (entries + 511) / 512;
+    mfn_t frames[GUEST_GDT_PAGES];
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    if (nr && copy_from_guest(frames, frame_list, nr * sizeof(frames[0])))
+        return -EFAULT;
+    return pv_set_gdt(current, frames, entries);
+}
+
+/*
+ * VCPUOP_initialise: a stopped vCPU gets its whole register context, as
+ * Xen's arch_set_info_guest does for 64-bit PV. Checks first; the page
+ * references are taken last and only then is anything changed.
+ */
+int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
+{
+    struct domain *d = v->domain;
+    struct arch_vcpu *a = &v->arch;
+    mfn_t l4 = g->ctrlreg[3] >> PAGE_SHIFT, ul4 = g->ctrlreg[1] >> PAGE_SHIFT;
+    mfn_t frames[GUEST_GDT_PAGES];
+    struct pv_mm_ctx c;
+    int rc;
+
+    if (g->gdt_ents > FIRST_RESERVED_GDT_ENTRY || g->ldt_ents > 8192 ||
+        !is_canonical(g->user_regs.rip) || !is_canonical(g->kernel_sp) ||
+        !is_canonical(g->event_callback_eip) ||
+        !is_canonical(g->failsafe_callback_eip) ||
+        !is_canonical(g->syscall_callback_eip) || !is_canonical(g->fs_base) ||
+        !is_canonical(g->gs_base_kernel) || !is_canonical(g->gs_base_user) ||
+        !mfn_valid(l4) || (g->ctrlreg[1] && !mfn_valid(ul4)) || g->ldt_ents)
+        return -EINVAL;
+    for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++)
+        frames[i] = g->gdt_frames[i];
+    pv_mm_ctx_init(&c, d, NULL);
+    rc = get_page_and_type(mfn_to_page(l4), d, PGT_l4, &c);
+    if (rc)
+        return rc;
+    if (ul4 && (rc = get_page_and_type(mfn_to_page(ul4), d, PGT_l4, &c))) {
+        put_page_and_type(mfn_to_page(l4), &c);
+        return rc;
+    }
+    rc = pv_set_gdt(v, frames, (unsigned int)g->gdt_ents);
+    if (rc) {
+        put_page_and_type(mfn_to_page(l4), &c);
+        if (ul4)
+            put_page_and_type(mfn_to_page(ul4), &c);
+        return rc;
+    }
+    if (a->guest_table)
+        put_page_and_type(mfn_to_page(a->guest_table), &c);
+    if (a->guest_table_user)
+        put_page_and_type(mfn_to_page(a->guest_table_user), &c);
+    a->guest_table = l4;
+    a->guest_table_user = ul4;
+    a->kernel_mode = true;
+    memset(&a->regs, 0, sizeof(a->regs));
+    a->regs.rip = g->user_regs.rip;
+    a->regs.rsp = g->user_regs.rsp;
+    a->regs.rflags = g->user_regs.rflags;
+    a->regs.cs = FLAT_KERNEL_CS;
+    a->regs.ss = FLAT_KERNEL_SS;
+    a->regs.rax = g->user_regs.rax, a->regs.rbx = g->user_regs.rbx;
+    a->regs.rcx = g->user_regs.rcx, a->regs.rdx = g->user_regs.rdx;
+    a->regs.rsi = g->user_regs.rsi, a->regs.rdi = g->user_regs.rdi;
+    a->regs.rbp = g->user_regs.rbp, a->regs.r8 = g->user_regs.r8;
+    a->regs.r9 = g->user_regs.r9, a->regs.r10 = g->user_regs.r10;
+    a->regs.r11 = g->user_regs.r11, a->regs.r12 = g->user_regs.r12;
+    a->regs.r13 = g->user_regs.r13, a->regs.r14 = g->user_regs.r14;
+    a->regs.r15 = g->user_regs.r15;
+    for (unsigned int i = 0; i < 256; i++)
+        a->trap_ctxt[i] = g->trap_ctxt[i];
+    a->kernel_ss = g->kernel_ss;
+    a->kernel_sp = g->kernel_sp;
+    a->fs_base = g->fs_base;
+    a->gs_base_kernel = g->gs_base_kernel;
+    a->gs_base_user = g->gs_base_user;
+    a->ds = a->es = a->fs = a->gs = 0;
+    /* Already checked canonical; a zero address just leaves none set. */
+    (void)register_callback(v, CALLBACKTYPE_event, g->event_callback_eip, 0);
+    (void)register_callback(v, CALLBACKTYPE_failsafe, g->failsafe_callback_eip,
+                      (g->flags & VGCF_failsafe_disables_events)
+                          ? CALLBACKF_mask_events
+                          : 0);
+    (void)register_callback(v, CALLBACKTYPE_syscall, g->syscall_callback_eip,
+                      (g->flags & VGCF_syscall_disables_events)
+                          ? CALLBACKF_mask_events
+                          : 0);
+    if (g->flags & VGCF_i387_valid)
+        memcpy(a->fpu, g->fpu_ctxt.x, sizeof(a->fpu));
     return 0;
 }
 

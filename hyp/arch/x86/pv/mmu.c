@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "asm/cpu.h"
+#include "asm/ipi.h"
 #include "asm/mm.h"
 #include "asm/pagetype.h"
 #include "asm/percpu.h"
@@ -71,25 +72,67 @@ void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
     }
 }
 
-/* One CPU runs every guest today, so "all CPUs" is this one. */
-static void apply_flush(const struct pv_mm_ctx *c, u64 va, unsigned int uvmf)
+/*
+ * CPUs that may hold TLB entries of d's address spaces: those running one
+ * of its vCPUs (switching a vCPU out flushes everything, globals too).
+ */
+static cpumask_t domain_cpus(const struct domain *d, const struct vcpu *only)
+{
+    cpumask_t m = 1UL << smp_processor_id();
+
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        const struct vcpu *v = d->vcpu[i];
+
+        if (v && v->is_running && (!only || v == only))
+            m |= 1UL << v->processor;
+    }
+    return m;
+}
+
+/*
+ * UVMF_ALL / the _ALL and _MULTI mmuext flushes reach other CPUs; a type
+ * change that left old writable mappings does too, whatever the guest
+ * asked for.
+ */
+static void apply_flush(struct domain *d, const struct pv_mm_ctx *c, u64 va,
+                        u64 uvmf)
 {
     if (c->flush & PV_FLUSH_ALL) {
-        write_cr3(read_cr3());
+        flush_tlb_mask(domain_cpus(d, NULL));
         return;
     }
     if (!(c->flush & PV_FLUSH_L1))
         return;
     switch (uvmf & UVMF_FLUSHTYPE_MASK) {
     case UVMF_INVLPG:
-        invlpg((void *)(uintptr_t)va);
+        if (uvmf & UVMF_ALL)
+            flush_tlb_mask(domain_cpus(d, NULL));
+        else
+            invlpg((void *)(uintptr_t)va);
         break;
     case UVMF_TLB_FLUSH:
-        write_cr3(read_cr3());
+        if (uvmf & UVMF_ALL)
+            flush_tlb_mask(domain_cpus(d, NULL));
+        else
+            write_cr3(read_cr3());
         break;
     default:
         break;
     }
+}
+
+/* The CPUs running the vCPUs in a guest's vcpumask (MMUEXT_*_MULTI). */
+static int vcpumask_cpus(struct domain *d, u64 mask_va, cpumask_t *out)
+{
+    u64 bits;
+
+    if (copy_from_guest(&bits, mask_va, sizeof(bits)))
+        return -EFAULT;
+    *out = 1UL << smp_processor_id();
+    for (unsigned int i = 0; i < d->max_vcpus && i < 64; i++)
+        if ((bits >> i) & 1 && d->vcpu[i])
+            *out |= domain_cpus(d, d->vcpu[i]);
+    return 0;
 }
 
 static void audit_after(struct domain *d, const char *what);
@@ -107,7 +150,7 @@ static int batch_start(unsigned int *count, u64 pdone, unsigned int *done)
 static int batch_end(struct domain *d, struct pv_mm_ctx *c, u64 pdone,
                      unsigned int done, int rc, const char *what)
 {
-    apply_flush(c, 0, UVMF_TLB_FLUSH);
+    apply_flush(d, c, 0, UVMF_TLB_FLUSH);
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && !rc)
         rc = -EFAULT;
     audit_after(d, what);
@@ -331,15 +374,24 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op,
     case MMUEXT_NEW_USER_BASEPTR:
         return set_baseptr(v, op->arg1.mfn, true, c);
     case MMUEXT_TLB_FLUSH_LOCAL:
-    case MMUEXT_TLB_FLUSH_MULTI:
-    case MMUEXT_TLB_FLUSH_ALL:
         write_cr3(read_cr3());
         return 0;
     case MMUEXT_INVLPG_LOCAL:
-    case MMUEXT_INVLPG_MULTI:
-    case MMUEXT_INVLPG_ALL:
         if (is_canonical(op->arg1.linear_addr))
             invlpg((void *)(uintptr_t)op->arg1.linear_addr);
+        return 0;
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI: {
+        cpumask_t m;
+        int rc = vcpumask_cpus(d, (u64)(uintptr_t)op->arg2.vcpumask, &m);
+
+        if (!rc)
+            flush_tlb_mask(m);
+        return rc;
+    }
+    case MMUEXT_TLB_FLUSH_ALL:
+    case MMUEXT_INVLPG_ALL:
+        flush_tlb_mask(domain_cpus(d, NULL));
         return 0;
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:
@@ -437,7 +489,7 @@ static long do_uvma(struct domain *d, u64 va, u64 val, u64 flags,
     if (!rc)
         rc = pv_mod_entry(d, l1, l1_index(va), val, 1, false, &c);
     if (!rc)
-        apply_flush(&c, va, (unsigned int)flags);
+        apply_flush(d, &c, va, flags);
     audit_after(d, "update_va_mapping");
     return rc;
 }
@@ -515,7 +567,7 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
     if (in.op == PTWR_AND || in.op == PTWR_OR)
         regs->rflags = (regs->rflags & ~0x8d5UL) | (zf ? 0x40UL : 0);
     regs->rip += in.len;
-    apply_flush(&c, addr, UVMF_INVLPG);
+    apply_flush(d, &c, addr, UVMF_INVLPG);
     audit_after(d, "ptwr");
     return true;
 }

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* vcpu_op and set_timer_op: vCPU life cycle, timers, runstate, vcpu_info. */
+#include "arch.h"
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "sched.h"
+#include <public/vcpu.h>
+
+/* Xen refuses periodic timers faster than 1 ms (VCPUOP_set_periodic_timer). */
+#define MIN_PERIOD_NS 1000000UL
+
+static void arm(struct timer *t, struct vcpu *v, u64 when)
+{
+    /* Fire where the vCPU runs, so the event needs no IPI. */
+    migrate_timer(t, v->processor);
+    set_timer(t, when);
+}
+
+static long vcpu_initialise(struct vcpu *v, u64 arg)
+{
+    struct vcpu_guest_context *g;
+    long rc;
+
+    if (v->initialised)
+        return -EEXIST;
+    g = xmalloc(sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    rc = copy_from_guest(g, arg, sizeof(*g)) ? -EFAULT : 0;
+    if (!rc)
+        rc = arch_set_vcpu_context(v, g);
+    xfree(g);
+    if (!rc)
+        v->initialised = true;
+    return rc;
+}
+
+static long register_runstate(struct vcpu *v, u64 arg)
+{
+    struct vcpu_register_runstate_memory_area a;
+
+    if (copy_from_guest(&a, arg, sizeof(a)))
+        return -EFAULT;
+    if (a.addr.p && !guest_range_ok(a.addr.p, sizeof(struct vcpu_runstate_info)))
+        return -EINVAL;
+    v->runstate_guest = a.addr.p;
+    if (v == current_vcpu()) {
+        vcpu_runstate_change(v, v->runstate.state);
+        vcpu_publish_runstate(v);
+    }
+    return 0;
+}
+
+HYPERCALL3(vcpu_op, int, cmd, unsigned int, vcpuid, u64, arg)
+{
+    struct domain *d = current_domain();
+    struct vcpu *v;
+    u64 now = arch_now_ns();
+
+    if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
+        return -ENOENT;
+    switch (cmd) {
+    case VCPUOP_initialise:
+        return vcpu_initialise(v, arg);
+    case VCPUOP_up:
+        if (!v->initialised)
+            return -EINVAL;
+        vcpu_unpause_flag(v, VPF_down);
+        return 0;
+    case VCPUOP_down:
+        vcpu_pause_flag(v, VPF_down);
+        return 0;
+    case VCPUOP_is_up:
+        return !(v->pause_flags & VPF_down);
+    case VCPUOP_get_runstate_info: {
+        struct vcpu_runstate_info r;
+
+        vcpu_runstate_change(v, v->runstate.state);
+        r = v->runstate;
+        return copy_to_guest(arg, &r, sizeof(r)) ? -EFAULT : 0;
+    }
+    case VCPUOP_register_runstate_memory_area:
+        return register_runstate(v, arg);
+    case VCPUOP_set_periodic_timer: {
+        struct vcpu_set_periodic_timer p;
+
+        if (copy_from_guest(&p, arg, sizeof(p)))
+            return -EFAULT;
+        if (p.period_ns < MIN_PERIOD_NS)
+            return -EINVAL;
+        v->periodic_period = p.period_ns;
+        arm(&v->periodic_timer, v, now + p.period_ns);
+        return 0;
+    }
+    case VCPUOP_stop_periodic_timer:
+        v->periodic_period = 0;
+        stop_timer(&v->periodic_timer);
+        return 0;
+    case VCPUOP_set_singleshot_timer: {
+        struct vcpu_set_singleshot_timer s;
+
+        if (v != current_vcpu())
+            return -EINVAL;
+        if (copy_from_guest(&s, arg, sizeof(s)))
+            return -EFAULT;
+        if ((s.flags & VCPU_SSHOTTMR_future) && s.timeout_abs_ns < now)
+            return -ETIME;
+        arm(&v->singleshot_timer, v, s.timeout_abs_ns);
+        return 0;
+    }
+    case VCPUOP_stop_singleshot_timer:
+        if (v != current_vcpu())
+            return -EINVAL;
+        stop_timer(&v->singleshot_timer);
+        return 0;
+    case VCPUOP_register_vcpu_info:
+        return vcpu_register_info(v, arg);
+    default:
+        return -ENOSYS;
+    }
+}
+
+/*
+ * The old one-shot interface. Like Xen, a deadline absurdly far ahead
+ * (Linux's wrapped jiffies) is taken as 50 ms from now; 0 stops it.
+ */
+HYPERCALL1(set_timer_op, u64, timeout)
+{
+    struct vcpu *v = current_vcpu();
+    u64 now = arch_now_ns();
+
+    if (!timeout) {
+        stop_timer(&v->singleshot_timer);
+        return 0;
+    }
+    if ((s64)timeout < 0 || timeout > now + (1UL << 50))
+        timeout = now + 50000000UL;
+    arm(&v->singleshot_timer, v, timeout);
+    return 0;
+}

@@ -156,6 +156,8 @@ void domain_destroy(struct domain *d)
     for (unsigned int i = 0; i < MAX_DOMAINS; i++)
         if (domain_list[i] == d)
             domain_list[i] = NULL;
+    /* Needs the vCPUs, and frees FIFO frames before the audit counts. */
+    evtchn_domain_destroy(d);
     arch_domain_destroy(d);
     domain_free_pages(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
@@ -169,7 +171,6 @@ void domain_destroy(struct domain *d)
         csched_vcpu_remove(v);
         xfree(v);
     }
-    evtchn_domain_destroy(d);
     if (d->shared_info) {
         struct page_info *pg = mfn_to_page(d->shared_info_mfn);
 

@@ -60,6 +60,10 @@ void arch_m2p_set(mfn_t mfn, u64 pfn);
 /* The n-th 2 MiB chunk of the M2P table, as an MFN; false past the end. */
 bool arch_m2p_chunk(unsigned int n, u64 *mfn);
 
+/* Map a frame of d's for hypervisor use, holding a writable-type reference; NULL if d may not. */
+void *arch_map_guest_frame(struct domain *d, u64 gfn, struct page_info **pg);
+void arch_unmap_guest_frame(struct page_info *pg);
+
 /* Highest machine frame number. */
 u64 arch_max_mfn(void);
 /* The guest-visible M2P window (XENMEM_machphys_mapping). */

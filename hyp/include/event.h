@@ -13,7 +13,7 @@ struct evtchn;
 
 /*
  * Per-domain event-channel state, embedded in struct domain. The fields
- * belong to hyp/evtchn.c; nothing else reads them.
+ * belong to hyp/evtchn*.c; nothing else reads them.
  */
 struct evtchn_domain {
     struct evtchn **buckets; /* port -> struct evtchn, allocated on demand */
@@ -21,7 +21,17 @@ struct evtchn_domain {
     unsigned int max_port;   /* highest port ever allocated + 1 */
     const struct evtchn_port_ops *ops;
     void *fifo; /* FIFO ABI state, NULL while 2-level */
+    /*
+     * Ports [0, valid_ports) have a bucket: Xen's port_is_valid(). Ports
+     * are handed out a bucket (EVTCHN_BUCKET_PORTS) at a time, as in Xen,
+     * so "valid" is a port-number range, not "in use".
+     */
+    unsigned int valid_ports;
+    unsigned int active; /* ports neither free nor reserved */
 };
+
+/* Ports per bucket: Xen's struct evtchn is 64 bytes, a page holds 64. */
+#define EVTCHN_BUCKET_PORTS 64
 
 /* Per-vCPU event-channel state, embedded in struct vcpu. */
 struct evtchn_vcpu {
@@ -31,6 +41,11 @@ struct evtchn_vcpu {
 
 /* Lifecycle: called by domain_create()/domain_destroy(). */
 int evtchn_domain_init(struct domain *d);
+/*
+ * Closes every port (peers of interdomain channels become unbound to d)
+ * and releases the FIFO frames. Call it while d's vCPUs still exist and
+ * before the domain's frame references are audited and dropped.
+ */
 void evtchn_domain_destroy(struct domain *d);
 
 /* Hypervisor-raised events. */
@@ -49,8 +64,24 @@ void evtchn_notify_guest(struct domain *d, evtchn_port_t port);
 
 /* SCHEDOP_poll: is port pending for d? (false for bad ports) */
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
-/* SCHEDOP_poll validation: does d have this port in use? */
+/*
+ * SCHEDOP_poll validation: does d have this port in use? Exactly Xen's
+ * port_is_valid(): the port lies in an allocated bucket (a closed port
+ * there is still valid; SCHEDOP_poll answers -EINVAL only outside).
+ */
 bool evtchn_port_is_valid(struct domain *d, evtchn_port_t port);
+
+/*
+ * EVTCHNOP_*: cmd's argument structure, already copied into hypervisor
+ * memory, for the calling domain cd; outputs are written back into arg
+ * (the hypercall copies the structure out when this returns 0). Returns 0
+ * or Xen's negative errno (-ENOSYS for an unknown cmd).
+ */
+long evtchn_op(struct domain *cd, int cmd, void *arg);
+/* Size of cmd's argument structure; 0 for an unknown cmd. */
+size_t evtchn_op_size(int cmd);
+/* Does cmd write results into its argument structure? */
+bool evtchn_op_has_output(int cmd);
 
 /*
  * Hooks evtchn.c calls, implemented by the scheduler (schedule.c):

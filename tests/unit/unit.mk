@@ -66,6 +66,9 @@ $(UNIT_DIR)/obj/tests/unit/test_pagetype.o: \
 
 UNIT_TESTS += test_ptwr
 UNIT_SRCS_test_ptwr := hyp/arch/x86/pv/ptwr.c
+
+UNIT_TESTS += test_evtchn
+UNIT_SRCS_test_evtchn := hyp/evtchn.c hyp/evtchn_2l.c hyp/evtchn_fifo.c
 # ------------------------------------------------------------------------
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

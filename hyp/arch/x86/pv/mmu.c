@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "asm/cpu.h"
+#include "asm/guest_frame.h"
 #include "asm/ipi.h"
 #include "asm/mm.h"
 #include "asm/pagetype.h"
@@ -575,7 +576,8 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
 /* Every reference a domain's frames should hold, recounted from scratch. */
 int pv_audit_domain(struct domain *d)
 {
-    static struct pv_audit_hold holds[(2 + 14 + 16) * MAX_VCPUS];
+    static struct pv_audit_hold
+        holds[(2 + 14 + 16) * MAX_VCPUS + GUEST_FRAME_MAX];
     struct pv_preempt *pre[MAX_VCPUS];
     struct pv_audit_args a;
     unsigned int nh = 0, np = 0;
@@ -606,6 +608,8 @@ int pv_audit_domain(struct domain *d)
                 holds[nh++] =
                     (struct pv_audit_hold){ v->arch.ldt_frames[g], 1, 1 };
     }
+    /* Frames the hypervisor maps for itself (FIFO pages, vcpu_info). */
+    nh += pv_guest_frame_holds(&holds[nh]);
     memset(&a, 0, sizeof(a));
     a.holds = holds;
     a.nr_holds = nh;

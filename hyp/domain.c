@@ -72,6 +72,8 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
         v->pause_flags = VPF_down;
         v->affinity = cpu_online_mask;
         v->runstate.state = RUNSTATE_offline;
+        v->runstate.state_entry_time = arch_now_ns();
+        time_vcpu_publish(v);
         timer_init(&v->singleshot_timer, vcpu_singleshot_timer_fn, v, 0);
         timer_init(&v->periodic_timer, vcpu_periodic_timer_fn, v, 0);
         timer_init(&v->poll_timer, vcpu_poll_timer_fn, v, 0);
@@ -81,6 +83,7 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
     }
     if (arch_domain_init(d))
         goto fail;
+    time_domain_init(d);
     d->state = DOM_RUNNING;
     domain_list[slot] = d;
     return d;
@@ -158,6 +161,7 @@ void domain_destroy(struct domain *d)
             domain_list[i] = NULL;
     /* Needs the vCPUs, and frees FIFO frames before the audit counts. */
     evtchn_domain_destroy(d);
+    time_domain_destroy(d);
     arch_domain_destroy(d);
     domain_free_pages(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {

@@ -2,6 +2,7 @@
 /* Guest time: pvclock records, wallclock, vCPU timers, runstate copies. */
 #include "arch.h"
 #include "atomic.h"
+#include "errno.h"
 #include "guest_access.h"
 #include "lib.h"
 #include "sched.h"
@@ -76,7 +77,8 @@ static void runstate_publish(struct vcpu *v)
 {
     struct vcpu_runstate_info r = v->runstate;
     u64 va = v->runstate_guest;
-    bool flag = v->domain->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag);
+    bool flag =
+        v->domain->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag);
     u64 entry = r.state_entry_time;
 
     if (!va)
@@ -84,9 +86,9 @@ static void runstate_publish(struct vcpu *v)
     if (flag) {
         /* Readers retry while XEN_RUNSTATE_UPDATE is set in entry time. */
         entry |= XEN_RUNSTATE_UPDATE;
-        if (copy_to_guest(va + offsetof(struct vcpu_runstate_info,
-                                         state_entry_time),
-                          &entry, sizeof(entry)))
+        if (copy_to_guest(
+                va + offsetof(struct vcpu_runstate_info, state_entry_time),
+                &entry, sizeof(entry)))
             return;
         smp_wmb();
         r.state_entry_time = entry;
@@ -96,9 +98,9 @@ static void runstate_publish(struct vcpu *v)
     if (flag) {
         smp_wmb();
         entry &= ~XEN_RUNSTATE_UPDATE;
-        (void)copy_to_guest(va + offsetof(struct vcpu_runstate_info,
-                                          state_entry_time),
-                            &entry, sizeof(entry));
+        (void)copy_to_guest(
+            va + offsetof(struct vcpu_runstate_info, state_entry_time), &entry,
+            sizeof(entry));
     }
 }
 
@@ -110,4 +112,51 @@ void vcpu_update_guest_areas(struct vcpu *v)
 void vcpu_publish_runstate(struct vcpu *v)
 {
     runstate_publish(v);
+}
+
+/*
+ * VCPUOP_register_vcpu_info: move v's vcpu_info into a guest frame. The
+ * old contents come along, and every selector bit is set with an upcall
+ * pending so nothing that was pending is lost in the move (as Xen does).
+ */
+long vcpu_register_info(struct vcpu *v, u64 arg)
+{
+    struct vcpu_register_vcpu_info r;
+    struct page_info *pg;
+    struct vcpu_info *nv;
+    u8 *page;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.rsvd || r.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+        return -EINVAL;
+    if (v->vcpu_info_mfn)
+        return -EINVAL;
+    page = arch_map_guest_frame(v->domain, r.mfn, &pg);
+    if (!page)
+        return -EINVAL;
+    nv = (struct vcpu_info *)(page + r.offset);
+    memcpy(nv, v->vcpu_info, sizeof(*nv));
+    nv->evtchn_pending_sel = ~0UL;
+    smp_wmb();
+    v->vcpu_info = nv;
+    v->vcpu_info_mfn = page_to_mfn(pg);
+    time_vcpu_publish(v);
+    vcpu_mark_events_pending(v);
+    WRITE_ONCE(nv->evtchn_upcall_pending, 1);
+    return 0;
+}
+
+/* Give back the frames vCPUs moved their vcpu_info into. */
+void time_domain_destroy(struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (!v || !v->vcpu_info_mfn)
+            continue;
+        v->vcpu_info = &d->shared_info->vcpu_info[i];
+        arch_unmap_guest_frame(mfn_to_page(v->vcpu_info_mfn));
+        v->vcpu_info_mfn = 0;
+    }
 }

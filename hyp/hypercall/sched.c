@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* sched_op: yield, block, shutdown. */
+/* sched_op: yield, block, poll, shutdown. */
 #include "arch.h"
 #include "errno.h"
 #include "guest_access.h"
@@ -23,19 +23,54 @@ static long sched_shutdown(struct vcpu *v, u64 arg, bool act)
     return 0;
 }
 
+/*
+ * Sleep until one of the given ports is pending or the timeout passes.
+ * Returns 0 at once if one already is; the guest looks again on wake-up.
+ */
+static long sched_poll(struct vcpu *v, u64 arg)
+{
+    struct sched_poll p;
+    evtchn_port_t ports[ARRAY_SIZE(v->poll_ports)];
+
+    if (copy_from_guest(&p, arg, sizeof(p)))
+        return -EFAULT;
+    if (p.nr_ports > ARRAY_SIZE(ports))
+        return -EINVAL;
+    if (p.nr_ports && copy_from_guest(ports, (u64)(uintptr_t)p.ports,
+                                      p.nr_ports * sizeof(ports[0])))
+        return -EFAULT;
+    for (unsigned int i = 0; i < p.nr_ports; i++)
+        if (!evtchn_port_is_valid(v->domain, ports[i]))
+            return -EINVAL;
+    for (unsigned int i = 0; i < p.nr_ports; i++)
+        if (evtchn_port_is_pending(v->domain, ports[i]))
+            return 0;
+    memcpy(v->poll_ports, ports, p.nr_ports * sizeof(ports[0]));
+    v->nr_poll_ports = p.nr_ports;
+    v->polling = true;
+    vcpu_pause_flag(v, VPF_blocked);
+    if (p.timeout) {
+        migrate_timer(&v->poll_timer, v->processor);
+        set_timer(&v->poll_timer, p.timeout);
+    }
+    return 0;
+}
+
 HYPERCALL2(sched_op, int, cmd, u64, arg)
 {
     struct vcpu *v = current_vcpu();
 
     switch (cmd) {
     case SCHEDOP_yield:
+        raise_softirq(SOFTIRQ_SCHEDULE);
         return 0;
     case SCHEDOP_block:
         /* Enables event delivery, then sleeps until something happens. */
         v->vcpu_info->evtchn_upcall_mask = 0;
-        if (!v->vcpu_info->evtchn_upcall_pending)
-            arch_idle();
+        vcpu_block(v);
         return 0;
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
     case SCHEDOP_shutdown:
         return sched_shutdown(v, arg, true);
     case SCHEDOP_shutdown_code:

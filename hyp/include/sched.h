@@ -145,6 +145,14 @@ void vcpu_runstate_change(struct vcpu *v, int state);
 /* On the way into a vCPU: refresh its runstate copy and time info. */
 void vcpu_update_guest_areas(struct vcpu *v);
 
+/* Guest time (time.c). */
+void time_wallclock_init(void);
+void time_domain_init(struct domain *d);
+void time_domain_destroy(struct domain *d);
+void time_vcpu_publish(struct vcpu *v);
+void vcpu_publish_runstate(struct vcpu *v);
+long vcpu_register_info(struct vcpu *v, u64 arg);
+
 /* Console output from a guest, with "(dN) " line prefixes. */
 void guest_console_write(struct domain *d, const char *buf, size_t len);
 

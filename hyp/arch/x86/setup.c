@@ -356,6 +356,7 @@ void start_hyp(u32 magic, u32 mbi_pa)
     memory_init();
     cpu_init(pc);
     time_init();
+    time_wallclock_init();
     /* From here on the boot CPU holds the big lock until it idles. */
     hyp_lock();
     csched_init();

@@ -218,6 +218,11 @@ static u8 cmos(u8 reg)
     return inb(0x71);
 }
 
+static u8 bcd(u8 x)
+{
+    return (x & 15) + (x >> 4) * 10;
+}
+
 static u64 days_from_civil(u64 y, unsigned int m, unsigned int d)
 {
     /* Days since 1970-01-01 of a Gregorian date (March-based years). */
@@ -243,10 +248,8 @@ u64 arch_wallclock_sec(void)
     } while (s != s2);
     b = cmos(0x0b);
     if (!(b & 0x04)) {
-#define BCD(x) (((x) & 15) + ((x) >> 4) * 10)
-        s = BCD(s), mi = BCD(mi), h = BCD(h & 0x7f) | (h & 0x80);
-        d = BCD(d), mo = BCD(mo), y = BCD(y);
-#undef BCD
+        s = bcd(s), mi = bcd(mi), h = bcd(h & 0x7f) | (h & 0x80);
+        d = bcd(d), mo = bcd(mo), y = bcd(y);
     }
     if (!(b & 0x02) && (h & 0x80))
         h = (h & 0x7f) % 12 + 12;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* x86-only PV hypercalls: traps, callbacks, stacks, segment bases, FPU. */
+#include "arch.h"
 #include "errno.h"
 #include "guest_access.h"
 #include "hypercall.h"
@@ -203,8 +204,7 @@ void pv_drop_ldt(struct vcpu *v, struct pv_mm_ctx *c)
  * descriptor page (validated: no call gates into Vesper, DPL fixed up),
  * so the guest can no longer write them except through update_descriptor.
  */
-static int pv_set_gdt(struct vcpu *v, const mfn_t *frames,
-                      unsigned int entries)
+static int pv_set_gdt(struct vcpu *v, const mfn_t *frames, unsigned int entries)
 {
     struct domain *d = v->domain;
     unsigned int nr = (entries + 511) / 512, i;
@@ -317,14 +317,12 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     a->ds = a->es = a->fs = a->gs = 0;
     /* Already checked canonical; a zero address just leaves none set. */
     (void)register_callback(v, CALLBACKTYPE_event, g->event_callback_eip, 0);
-    (void)register_callback(v, CALLBACKTYPE_failsafe, g->failsafe_callback_eip,
-                      (g->flags & VGCF_failsafe_disables_events)
-                          ? CALLBACKF_mask_events
-                          : 0);
-    (void)register_callback(v, CALLBACKTYPE_syscall, g->syscall_callback_eip,
-                      (g->flags & VGCF_syscall_disables_events)
-                          ? CALLBACKF_mask_events
-                          : 0);
+    (void)register_callback(
+        v, CALLBACKTYPE_failsafe, g->failsafe_callback_eip,
+        (g->flags & VGCF_failsafe_disables_events) ? CALLBACKF_mask_events : 0);
+    (void)register_callback(
+        v, CALLBACKTYPE_syscall, g->syscall_callback_eip,
+        (g->flags & VGCF_syscall_disables_events) ? CALLBACKF_mask_events : 0);
     if (g->flags & VGCF_i387_valid)
         memcpy(a->fpu, g->fpu_ctxt.x, sizeof(a->fpu));
     return 0;

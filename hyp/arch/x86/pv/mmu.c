@@ -136,6 +136,36 @@ static int vcpumask_cpus(struct domain *d, u64 mask_va, cpumask_t *out)
     return 0;
 }
 
+static void audit_vcpu_holds(struct vcpu *v, struct pv_audit_hold *holds,
+                             unsigned int *nh, struct pv_preempt **pre,
+                             unsigned int *np)
+{
+    if (!v)
+        return;
+    pre[(*np)++] = &v->arch.preempt;
+    if (v->arch.guest_table)
+        holds[(*nh)++] = (struct pv_audit_hold){ v->arch.guest_table, 1, 1 };
+    if (v->arch.guest_table_user)
+        holds[(*nh)++] =
+            (struct pv_audit_hold){ v->arch.guest_table_user, 1, 1 };
+    for (unsigned int g = 0; g < 14; g++)
+        if (v->arch.gdt_frames[g])
+            holds[(*nh)++] =
+                (struct pv_audit_hold){ v->arch.gdt_frames[g], 1, 1 };
+    for (unsigned int g = 0; g < 16; g++)
+        if (v->arch.ldt_frames[g])
+            holds[(*nh)++] =
+                (struct pv_audit_hold){ v->arch.ldt_frames[g], 1, 1 };
+}
+
+static bool domain_listed(const struct domain *d)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domain_list[i] == d)
+            return true;
+    return false;
+}
+
 static void audit_after(struct domain *d, const char *what);
 
 /* A continued batch carries on counting from the guest's done value. */
@@ -574,11 +604,14 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
 }
 
 /* Every reference a domain's frames should hold, recounted from scratch. */
+/*
+ * The audit recounts every frame of the machine, so it needs the
+ * references held from outside page tables by every domain, not only d.
+ */
 int pv_audit_domain(struct domain *d)
 {
-    static struct pv_audit_hold
-        holds[(2 + 14 + 16) * MAX_VCPUS + GUEST_FRAME_MAX];
-    struct pv_preempt *pre[MAX_VCPUS];
+    static struct pv_audit_hold *holds;
+    static struct pv_preempt *pre[(MAX_DOMAINS + 1) * MAX_VCPUS];
     struct pv_audit_args a;
     unsigned int nh = 0, np = 0;
     static struct pv_audit_count *scratch;
@@ -586,27 +619,20 @@ int pv_audit_domain(struct domain *d)
 
     if (!scratch)
         scratch = xmalloc(nr_frames * sizeof(*scratch));
-    if (!scratch)
+    if (!holds)
+        holds = xmalloc(
+            ((2 + 14 + 16) * MAX_VCPUS * (MAX_DOMAINS + 1) + GUEST_FRAME_MAX) *
+            sizeof(*holds));
+    if (!scratch || !holds)
         return -ENOMEM;
-    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
-        struct vcpu *v = d->vcpu[i];
+    /* d may be unlisted: being built, or on its way out. */
+    for (unsigned int k = 0; k <= MAX_DOMAINS; k++) {
+        struct domain *o = k < MAX_DOMAINS ? domain_list[k] : d;
 
-        if (!v)
+        if (!o || (k == MAX_DOMAINS && domain_listed(d)))
             continue;
-        pre[np++] = &v->arch.preempt;
-        if (v->arch.guest_table)
-            holds[nh++] = (struct pv_audit_hold){ v->arch.guest_table, 1, 1 };
-        if (v->arch.guest_table_user)
-            holds[nh++] =
-                (struct pv_audit_hold){ v->arch.guest_table_user, 1, 1 };
-        for (unsigned int g = 0; g < 14; g++)
-            if (v->arch.gdt_frames[g])
-                holds[nh++] =
-                    (struct pv_audit_hold){ v->arch.gdt_frames[g], 1, 1 };
-        for (unsigned int g = 0; g < 16; g++)
-            if (v->arch.ldt_frames[g])
-                holds[nh++] =
-                    (struct pv_audit_hold){ v->arch.ldt_frames[g], 1, 1 };
+        for (unsigned int i = 0; i < MAX_VCPUS; i++)
+            audit_vcpu_holds(o->vcpu[i], holds, &nh, pre, &np);
     }
     /* Frames the hypervisor maps for itself (FIFO pages, vcpu_info). */
     nh += pv_guest_frame_holds(&holds[nh]);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Domain and vCPU lifecycle: create, shut down, crash, destroy. */
 #include "arch.h"
+#include "conring.h"
 #include "errno.h"
 #include "lib.h"
 #include "sched.h"
@@ -162,6 +163,7 @@ void domain_destroy(struct domain *d)
     /* Needs the vCPUs, and frees FIFO frames before the audit counts. */
     evtchn_domain_destroy(d);
     time_domain_destroy(d);
+    conring_domain_destroy(d);
     arch_domain_destroy(d);
     domain_free_pages(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
@@ -193,6 +195,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 {
     if (d->state != DOM_RUNNING)
         return;
+    /* What the guest left in its console ring belongs before the news. */
+    conring_drain(d);
     if (d->conlen)
         guest_console_write(d, "\n", 1);
     d->state = DOM_SHUTDOWN;

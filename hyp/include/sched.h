@@ -18,6 +18,7 @@
 #define CONSOLE_LINE 256
 
 struct domain;
+struct conring;
 
 /* pause_flags: any bit set keeps a vCPU off the CPUs. */
 #define VPF_blocked (1u << 0) /* SCHEDOP_block / poll: waits for an event */
@@ -93,6 +94,7 @@ struct domain {
     /* Console: output is line-buffered and prefixed with the domain id. */
     char conbuf[CONSOLE_LINE];
     unsigned int conlen;
+    struct conring *conring; /* boot-time domU console ring, or NULL */
 
     struct arch_domain arch;
 };

@@ -18,8 +18,9 @@ endif
 # A C++ compiler of the same family as CC, for the C++ modes.
 HDR_CXX ?= $(if $(findstring clang,$(CC)),clang++,g++)
 
-HDR_HEADERS := $(wildcard include/public/*.h)
-HDR_NAMES   := $(notdir $(HDR_HEADERS))
+HDR_HEADERS := $(wildcard include/public/*.h include/public/io/*.h)
+# Names relative to include/public, e.g. "io/console.h".
+HDR_NAMES   := $(patsubst include/public/%,%,$(HDR_HEADERS))
 HDR_OUT     := $(BUILD)/headers-check
 
 # -Wpadded turns every implicit hole into an error, which is how we keep
@@ -43,7 +44,7 @@ HDR_CC_asm   := $(CC) -x assembler-with-cpp -D__ASSEMBLY__ -Werror
 # The test unit includes the header twice (include guards must work) and
 # declares something, since ISO C forbids an empty translation unit.
 HDR_TU = printf '\#include <public/%s>\n\#include <public/%s>\n%s\n' \
-    $(notdir $<) $(notdir $<) $(1)
+    $(patsubst include/public/%,%,$<) $(patsubst include/public/%,%,$<) $(1)
 HDR_DECL := 'extern int vesper_headers_check;'
 
 HDR_STAMPS := $(foreach m,$(HDR_MODES),$(patsubst %,$(HDR_OUT)/%.$(m).stamp,$(HDR_NAMES))) \
@@ -54,7 +55,7 @@ $(HDR_OUT)/%.h.$(1).stamp: include/public/%.h $(HDR_HEADERS) include/public/head
 	@mkdir -p $$(dir $$@)
 	$(V)$$(call HDR_TU,$(if $(filter asm,$(1)),'',$(HDR_DECL))) | \
 	    $$(HDR_CC_$(1)) -Iinclude $(if $(filter asm,$(1)),-c -o /dev/null,-fsyntax-only) - \
-	    || { echo "headers-check: $$(notdir $$<) fails in mode $(1)"; exit 1; }
+	    || { echo "headers-check: $$(patsubst include/public/%,%,$$<) fails in mode $(1)"; exit 1; }
 	@touch $$@
 endef
 $(foreach m,$(HDR_MODES),$(eval $(call HDR_MODE_RULE,$(m))))

@@ -22,6 +22,7 @@
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/features.h>
+#include <xen/io/console.h>
 #include <xen/memory.h>
 #include <xen/nmi.h>
 #include <xen/physdev.h>
@@ -38,6 +39,7 @@
 #include <public/errno.h>
 #include <public/event_channel.h>
 #include <public/features.h>
+#include <public/io/console.h>
 #include <public/memory.h>
 #include <public/nmi.h>
 #include <public/physdev.h>

@@ -49,6 +49,9 @@ UNIT_DEPS_test_kimage := $(UNIT_VEC_STAMP)
 UNIT_TESTS += test_cmdline
 UNIT_SRCS_test_cmdline := hyp/cmdline.c
 
+UNIT_TESTS += test_bootcfg
+UNIT_SRCS_test_bootcfg := hyp/bootcfg.c hyp/cmdline.c
+
 UNIT_TESTS += test_fuzz
 UNIT_SRCS_test_fuzz := hyp/elf.c hyp/inflate.c hyp/kimage.c hyp/cmdline.c
 UNIT_ARGS_test_fuzz := $(UNIT_VEC_DIR)

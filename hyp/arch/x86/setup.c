@@ -7,31 +7,11 @@
 #include "sched.h"
 #include "asm/cpu.h"
 #include "asm/mm.h"
+#include "asm/multiboot.h"
 #include "asm/ipi.h"
 #include "asm/percpu.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
-
-#define MB_INFO_MAGIC 0x2BADB002
-#define MBI_MEM (1u << 0)
-#define MBI_CMDLINE (1u << 2)
-#define MBI_MODS (1u << 3)
-#define MBI_MMAP (1u << 6)
-
-struct mb_info {
-    u32 flags, mem_lower, mem_upper, boot_device, cmdline, mods_count,
-        mods_addr, syms[4], mmap_length, mmap_addr;
-} __attribute__((packed));
-
-struct mb_module {
-    u32 start, end, string, reserved;
-} __attribute__((packed));
-
-struct mb_mmap {
-    u32 size;
-    u64 addr, len;
-    u32 type;
-} __attribute__((packed));
 
 extern u8 bsp_block[];
 extern char _image_start[], _end[];
@@ -44,11 +24,10 @@ static u64 bsp_gdt[PAGE_SIZE / 8] __attribute__((aligned(PAGE_SIZE)));
 static char opt_console[16] = "com1";
 static char opt_loglvl[16] = "info";
 static u64 opt_dom0_mem;
-/* Build, run and destroy the boot domain this many times (leak test). */
+/* Build, run and destroy the boot domains this many times (leak test). */
 static u64 opt_cycles;
 /* Use at most this many CPUs (0: all the firmware lists). */
 static u64 opt_maxcpus;
-static u64 cycles_done, cycle_baseline;
 static char hyp_cmdline[512];
 /* Deliberate failures, to prove the crash-dump path works (tests). */
 static char opt_selftest[16];
@@ -221,85 +200,6 @@ static u64 trampoline_page(void)
     panic("no free low page for the secondary-CPU trampoline");
 }
 
-/* Return a boot module's frames once its domain is built. */
-static void release_module(const struct mb_module *m)
-{
-    page_alloc_free_range(ALIGN_UP((u64)m->start, PAGE_SIZE) >> PAGE_SHIFT,
-                          ALIGN_DOWN((u64)m->end, PAGE_SIZE) >> PAGE_SHIFT);
-}
-
-static void boot_domains(void)
-{
-    struct mb_module *mods = maddr_to_virt(mbi->mods_addr);
-    struct pv_build_args a;
-    const char *path, *rest;
-    size_t plen;
-    int rc;
-
-    if (!(mbi->flags & MBI_MODS) || mbi->mods_count == 0)
-        panic("no guest kernel: pass one as a multiboot module "
-              "(QEMU: -initrd \"guest.elf [args]\")");
-    memset(&a, 0, sizeof(a));
-    a.kernel = maddr_to_virt(mods[0].start);
-    a.kernel_len = mods[0].end - mods[0].start;
-    if (mods[0].string) {
-        cmdline_split_first(maddr_to_virt(mods[0].string), &path, &plen, &rest);
-        a.cmdline = rest;
-        /* Name the domain after the file: "dir/hello.elf" -> "hello". */
-        for (size_t i = plen; i > 0; i--)
-            if (path[i - 1] == '/') {
-                plen -= i;
-                path += i;
-                break;
-            }
-        for (size_t i = 0; i < plen; i++)
-            if (path[i] == '.')
-                plen = i;
-        snprintf(a.name, sizeof(a.name), "%.*s", (int)MIN(plen, 31), path);
-    }
-    if (mbi->mods_count > 1) {
-        a.initrd = maddr_to_virt(mods[1].start);
-        a.initrd_len = mods[1].end - mods[1].start;
-    }
-    a.mem_bytes = opt_dom0_mem ? opt_dom0_mem : 64UL << 20;
-    a.domid = 0;
-    a.privileged = true;
-    rc = pv_build_domain(&a);
-    if (rc)
-        panic("could not build domain 0 (error %d)", rc);
-    /* Repeated builds need the modules; otherwise give them back. */
-    if (opt_cycles <= 1)
-        for (u32 i = 0; i < mbi->mods_count; i++)
-            release_module(&mods[i]);
-}
-
-/* Frames not in use by anyone: free ones plus the heap's slab cache. */
-static u64 idle_frames(void)
-{
-    return free_frame_count() + heap_slab_pages();
-}
-
-bool boot_next_cycle(void)
-{
-    u64 now = idle_frames();
-
-    if (opt_cycles <= 1)
-        return false;
-    cycles_done++;
-    if (now != cycle_baseline)
-        panic("cycle %llu: %lld frames leaked (%llu idle, %llu at start)",
-              (unsigned long long)cycles_done,
-              (long long)(cycle_baseline - now), (unsigned long long)now,
-              (unsigned long long)cycle_baseline);
-    if (cycles_done % 100 == 0 || cycles_done == opt_cycles)
-        printk_lvl(LOG_WARN, "cycles: %llu done, 0 frames leaked\n",
-                   (unsigned long long)cycles_done);
-    if (cycles_done >= opt_cycles)
-        return false;
-    boot_domains();
-    return true;
-}
-
 static void selftest(void)
 {
     if (!opt_selftest[0])
@@ -364,8 +264,7 @@ void start_hyp(u32 magic, u32 mbi_pa)
     pv_init();
     if (opt_maxcpus != 1)
         smp_boot_cpus(trampoline_page(), opt_maxcpus);
-    cycle_baseline = idle_frames();
-    boot_domains();
+    boot_domains_init(mbi, opt_dom0_mem, opt_cycles);
     selftest();
     printk("boot done in %llu ms, %llu frames free; starting domain 0\n",
            (unsigned long long)(arch_now_ns() / 1000000),

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Build a 64-bit PV domain from an ELF kernel, the way Xen's dom0 builder does. */
 #include "arch.h"
+#include "bootcfg.h"
+#include "conring.h"
 #include "elf.h"
 #include "errno.h"
 #include "kimage.h"
@@ -21,7 +23,7 @@
 
 struct layout {
     u64 vstart, vkern_start, vkern_end, vinitrd_start, vinitrd_end;
-    u64 vphysmap_start, vphysmap_end, vstartinfo, vpt_start, vpt_end;
+    u64 vphysmap_start, vphysmap_end, vstartinfo, vconsole, vpt_start, vpt_end;
     u64 vstack_end, vend;
     u64 nr_pt;
 };
@@ -54,7 +56,7 @@ static u64 tables_needed(u64 s, u64 e)
 }
 
 static int plan_layout(struct layout *l, const struct elf_image *img,
-                       size_t initrd_len, u64 nr_pages)
+                       size_t initrd_len, u64 nr_pages, bool console_ring)
 {
     l->vstart = img->virt_base;
     l->vkern_start = ALIGN_DOWN(img->virt_kstart, PAGE_SIZE);
@@ -66,7 +68,12 @@ static int plan_layout(struct layout *l, const struct elf_image *img,
     l->vphysmap_start = l->vinitrd_end;
     l->vphysmap_end = l->vphysmap_start + ALIGN_UP(nr_pages * 8, PAGE_SIZE);
     l->vstartinfo = l->vphysmap_end;
-    l->vpt_start = l->vstartinfo + PAGE_SIZE;
+    /*
+     * Special pages follow start_info, as in Xen's domain builder (which
+     * puts xenstore and then the console there); we have no xenstore.
+     */
+    l->vconsole = console_ring ? l->vstartinfo + PAGE_SIZE : 0;
+    l->vpt_start = l->vstartinfo + (console_ring ? 2 : 1) * PAGE_SIZE;
     for (l->nr_pt = 1;; l->nr_pt++) {
         l->vpt_end = l->vpt_start + l->nr_pt * PAGE_SIZE;
         l->vstack_end = l->vpt_end + PAGE_SIZE;
@@ -193,6 +200,79 @@ static void *unpack_kernel(const struct pv_build_args *a,
     return mfn_to_virt(page_to_mfn(pg));
 }
 
+/* Drop the hold attach_console_ring took (conring teardown). */
+static void release_console_ring(struct domain *d, void *page)
+{
+    struct pv_mm_ctx c;
+
+    pv_mm_ctx_init(&c, d, NULL);
+    put_page_and_type(mfn_to_page(virt_to_mfn(page)), &c);
+}
+
+/*
+ * The console page is the guest's own frame, which the hypervisor keeps
+ * writing: hold a writable type reference so it can never turn into a
+ * page table or be handed back while the ring lives.
+ */
+static int attach_console_ring(struct builder *b, struct pv_mm_ctx *c,
+                               struct start_info *si)
+{
+    mfn_t mfn = b->d->p2m[(b->l.vconsole - b->l.vstart) >> PAGE_SHIFT];
+    struct page_info *pg = mfn_to_page(mfn);
+    evtchn_port_t port;
+    int rc;
+
+    rc = get_page_and_type(pg, b->d, PGT_writable, c);
+    if (rc) {
+        printk_lvl(LOG_ERR, "builder: console ring frame refused (%d)\n", rc);
+        return rc;
+    }
+    rc = conring_attach(b->d, mfn_to_virt(mfn), release_console_ring, &port);
+    if (rc) {
+        put_page_and_type(pg, c);
+        return rc;
+    }
+    si->console.domU.mfn = mfn;
+    si->console.domU.evtchn = port;
+    return 0;
+}
+
+/* The one line per domain the boot log promises, then its layout. */
+static void print_boot_line(struct builder *bp, const struct pv_build_args *a,
+                            const struct elf_image *img)
+{
+    struct builder b = *bp;
+    struct domain *d = b.d;
+    char cpus[64];
+
+    bootcfg_format_cpus(d->vcpu[0]->affinity, cpus, sizeof(cpus));
+    printk("d%u: %s, %llu MiB, %u vCPU%s, weight %u, cap %u%%, cpus %s%s\n",
+           d->domain_id, d->name, (unsigned long long)(a->mem_bytes >> 20),
+           d->max_vcpus, d->max_vcpus == 1 ? "" : "s", d->weight, d->cap, cpus,
+           d->is_privileged ? ", privileged" : "");
+    printk("  entry       %llx\n", (unsigned long long)img->entry);
+    printk("  kernel      %llx-%llx\n", (unsigned long long)b.l.vkern_start,
+           (unsigned long long)b.l.vkern_end);
+    if (a->initrd_len)
+        printk("  initrd      %llx-%llx\n",
+               (unsigned long long)b.l.vinitrd_start,
+               (unsigned long long)b.l.vinitrd_end);
+    printk("  p2m list    %llx-%llx\n", (unsigned long long)b.l.vphysmap_start,
+           (unsigned long long)b.l.vphysmap_end);
+    printk("  start info  %llx\n", (unsigned long long)b.l.vstartinfo);
+    if (d->conring)
+        printk("  console     %llx (pfn %llx), event channel %u%s\n",
+               (unsigned long long)b.l.vconsole,
+               (unsigned long long)((b.l.vconsole - b.l.vstart) >> PAGE_SHIFT),
+               d->conring->port, d->conring->port ? "" : " (none: polled)");
+    printk("  page tables %llx-%llx (%llu frames)\n",
+           (unsigned long long)b.l.vpt_start, (unsigned long long)b.l.vpt_end,
+           (unsigned long long)b.l.nr_pt);
+    printk("  boot stack  %llx-%llx, mapped to %llx\n",
+           (unsigned long long)(b.l.vstack_end - PAGE_SIZE),
+           (unsigned long long)b.l.vstack_end, (unsigned long long)b.l.vend);
+}
+
 int pv_build_domain(const struct pv_build_args *a)
 {
     struct kimage_info ki;
@@ -230,18 +310,24 @@ int pv_build_domain(const struct pv_build_args *a)
         rc = -EINVAL;
         goto out;
     }
-    if (plan_layout(&b.l, &img, a->initrd_len, nr_pages)) {
+    if (plan_layout(&b.l, &img, a->initrd_len, nr_pages, a->console_ring)) {
         printk_lvl(LOG_ERR, "builder: %llu MiB is too small for this kernel\n",
                    (unsigned long long)(a->mem_bytes >> 20));
         rc = -ENOMEM;
         goto out;
     }
-    b.d = domain_create(a->domid, a->name[0] ? a->name : "guest", 1);
+    b.d = domain_create(a->domid, a->name[0] ? a->name : "guest",
+                        a->vcpus ? a->vcpus : 1);
     if (!b.d) {
         rc = -ENOMEM;
         goto out;
     }
     b.d->is_privileged = a->privileged;
+    if (a->weight)
+        b.d->weight = a->weight;
+    b.d->cap = a->cap;
+    for (unsigned int i = 0; i < b.d->max_vcpus; i++)
+        b.d->vcpu[i]->affinity = a->affinity ? a->affinity : cpu_online_mask;
     if (domain_alloc_pages(b.d, nr_pages)) {
         printk_lvl(LOG_ERR, "builder: cannot allocate %llu pages\n",
                    (unsigned long long)nr_pages);
@@ -296,25 +382,6 @@ int pv_build_domain(const struct pv_build_args *a)
     strlcpy((char *)si->cmd_line, a->cmdline ? a->cmdline : "",
             sizeof(si->cmd_line));
 
-    printk("d%u: %s, %llu MiB, entry %llx\n", b.d->domain_id, b.d->name,
-           (unsigned long long)(a->mem_bytes >> 20),
-           (unsigned long long)img.entry);
-    printk("  kernel      %llx-%llx\n", (unsigned long long)b.l.vkern_start,
-           (unsigned long long)b.l.vkern_end);
-    if (a->initrd_len)
-        printk("  initrd      %llx-%llx\n",
-               (unsigned long long)b.l.vinitrd_start,
-               (unsigned long long)b.l.vinitrd_end);
-    printk("  p2m list    %llx-%llx\n", (unsigned long long)b.l.vphysmap_start,
-           (unsigned long long)b.l.vphysmap_end);
-    printk("  start info  %llx\n", (unsigned long long)b.l.vstartinfo);
-    printk("  page tables %llx-%llx (%llu frames)\n",
-           (unsigned long long)b.l.vpt_start, (unsigned long long)b.l.vpt_end,
-           (unsigned long long)b.l.nr_pt);
-    printk("  boot stack  %llx-%llx, mapped to %llx\n",
-           (unsigned long long)(b.l.vstack_end - PAGE_SIZE),
-           (unsigned long long)b.l.vstack_end, (unsigned long long)b.l.vend);
-
     /*
      * Validate the tables like any guest-built tree: pin the L4 and hold it
      * as the base pointer. Failure here is a builder bug, not the guest's.
@@ -329,6 +396,15 @@ int pv_build_domain(const struct pv_build_args *a)
         domain_destroy(b.d);
         goto out;
     }
+
+    if (a->console_ring) {
+        rc = attach_console_ring(&b, &c, si);
+        if (rc) {
+            domain_destroy(b.d);
+            goto out;
+        }
+    }
+    print_boot_line(&b, a, &img);
 
     v = b.d->vcpu[0];
     v->arch.regs.rip = img.entry;

@@ -633,6 +633,11 @@ int pv_audit_domain(struct domain *d)
             continue;
         for (unsigned int i = 0; i < MAX_VCPUS; i++)
             audit_vcpu_holds(o->vcpu[i], holds, &nh, pre, &np);
+        /* The boot-time console ring page the hypervisor writes into. */
+        if (o->conring)
+            holds[nh++] = (struct pv_audit_hold){
+                virt_to_mfn((const void *)o->conring->intf), 1, 1
+            };
     }
     /* Frames the hypervisor maps for itself (FIFO pages, vcpu_info). */
     nh += pv_guest_frame_holds(&holds[nh]);

@@ -4,6 +4,7 @@
 #define ASM_PV_H
 
 #include "types.h"
+#include "smp.h"
 #include "asm/regs.h"
 
 struct vcpu;
@@ -17,8 +18,14 @@ struct pv_build_args {
     const char *cmdline;
     char name[32];
     u64 mem_bytes;
+    unsigned int vcpus;  /* created; only vCPU 0 starts (others VPF_down) */
+    unsigned int weight; /* d->weight, d->cap */
+    unsigned int cap;
+    cpumask_t affinity; /* every vCPU's; non-empty, online CPUs only */
     domid_t domid;
     bool privileged;
+    /* A console ring page and event channel in start_info.console.domU. */
+    bool console_ring;
 };
 
 void pv_init(void);

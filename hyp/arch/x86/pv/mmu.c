@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "sched.h"
+#include "conring.h"
 #include "asm/cpu.h"
 #include "asm/guest_frame.h"
 #include "asm/ipi.h"
@@ -620,9 +621,9 @@ int pv_audit_domain(struct domain *d)
     if (!scratch)
         scratch = xmalloc(nr_frames * sizeof(*scratch));
     if (!holds)
-        holds = xmalloc(
-            ((2 + 14 + 16) * MAX_VCPUS * (MAX_DOMAINS + 1) + GUEST_FRAME_MAX) *
-            sizeof(*holds));
+        holds = xmalloc((((2 + 14 + 16) * MAX_VCPUS + 1) * (MAX_DOMAINS + 1) +
+                         GUEST_FRAME_MAX) *
+                        sizeof(*holds));
     if (!scratch || !holds)
         return -ENOMEM;
     /* d may be unlisted: being built, or on its way out. */

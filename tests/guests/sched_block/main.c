@@ -80,8 +80,8 @@ void test_main(void)
     t0 = guest_now();
     TEST_EQ(sched_poll(&a, 1, t0 + 2 * NS_PER_SEC), 0);
     t1 = guest_now();
-    TEST_CHECK(t1 - t0 < 50 * NS_PER_MS);
-    TEST_EQ(evtchn_is_pending(a), 1); /* poll does not consume it */
+    TEST_CHECK(t1 - t0 < 500 * NS_PER_MS); /* not the 2 s timeout */
+    TEST_EQ(evtchn_is_pending(a), 1);      /* poll does not consume it */
     evtchn_clear_pending(a);
 
     /* ...and after its timeout for an idle one, blocked meanwhile. */
@@ -105,7 +105,7 @@ void test_main(void)
         TEST_EQ(evtchn_send(a), 0);
         t0 = guest_now();
         TEST_EQ(sched_poll(both, 2, t0 + 2 * NS_PER_SEC), 0);
-        TEST_CHECK(guest_now() - t0 < 50 * NS_PER_MS);
+        TEST_CHECK(guest_now() - t0 < 500 * NS_PER_MS);
         evtchn_clear_pending(a);
     }
     TEST_EQ(sched_poll(bad, 1, guest_now() + NS_PER_MS), -XEN_EINVAL);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* C entry of every SDK guest: map shared_info, load traps, run main. */
 #include <guest/guest.h>
+#include <guest/smp.h>
 
 struct start_info *start_info;
 struct shared_info *shared_info;
@@ -30,7 +31,7 @@ uint64_t guest_cr2(void)
 {
     if (!shared_info)
         return 0;
-    return shared_info->vcpu_info[0].arch.cr2;
+    return shared_info->vcpu_info[smp_cpu_id()].arch.cr2;
 }
 
 static void raw_puts(const char *s)

@@ -91,8 +91,14 @@ hypercall_page:
     .fill 4096, 1, 0xcc
     .size hypercall_page, 4096
 
+/*
+ * Aligned to its size: the SDK finds the running vCPU's struct guest_cpu
+ * at the base of the current stack (guest/smp.h), id 0 here after the
+ * bss is cleared.
+ */
     .section .bss.page_aligned, "aw", @nobits
-    .p2align 12
+    .p2align 14
+    .globl boot_stack
 boot_stack:
     .skip 16384
 boot_stack_top:

@@ -2,6 +2,7 @@
 /* Exception entry stubs for the Xen 64-bit PV bounce frame, and iret. */
 
 #include <public/hypercall.h>
+#include <guest/traps.h>
 
 /*
  * On entry RSP points at the bounce frame: RCX, R11, [error code], RIP,
@@ -45,6 +46,37 @@ trap_stub_\vec:
     TRAP_STUB 17, 1
     TRAP_STUB 18, 0
     TRAP_STUB 19, 0
+
+/*
+ * The event callback: the same bounce frame as a vector without an error
+ * code, entered with events masked (the saved mask is in the frame's
+ * RFLAGS.IF, which HYPERVISOR_iret puts back).
+ */
+    .globl hypervisor_callback
+    .type hypervisor_callback, @function
+hypervisor_callback:
+    pop     %rcx
+    pop     %r11
+    push    $0
+    push    $TRAP_VEC_UPCALL
+    jmp     trap_common
+    .size hypervisor_callback, . - hypervisor_callback
+
+/*
+ * The failsafe callback: RCX, R11, then the DS, ES, FS and GS values the
+ * hypervisor failed to load, then RIP, CS, RFLAGS, RSP, SS. Drop the four
+ * selectors so the frame has the usual shape.
+ */
+    .globl failsafe_callback
+    .type failsafe_callback, @function
+failsafe_callback:
+    pop     %rcx
+    pop     %r11
+    add     $32, %rsp
+    push    $0
+    push    $TRAP_VEC_FAILSAFE
+    jmp     trap_common
+    .size failsafe_callback, . - failsafe_callback
 
 /* Stub addresses by vector, for the trap table built in C. */
     .section .rodata

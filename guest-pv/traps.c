@@ -5,7 +5,9 @@
 extern const uint64_t trap_stubs[TRAP_NR_VECTORS];
 
 static trap_handler_t handlers[TRAP_NR_VECTORS];
+static trap_handler_t failsafe_handler;
 volatile uint8_t trap_iret_raw;
+void (*trap_upcall_hook)(struct trap_frame *frame);
 
 /* traps.S depends on this exact layout. */
 _Static_assert(sizeof(struct trap_frame) == 23 * 8, "trap_frame layout");
@@ -19,6 +21,8 @@ void trap_set_handler(unsigned int vector, trap_handler_t handler)
 {
     if (vector < TRAP_NR_VECTORS)
         handlers[vector] = handler;
+    else if (vector == TRAP_VEC_FAILSAFE)
+        failsafe_handler = handler;
 }
 
 long traps_init(void)
@@ -70,6 +74,19 @@ void trap_dispatch(struct trap_frame *f)
 {
     trap_handler_t h = NULL;
 
+    if (f->vector == TRAP_VEC_UPCALL) {
+        if (trap_upcall_hook)
+            trap_upcall_hook(f);
+        return;
+    }
+    if (f->vector == TRAP_VEC_FAILSAFE) {
+        if (failsafe_handler && failsafe_handler(f))
+            return;
+        printk("Failsafe callback (the hypervisor could not return to us):\n");
+        trap_dump(f);
+        printk("Test result: FAIL (failsafe callback)\n");
+        guest_shutdown(SHUTDOWN_crash);
+    }
     if (f->vector == 14)
         f->cr2 = guest_cr2();
     if (f->vector < TRAP_NR_VECTORS)

@@ -25,6 +25,27 @@ starts a comment. Keys:
   xen_expect_log = regex that must appear in the serial log (Xen runs)
   xen            = skip [reason...]  (do not run this test on Xen)
   hyp            = skip [reason...]  (do not run this test on Vesper)
+  smp            = N                 (QEMU -smp, Vesper and Xen; default 2)
+  memory         = SIZE              (QEMU -m, e.g. 512M or 1G; default 512M)
+  dom_args       = OPTS              (Vesper boot-domain options of the
+                                      test's own domain, e.g. "vcpus=2
+                                      mem=32M"; its module string becomes
+                                      "path OPTS -- guest_args")
+  extra_modules  = MOD ; MOD ...     (more boot-time domains after the
+                                      test's own, in order; each MOD is a
+                                      module string whose first word is a
+                                      guest test name, looked up as
+                                      <build>/guests/NAME.elf, or a path.
+                                      Vesper only: such tests are skipped
+                                      on Xen)
+  expect_passes  = N                 (at least N "Test result: PASS" lines
+                                      are required; default 1. Any "Test
+                                      result: FAIL" line fails the test)
+
+Module strings follow the boot-time domain syntax:
+  <path> [<option>=<value> | <flag> ...] [-- <guest command line>]
+Without a standalone "--" everything after the path is the guest command
+line. QEMU splits -initrd at commas, so no module string may contain one.
 
 How the way the machine stopped is observed:
   Vesper: the hypervisor writes 0x10 + reason to isa-debug-exit (port 0xf4),
@@ -70,6 +91,9 @@ XEN_OUTCOMES = [
 
 VALID_EXITS = ("poweroff", "reboot", "crash", "panic", "reset")
 PASS_RE = re.compile(r"Test result: PASS")
+MEMORY_RE = re.compile(r"^[0-9]+[KMGkmg]?$")
+DEFAULT_SMP = "2"
+DEFAULT_MEMORY = "512M"
 FAIL_RE = re.compile(r"Test result: FAIL")
 
 print_lock = threading.Lock()
@@ -96,16 +120,43 @@ def parse_conf(path):
             conf[key.strip()] = value.strip()
     known = {"expect_exit", "expect_verdict", "hyp_args", "xen_args",
              "guest_args", "timeout", "expect_log", "xen_expect_log", "xen",
-             "hyp"}
+             "hyp", "smp", "memory", "dom_args", "extra_modules",
+             "expect_passes"}
     for key in conf:
         if key not in known:
             raise ValueError("%s: unknown key '%s'" % (path, key))
+    for key in ("smp", "expect_passes"):
+        if key in conf and not (conf[key].isdigit() and int(conf[key]) >= 1):
+            raise ValueError("%s: %s must be a positive integer, not '%s'"
+                             % (path, key, conf[key]))
+    if "memory" in conf and not MEMORY_RE.match(conf["memory"]):
+        raise ValueError("%s: bad memory '%s' (e.g. 512M, 1G)"
+                         % (path, conf["memory"]))
+    for key in ("dom_args", "extra_modules", "guest_args"):
+        if "," in conf.get(key, ""):
+            raise ValueError("%s: %s must not contain ',' (QEMU splits "
+                             "-initrd there)" % (path, key))
+    if "extra_modules" in conf and not extra_module_list(conf):
+        raise ValueError("%s: extra_modules lists no module" % path)
     if conf.get("expect_exit", "poweroff") not in VALID_EXITS:
         raise ValueError("%s: bad expect_exit '%s'" % (path, conf["expect_exit"]))
     if conf.get("expect_verdict", "pass") not in ("pass", "none"):
         raise ValueError("%s: bad expect_verdict '%s'"
                          % (path, conf["expect_verdict"]))
     return conf
+
+
+def extra_module_list(conf):
+    """The extra_modules value split into module strings (empty ones dropped)."""
+    return [m.strip() for m in conf.get("extra_modules", "").split(";")
+            if m.strip()]
+
+
+def module_path(build, word):
+    """A module string's first word: a guest test name or a path."""
+    if word.endswith(".elf") or os.sep in word:
+        return os.path.abspath(word)
+    return os.path.abspath(os.path.join(build, "guests", word + ".elf"))
 
 
 def find_conf(name):
@@ -184,17 +235,32 @@ def qemu_command(args, t, log):
     if args.hyp_args:
         cmdline += " " + args.hyp_args
     module = os.path.abspath(t.elf)
-    if "," in module:
-        # QEMU splits -initrd on commas (several multiboot modules).
-        raise ValueError("guest path must not contain ',': %s" % module)
     gargs = conf.get("guest_args", "")
-    if gargs:
+    dom_args = "" if args.xen else conf.get("dom_args", "")
+    if dom_args:
+        # Boot-domain options, then the guest's own command line.
+        module += " " + dom_args + " --"
+        if gargs:
+            module += " " + gargs
+    elif gargs:
         module += " " + gargs
-    cmd = [args.qemu, "-accel", "tcg", "-cpu", cpu, "-m", "256", "-smp", "1",
+    modules = [module]
+    if not args.xen:
+        for extra_mod in extra_module_list(conf):
+            words = extra_mod.split(None, 1)
+            path = module_path(args.build, words[0])
+            modules.append(path + (" " + words[1] if len(words) > 1 else ""))
+    for m in modules:
+        if "," in m:
+            # QEMU splits -initrd on commas (several multiboot modules).
+            raise ValueError("module string must not contain ',': %s" % m)
+    cmd = [args.qemu, "-accel", "tcg", "-cpu", cpu,
+           "-m", conf.get("memory", DEFAULT_MEMORY),
+           "-smp", conf.get("smp", DEFAULT_SMP),
            "-nographic", "-no-reboot", "-monitor", "none",
            "-serial", "file:" + log, "-display", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-           "-kernel", kernel, "-append", cmdline, "-initrd", module]
+           "-kernel", kernel, "-append", cmdline, "-initrd", ",".join(modules)]
     if args.qemu_extra:
         cmd += shlex.split(args.qemu_extra)
     return cmd
@@ -214,8 +280,16 @@ def run_one(args, t):
     skip = t.conf.get(mode, "")
     if skip.startswith("skip"):
         return ("SKIP", skip[4:].strip(" :-") or "marked skip", None, 0.0)
+    if args.xen and extra_module_list(t.conf):
+        return ("SKIP", "several domains (extra_modules): Vesper only",
+                None, 0.0)
     if not os.path.isfile(t.elf):
         return ("FAIL", "no such guest image: %s" % t.elf, None, 0.0)
+    if not args.xen:
+        for extra_mod in extra_module_list(t.conf):
+            path = module_path(args.build, extra_mod.split()[0])
+            if not os.path.isfile(path):
+                return ("FAIL", "no such extra module: %s" % path, None, 0.0)
 
     log = os.path.join(args.log_dir, "%s.%s.log" % (t.name, mode))
     try:
@@ -290,8 +364,13 @@ def run_one(args, t):
     if m:
         line = text[m.start():].split("\n", 1)[0].strip()
         return ("FAIL", "guest reported '%s'" % line, log, secs)
-    if expect_verdict == "pass" and not PASS_RE.search(text):
-        why = "no 'Test result: PASS' line"
+    want_passes = int(t.conf.get("expect_passes", "1"))
+    passes = len(PASS_RE.findall(text))
+    if expect_verdict == "pass" and passes < want_passes:
+        if want_passes == 1:
+            why = "no 'Test result: PASS' line"
+        else:
+            why = "%d of %d 'Test result: PASS' lines" % (passes, want_passes)
         if observed != expect_exit:
             why += "; " + describe(observed)
         return ("FAIL", why, log, secs)

@@ -24,7 +24,7 @@ void guest_main(void);
 /* SCHEDOP_shutdown with reason; never returns (spins if the call does). */
 __attribute__((noreturn)) void guest_shutdown(unsigned int reason);
 
-/* vcpu_info[0].arch.cr2, or 0 when shared_info is not mapped. */
+/* The running vCPU's vcpu_info.arch.cr2, or 0 when shared_info is not mapped. */
 uint64_t guest_cr2(void);
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

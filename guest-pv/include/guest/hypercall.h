@@ -139,6 +139,12 @@ static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpuid, void *extra)
     return _hypercall3(__HYPERVISOR_vcpu_op, cmd, vcpuid, extra);
 }
 
+/* Absolute system time in ns for this vCPU's one-shot timer; 0 stops it. */
+static inline long HYPERVISOR_set_timer_op(uint64_t timeout)
+{
+    return _hypercall1(__HYPERVISOR_set_timer_op, timeout);
+}
+
 static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
 {
     return _hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);

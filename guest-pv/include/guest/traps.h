@@ -3,6 +3,19 @@
 #ifndef GUEST_TRAPS_H
 #define GUEST_TRAPS_H
 
+#define TRAP_NR_VECTORS 20
+
+/*
+ * Pseudo-vectors in trap_frame.vector for the two callbacks (traps.S):
+ * the event upcall goes to trap_upcall_hook (set by events_init), the
+ * failsafe callback to the handler installed for TRAP_VEC_FAILSAFE (the
+ * bounce frame's DS/ES/FS/GS words are dropped), or ends the test.
+ */
+#define TRAP_VEC_UPCALL 32
+#define TRAP_VEC_FAILSAFE 33
+
+#ifndef __ASSEMBLY__
+
 #include <stdint.h>
 
 /*
@@ -20,8 +33,6 @@ struct trap_frame {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
-#define TRAP_NR_VECTORS 20
-
 /*
  * A handler returns nonzero when it dealt with the exception; the guest
  * then resumes with the (possibly edited) frame through HYPERVISOR_iret.
@@ -29,16 +40,21 @@ struct trap_frame {
  */
 typedef int (*trap_handler_t)(struct trap_frame *frame);
 
-/* Install (or with NULL remove) the handler for vector, 0..19. */
+/* Install (or with NULL remove) the handler for vector, 0..19 or failsafe. */
 void trap_set_handler(unsigned int vector, trap_handler_t handler);
 
 /* Load our trap table for vectors 0..19 (done by guest setup). */
 long traps_init(void);
+
+/* Event upcall dispatcher, called with events masked; NULL: ignore. */
+extern void (*trap_upcall_hook)(struct trap_frame *frame);
 
 /* When nonzero, return from traps by raw syscall instead of the page. */
 extern volatile uint8_t trap_iret_raw;
 
 /* Print a frame, one register group per line. */
 void trap_dump(const struct trap_frame *frame);
+
+#endif /* !__ASSEMBLY__ */
 
 #endif /* GUEST_TRAPS_H */

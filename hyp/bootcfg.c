@@ -219,6 +219,7 @@ static int parse_option(const char *w, size_t len, struct bootcfg *c,
             FAIL("vcpus=%.*s: must be a number from 1 to %d", (int)vlen, v,
                  BOOTCFG_MAX_VCPUS);
         c->vcpus = (unsigned int)x;
+        c->vcpus_set = true;
         break;
     case SEEN_WEIGHT:
         if (!value_uint(v, vlen, 1, 65535, &x))

@@ -39,6 +39,7 @@ struct bootcfg {
     char name[BOOTCFG_NAME_LEN]; /* name= or the path's base name */
     u64 mem;                     /* bytes; 0 = the builder's default */
     unsigned int vcpus;          /* 1 unless vcpus= */
+    bool vcpus_set;              /* vcpus= given */
     unsigned int weight;
     unsigned int cap;
     u64 cpus; /* bit n = CPU n; 0 = no cpus= (every online CPU) */

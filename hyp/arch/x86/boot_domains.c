@@ -111,7 +111,8 @@ static bool build_one(domid_t id, unsigned int k, int rd)
         a.mem_bytes = dom0_mem ? dom0_mem : DOM0_DEFAULT_MEM;
     else
         a.mem_bytes = DOMU_DEFAULT_MEM;
-    a.vcpus = c->vcpus;
+    /* Like Xen, domain 0 gets a vCPU per physical CPU unless told. */
+    a.vcpus = c->vcpus_set || id != 0 ? c->vcpus : MIN(nr_cpus, MAX_VCPUS);
     a.weight = c->weight;
     a.cap = c->cap;
     a.domid = id;

@@ -66,6 +66,9 @@ $(UNIT_DIR)/obj/tests/unit/test_pagetype.o: \
 
 UNIT_TESTS += test_ptwr
 UNIT_SRCS_test_ptwr := hyp/arch/x86/pv/ptwr.c
+
+UNIT_TESTS += test_sched
+UNIT_SRCS_test_sched := hyp/sched_credit.c
 # ------------------------------------------------------------------------
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

@@ -450,6 +450,11 @@ void csched_sleep(struct vcpu *v)
     v->sched.boost = false;
 }
 
+void csched_yield(struct vcpu *v)
+{
+    v->sched.yield = true;
+}
+
 /* The best vCPU queued on `from` that cpu may run: priority, then age. */
 static struct vcpu *rq_best(unsigned int from, unsigned int cpu, int *pri)
 {
@@ -475,7 +480,8 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
 {
     struct csched_pcpu *pc = &pcpu[cpu];
     struct vcpu *ran = pc->curr, *next = NULL, *cand;
-    int keep_pri = PRI_PARKED, cand_pri = PRI_PARKED;
+    int keep_pri = PRI_PARKED, cand_pri = PRI_PARKED, kp;
+    bool yield = false;
     u64 slice;
 
     if (ran) {
@@ -491,6 +497,8 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
 
     /* prev is a candidate only while it may still run here. */
     if (prev && vcpu_runnable(prev)) {
+        yield = prev->sched.yield;
+        prev->sched.yield = false;
         rq_remove(prev);
         if ((allowed(prev) & (1ull << cpu)) && !parked(prev))
             keep_pri = prio(prev, prev->sched.credit);
@@ -500,10 +508,12 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
         prev = NULL;
     }
 
+    /* A yielding prev counts for less than anything else. */
+    kp = yield ? PRI_PARKED : keep_pri;
     cand = rq_best(cpu, cpu, &cand_pri);
     {
         /* Steal what is better than anything here (anything, if idle). */
-        int floor = keep_pri > cand_pri ? keep_pri : cand_pri, rp = 0;
+        int floor = kp > cand_pri ? kp : cand_pri, rp = 0;
         struct vcpu *steal = NULL;
 
         for (unsigned int c = 0; c < nr_cpus && c < MAX_CPUS; c++) {
@@ -527,11 +537,14 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
         }
     }
 
+    /*
+     * prev keeps the CPU if nothing beats it, or something only ties with
+     * it before its timeslice is over: round robin at slice granularity.
+     */
     if (prev && keep_pri != PRI_PARKED &&
-        (keep_pri > cand_pri || !cand ||
-         (keep_pri == cand_pri && now < pc->slice_end))) {
+        (kp > cand_pri || !cand || (kp == cand_pri && now < pc->slice_end))) {
         next = prev;
-        if (keep_pri > cand_pri || !cand || now >= pc->slice_end)
+        if (kp > cand_pri || !cand || now >= pc->slice_end)
             pc->slice_end = now + TSLICE_NS;
     } else if (cand) {
         rq_remove(cand);

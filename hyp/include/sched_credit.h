@@ -21,6 +21,7 @@ struct csched_vcpu {
     s64 credit;
     u64 start_ns;     /* when it last went onto a CPU (or was charged) */
     bool boost;       /* woken from sleep with credit: runs first */
+    bool yield;       /* asked to let others run at its next pick */
     bool ran;         /* burnt credit in this accounting period */
     bool active;      /* shares this period's credit */
     unsigned int idx; /* slot in the scheduler's table of all vCPUs */
@@ -47,6 +48,11 @@ void csched_vcpu_remove(struct vcpu *v);
 int csched_wake(struct vcpu *v, u64 now);
 /* v stopped being runnable (blocked, down, dying): take it off queues. */
 void csched_sleep(struct vcpu *v);
+/*
+ * SCHEDOP_yield: at the next pick on its CPU (the caller raises
+ * SOFTIRQ_SCHEDULE there), v runs only if nothing else can.
+ */
+void csched_yield(struct vcpu *v);
 /*
  * What runs next on cpu. prev: the vCPU that was running there (or NULL),
  * runnable or not (vcpu_runnable()). Returns NULL to idle; *slice_ns: when

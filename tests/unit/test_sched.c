@@ -719,6 +719,38 @@ TEST(many_vcpus_cheap_and_sane)
     check_contract();
 }
 
+TEST(yield_lets_the_other_run)
+{
+    struct vcpu *a, *b, *first;
+
+    sim_init(1);
+    sim_dom(256, 0, 1, 0, 0);
+    sim_dom(256, 0, 1, 0, 0);
+    a = S.doms[0]->vcpu[0];
+    b = S.doms[1]->vcpu[0];
+    sim_start_all();
+    sim_run(1 * SEC + 1 * MS);
+    first = S.cur[0];
+    CHECK(first == a || first == b);
+    /* A reschedule without yield keeps the running vCPU (slice not over). */
+    S.pend[0] = true;
+    sim_run(S.now + 1000);
+    CHECK(S.cur[0] == first);
+    csched_yield(first);
+    S.pend[0] = true;
+    sim_run(S.now + 1000);
+    CHECK(S.cur[0] == (first == a ? b : a));
+    /* Yield with nobody else runnable: it keeps the CPU. */
+    sim_pause(S.cur[0], VPF_blocked);
+    sim_run(S.now + 1000);
+    CHECK(S.cur[0] == first);
+    csched_yield(first);
+    S.pend[0] = true;
+    sim_run(S.now + 1000);
+    CHECK(S.cur[0] == first);
+    check_contract();
+}
+
 TEST(vcpu_removed_while_queued)
 {
     struct domain *d;

@@ -42,6 +42,11 @@ static u64 next_acct; /* 0 = not started */
 static u64 acct_gen;
 static u64 qseq;
 
+static cpumask_t cpu_bit(unsigned int cpu)
+{
+    return cpu < MAX_CPUS ? 1ull << cpu : 0;
+}
+
 static unsigned int lowest_cpu(cpumask_t m)
 {
     return (unsigned int)__builtin_ctzll(m);
@@ -138,7 +143,7 @@ static unsigned int home_cpu(const struct vcpu *v)
 {
     cpumask_t m = allowed(v);
 
-    if (v->processor < MAX_CPUS && (m & (1ull << v->processor)))
+    if (m & cpu_bit(v->processor))
         return v->processor;
     if (m)
         return lowest_cpu(m);
@@ -413,7 +418,7 @@ int csched_wake(struct vcpu *v, u64 now)
     idle = m & ~busy_mask & ~tickled_mask;
     if (idle) {
         unsigned int t =
-            idle & (1ull << v->processor) ? v->processor : lowest_cpu(idle);
+            idle & cpu_bit(v->processor) ? v->processor : lowest_cpu(idle);
 
         rq_insert(v, t);
         tickled_mask |= 1ull << t;

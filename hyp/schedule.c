@@ -5,7 +5,9 @@
 #include "lib.h"
 #include "sched.h"
 
+/* The machine ends the way domain 0 did (the last domain's if no dom0). */
 static unsigned int last_exit_code;
+static bool dom0_exit_seen;
 static bool any_domain_built;
 /* Per-CPU: when the scheduler wants to be asked again. */
 static struct timer slice_timer[MAX_CPUS];
@@ -160,7 +162,10 @@ static bool reap_domains(void)
                 busy = true;
         if (busy)
             continue;
-        last_exit_code = d->shutdown_code;
+        if (d->domain_id == 0 || !dom0_exit_seen)
+            last_exit_code = d->shutdown_code;
+        if (d->domain_id == 0)
+            dom0_exit_seen = true;
         domain_destroy(d);
     }
     return any;
@@ -202,6 +207,7 @@ void schedule(void)
             prev = NULL;
         }
         if (!reap_domains() && any_domain_built) {
+            dom0_exit_seen = false;
             if (boot_next_cycle())
                 continue;
             all_domains_gone();

@@ -62,6 +62,7 @@ HYPERCALL2(sched_op, int, cmd, u64, arg)
 
     switch (cmd) {
     case SCHEDOP_yield:
+        csched_yield(v);
         raise_softirq(SOFTIRQ_SCHEDULE);
         return 0;
     case SCHEDOP_block:

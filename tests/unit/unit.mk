@@ -72,6 +72,9 @@ UNIT_SRCS_test_ptwr := hyp/arch/x86/pv/ptwr.c
 
 UNIT_TESTS += test_evtchn
 UNIT_SRCS_test_evtchn := hyp/evtchn.c hyp/evtchn_2l.c hyp/evtchn_fifo.c
+
+UNIT_TESTS += test_sched
+UNIT_SRCS_test_sched := hyp/sched_credit.c
 # ------------------------------------------------------------------------
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

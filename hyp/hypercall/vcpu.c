@@ -43,7 +43,8 @@ static long register_runstate(struct vcpu *v, u64 arg)
 
     if (copy_from_guest(&a, arg, sizeof(a)))
         return -EFAULT;
-    if (a.addr.p && !guest_range_ok(a.addr.p, sizeof(struct vcpu_runstate_info)))
+    if (a.addr.p &&
+        !guest_range_ok(a.addr.p, sizeof(struct vcpu_runstate_info)))
         return -EINVAL;
     v->runstate_guest = a.addr.p;
     if (v == current_vcpu()) {

@@ -247,14 +247,16 @@ static struct percpu *percpu_alloc(unsigned int cpu)
 unsigned int smp_boot_cpus(u64 tramp_pa, unsigned int max)
 {
     u8 *tramp = maddr_to_virt(tramp_pa);
-    size_t off_boot = (const char *)&tramp_boot_cr3 - trampoline_start;
-    size_t off_cr3 = (const char *)&tramp_cr3 - trampoline_start;
-    size_t off_stack = (const char *)&tramp_stack - trampoline_start;
-    size_t off_entry = (const char *)&tramp_entry - trampoline_start;
+    size_t off_boot = (uintptr_t)&tramp_boot_cr3 - (uintptr_t)trampoline_start;
+    size_t off_cr3 = (uintptr_t)&tramp_cr3 - (uintptr_t)trampoline_start;
+    size_t off_stack = (uintptr_t)&tramp_stack - (uintptr_t)trampoline_start;
+    size_t off_entry = (uintptr_t)&tramp_entry - (uintptr_t)trampoline_start;
 
     madt_scan(lapic_id());
     percpu_of[0]->apic_id = lapic_id();
-    memcpy(tramp, trampoline_start, trampoline_end - trampoline_start);
+    /* Linker symbols: compare addresses, not unrelated objects. */
+    memcpy(tramp, trampoline_start,
+           (uintptr_t)trampoline_end - (uintptr_t)trampoline_start);
     *(u64 *)(tramp + off_boot) = virt_to_maddr(boot_l4);
     *(u64 *)(tramp + off_cr3) = virt_to_maddr(idle_l4);
     *(u64 *)(tramp + off_entry) = (u64)(uintptr_t)ap_high_entry;

@@ -92,10 +92,12 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 #   builder_*                  images the builder must refuse (a panic)
 #   selftest_*                 hello again, with a hypervisor selftest= fault
 #   sched_crash                evt_pingpong again (its role=crash)
+#   smp4_pingpong              evt_pingpong again: two pairs on 4 CPUs
 GUEST_TOOLS := tests/tools
 PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
-    builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash
+    builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash \
+    smp4_pingpong
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
@@ -123,5 +125,6 @@ $(GUEST_OUT)/builder_gz_truncated.elf: $(GUEST_OUT)/hello.elf \
 $(GUEST_OUT)/selftest_%.elf: $(GUEST_OUT)/hello.elf
 	$(V)cp $< $@
 
-$(GUEST_OUT)/sched_crash.elf: $(GUEST_OUT)/evt_pingpong.elf
+$(GUEST_OUT)/sched_crash.elf $(GUEST_OUT)/smp4_pingpong.elf: \
+        $(GUEST_OUT)/evt_pingpong.elf
 	$(V)cp $< $@

@@ -9,7 +9,9 @@ Usage:
   tests/bench/run.py --smoke [--hyp ...] [--guest ...]
 
 Both hypervisors boot the same bench.elf (as dom0 on Xen, as domain 0 on
-Vesper) under `qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512`, twice:
+Vesper) under `qemu-system-x86_64 -accel tcg -cpu max,-smap -m 512 -smp 1`,
+with two vCPUs on that one physical CPU (Xen: dom0_max_vcpus=2; Vesper:
+module string "bench.elf vcpus=2 -- <guest args>"), twice:
 
   icount  -icount shift=0: the TSC advances by one per guest instruction, so
           the per-operation figures count instructions on the path and do
@@ -248,6 +250,11 @@ def parse_bench(r):
                         "status": "ok", "iters": int(kv["iters"]),
                         "cycles": int(kv["cycles"]),
                         "cycles_per_op": float(kv["cycles_per_op"])}
+                    # Diagnostics some figures add (vcpu_switch: idle_yields).
+                    extra = {k: v for k, v in kv.items() if k not in (
+                        "iters", "cycles", "cycles_per_op")}
+                    if extra:
+                        figs[m.group(1)]["extra"] = extra
                 except (KeyError, ValueError):
                     figs[m.group(1)] = {"status": "bad", "reason": line}
             continue

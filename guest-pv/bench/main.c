@@ -2,6 +2,8 @@
 /* Benchmark guest: times hypervisor paths with rdtsc, one BENCH line each. */
 #include <guest/mm.h>
 
+#include "bench.h"
+
 /*
  * Output, one line per figure (tests/bench/run.py parses these):
  *   BENCH info key=value ...
@@ -12,6 +14,8 @@
  * iteration count by 100; "hold" waits after "BENCH done" for one byte of
  * console input (CONSOLEIO_read) before powering off, so the driver can
  * ask the hypervisor for its memory figures first.
+ * The domain should have two vCPUs (vcpus.c measures the figures that
+ * need the second); with one, those two figures are reported unsupported.
  */
 
 #define UNMAPPED_VA 0x0000100000000000UL /* L4 slot 32: never mapped */
@@ -20,15 +24,8 @@
 #define NR_PTES 512
 #define MC_NR 32
 
-static int smoke, hold;
-
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)::"memory");
-    return ((uint64_t)hi << 32) | lo;
-}
+int smoke;
+static int hold;
 
 static int has_word(const char *line, const char *word)
 {
@@ -46,14 +43,14 @@ static int has_word(const char *line, const char *word)
     return 0;
 }
 
-static unsigned long iters_for(unsigned long full)
+unsigned long iters_for(unsigned long full)
 {
     unsigned long n = smoke ? full / 100 : full;
 
     return n < 4 ? 4 : n;
 }
 
-static void unsupported(const char *name, const char *reason, long rc)
+void unsupported(const char *name, const char *reason, long rc)
 {
     printk("BENCH name=%s status=unsupported reason=%s(%ld)\n", name, reason,
            rc);
@@ -63,12 +60,10 @@ static void unsupported(const char *name, const char *reason, long rc)
  * Run op(k) for a warm-up of iters/10 + 1, then iters times under rdtsc.
  * op returns 0 on success; the first failure aborts the figure.
  */
-typedef long (*bench_op_t)(unsigned long k);
-
-static void run(const char *name, unsigned long full, bench_op_t op)
+void run(const char *name, unsigned long full, bench_op_t op)
 {
     unsigned long iters = iters_for(full), warm = iters / 10 + 1, k;
-    uint64_t t0, t1, cycles, tenths;
+    uint64_t t0, t1;
     long rc;
 
     for (k = 0; k < warm; k++) {
@@ -88,12 +83,18 @@ static void run(const char *name, unsigned long full, bench_op_t op)
         }
     }
     t1 = tsc();
-    cycles = t1 - t0;
-    tenths = (cycles * 10 + iters / 2) / iters;
-    printk("BENCH name=%s iters=%lu cycles=%llu cycles_per_op=%llu.%llu\n",
+    report(name, iters, t1 - t0, "");
+}
+
+void report(const char *name, unsigned long iters, uint64_t cycles,
+            const char *extra)
+{
+    uint64_t tenths = (cycles * 10 + iters / 2) / iters;
+
+    printk("BENCH name=%s iters=%lu cycles=%llu cycles_per_op=%llu.%llu%s\n",
            name, iters, (unsigned long long)cycles,
-           (unsigned long long)(tenths / 10),
-           (unsigned long long)(tenths % 10));
+           (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
+           extra);
 }
 
 /* ---------------------------------------------------------- hypercalls */
@@ -394,17 +395,9 @@ static void bench_events(void)
         run("evtchn_loopback_rtt", 10000, op_evtchn_loopback);
         bounce_b = 0;
     }
+alone:
     __atomic_store_n(&shared_info->vcpu_info[0].evtchn_upcall_mask, 1,
                      __ATOMIC_SEQ_CST);
-
-alone:
-    /*
-     * A real interdomain round trip and a vCPU switch need a second
-     * domain or vCPU; this guest runs alone with one vCPU.
-     */
-    rc = HYPERVISOR_vcpu_op(VCPUOP_is_up, 1, NULL);
-    unsupported("evtchn_interdomain_rtt", "needs-second-domain", 0);
-    unsupported("vcpu_switch", rc < 0 ? "no-second-vcpu" : "vcpu1-busy", rc);
 }
 
 /* ------------------------------------------------------------ the run */
@@ -441,6 +434,7 @@ void guest_main(void)
     run("page_fault_bounce", 20000, op_pf);
 
     bench_events();
+    bench_vcpus();
 
     printk("BENCH done\n");
     if (hold)

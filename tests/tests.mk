@@ -41,7 +41,7 @@ test-guests-xen: $(TESTS_XEN_IMG) guests
 # Interactive: QEMU's monitor is muxed on stdio (Ctrl-A X quits); the
 # hypervisor's poweroff ends QEMU through isa-debug-exit.
 run: $(HYP_IMG) guests
-	$(QEMU) -accel tcg -cpu max -m 256 -smp 1 -nographic -no-reboot \
+	$(QEMU) -accel tcg -cpu max -m 512 -smp 2 -nographic -no-reboot \
 	    -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	    -kernel $(HYP_IMG) -append "console=com1 loglvl=info" \
 	    -initrd "$(BUILD)/guests/demo.elf"; \

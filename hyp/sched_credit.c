@@ -471,8 +471,15 @@ static struct vcpu *rq_best(unsigned int from, unsigned int cpu, int *pri)
         if (!eligible(v, cpu))
             continue;
         p = prio(v, v->sched.credit);
+        /*
+         * Within a priority, the one furthest behind its share (most
+         * credit) first: round robin alone would split a CPU evenly
+         * between two UNDER domains whatever their weights.
+         */
         if (!best || p > *pri ||
-            (p == *pri && v->sched.qseq < best->sched.qseq)) {
+            (p == *pri && (v->sched.credit > best->sched.credit ||
+                           (v->sched.credit == best->sched.credit &&
+                            v->sched.qseq < best->sched.qseq)))) {
             best = v;
             *pri = p;
         }
@@ -547,7 +554,9 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
      * it before its timeslice is over: round robin at slice granularity.
      */
     if (prev && keep_pri != PRI_PARKED &&
-        (kp > cand_pri || !cand || (kp == cand_pri && now < pc->slice_end))) {
+        (kp > cand_pri || !cand ||
+         (kp == cand_pri &&
+          (now < pc->slice_end || prev->sched.credit > cand->sched.credit)))) {
         next = prev;
         if (kp > cand_pri || !cand || now >= pc->slice_end)
             pc->slice_end = now + TSLICE_NS;

@@ -28,38 +28,6 @@ struct fifo_domain {
     unsigned int nr_words; /* ports that have an event word */
 };
 
-/*
- * 32-bit locked bit operations: event words and the ready bitmap are
- * 32-bit guest words, and a 64-bit access could split a cache line or
- * run off the end of the page.
- */
-static inline bool bts32(unsigned int nr, volatile u32 *w)
-{
-    bool old;
-
-    __asm__ volatile("lock btsl %2, %1"
-                     : "=@ccc"(old), "+m"(*w)
-                     : "r"(nr)
-                     : "memory");
-    return old;
-}
-
-static inline bool btr32(unsigned int nr, volatile u32 *w)
-{
-    bool old;
-
-    __asm__ volatile("lock btrl %2, %1"
-                     : "=@ccc"(old), "+m"(*w)
-                     : "r"(nr)
-                     : "memory");
-    return old;
-}
-
-static inline bool bt32(unsigned int nr, const volatile u32 *w)
-{
-    return (*w >> nr) & 1;
-}
-
 static struct fifo_domain *fifo_dom(const struct domain *d)
 {
     return d->evtchn.fifo;
@@ -86,7 +54,7 @@ static void fifo_init(struct domain *d, struct evtchn *chn)
 
     chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
     /* Allocation skips linked ports, so this means the guest relinked it. */
-    if (w && bt32(EVTCHN_FIFO_LINKED, w))
+    if (w && test_bit32(EVTCHN_FIFO_LINKED, w))
         printk_lvl(LOG_WARN, "d%u: port %u already on a queue\n", d->domain_id,
                    chn->port);
 }
@@ -121,18 +89,18 @@ static bool fifo_set_link(struct domain *d, volatile event_word_t *word,
 
     if (rc >= 0)
         return rc;
-    bts32(EVTCHN_FIFO_BUSY, word);
+    test_and_set_bit32(EVTCHN_FIFO_BUSY, word);
     w = READ_ONCE(*word);
     for (unsigned int tries = 0; tries < 4; tries++) {
         rc = try_set_link(word, &w, link);
         if (rc >= 0) {
             if (rc == 0)
-                btr32(EVTCHN_FIFO_BUSY, word);
+                test_and_clear_bit32(EVTCHN_FIFO_BUSY, word);
             return rc;
         }
     }
     printk_lvl(LOG_WARN, "d%u: port %u not linked\n", d->domain_id, link);
-    btr32(EVTCHN_FIFO_BUSY, word);
+    test_and_clear_bit32(EVTCHN_FIFO_BUSY, word);
     return true;
 }
 
@@ -159,8 +127,9 @@ static void fifo_set_pending(struct vcpu *v, struct evtchn *chn)
     ofv = ov ? fifo_vcpu(ov) : NULL;
     oq = ofv ? &ofv->q[chn->last_priority] : NULL;
 
-    first = !bts32(EVTCHN_FIFO_PENDING, word);
-    if (!bt32(EVTCHN_FIFO_MASKED, word) && !bts32(EVTCHN_FIFO_LINKED, word)) {
+    first = !test_and_set_bit32(EVTCHN_FIFO_PENDING, word);
+    if (!test_bit32(EVTCHN_FIFO_MASKED, word) &&
+        !test_and_set_bit32(EVTCHN_FIFO_LINKED, word)) {
         /* It was the old queue's tail: that queue is empty now. */
         if (oq && oq->tail == port)
             oq->tail = 0;
@@ -179,7 +148,7 @@ static void fifo_set_pending(struct vcpu *v, struct evtchn *chn)
             WRITE_ONCE(*q->head, port);
         q->tail = port;
     }
-    if (!linked && !bts32(q->priority, &fv->cb->ready))
+    if (!linked && !test_and_set_bit32(q->priority, &fv->cb->ready))
         vcpu_mark_events_pending(v);
     if (first)
         vcpu_poll_wake(d, port);
@@ -191,7 +160,7 @@ static void fifo_clear_pending(struct domain *d, struct evtchn *chn)
 
     /* The guest unlinks non-pending events itself. */
     if (w)
-        btr32(EVTCHN_FIFO_PENDING, w);
+        test_and_clear_bit32(EVTCHN_FIFO_PENDING, w);
 }
 
 static void fifo_unmask(struct domain *d, struct evtchn *chn)
@@ -201,8 +170,8 @@ static void fifo_unmask(struct domain *d, struct evtchn *chn)
 
     if (!w || !v)
         return;
-    btr32(EVTCHN_FIFO_MASKED, w);
-    if (bt32(EVTCHN_FIFO_PENDING, w))
+    test_and_clear_bit32(EVTCHN_FIFO_MASKED, w);
+    if (test_bit32(EVTCHN_FIFO_PENDING, w))
         fifo_set_pending(v, chn);
 }
 
@@ -210,21 +179,21 @@ static bool fifo_is_pending(const struct domain *d, const struct evtchn *chn)
 {
     volatile event_word_t *w = word_from_port(d, chn->port);
 
-    return w && bt32(EVTCHN_FIFO_PENDING, w);
+    return w && test_bit32(EVTCHN_FIFO_PENDING, w);
 }
 
 static bool fifo_is_masked(const struct domain *d, const struct evtchn *chn)
 {
     volatile event_word_t *w = word_from_port(d, chn->port);
 
-    return !w || bt32(EVTCHN_FIFO_MASKED, w);
+    return !w || test_bit32(EVTCHN_FIFO_MASKED, w);
 }
 
 static bool fifo_is_busy(const struct domain *d, const struct evtchn *chn)
 {
     volatile event_word_t *w = word_from_port(d, chn->port);
 
-    return w && bt32(EVTCHN_FIFO_LINKED, w);
+    return w && test_bit32(EVTCHN_FIFO_LINKED, w);
 }
 
 static int fifo_set_priority(struct domain *d, struct evtchn *chn,

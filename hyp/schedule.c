@@ -29,6 +29,12 @@ void vcpu_runstate_change(struct vcpu *v, int state)
     runstate_set(v, state, arch_now_ns());
 }
 
+/* Where a vCPU that cannot run is accounted: waiting for an event, or not. */
+static int stopped_state(const struct vcpu *v)
+{
+    return v->pause_flags & VPF_blocked ? RUNSTATE_blocked : RUNSTATE_offline;
+}
+
 /* Queue a runnable vCPU and tell the CPU the scheduler chose. */
 static void wake_queue(struct vcpu *v)
 {
@@ -50,10 +56,7 @@ static void sleep_dequeue(struct vcpu *v)
     if (v->is_running)
         cpu_raise_softirq(v->processor, SOFTIRQ_SCHEDULE);
     else if (v->runstate.state == RUNSTATE_runnable)
-        runstate_set(v,
-                     v->pause_flags & VPF_blocked ? RUNSTATE_blocked
-                                                  : RUNSTATE_offline,
-                     arch_now_ns());
+        runstate_set(v, stopped_state(v), arch_now_ns());
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -200,10 +203,7 @@ void schedule(void)
         /* Leave a stopped vCPU first, so its domain can go. */
         if (prev && !vcpu_runnable(prev)) {
             arch_save_vcpu(prev);
-            runstate_set(prev,
-                         prev->pause_flags & VPF_blocked ? RUNSTATE_blocked
-                                                         : RUNSTATE_offline,
-                         arch_now_ns());
+            runstate_set(prev, stopped_state(prev), arch_now_ns());
             prev = NULL;
         }
         if (!reap_domains() && any_domain_built) {
@@ -215,13 +215,10 @@ void schedule(void)
         now = arch_now_ns();
         next = csched_pick(cpu, prev, now, &slice);
         set_timer(&slice_timer[cpu], now + slice);
+        /* A stopped prev was left above: this one still wants the CPU. */
         if (prev && prev != next) {
             arch_save_vcpu(prev);
-            runstate_set(prev,
-                         vcpu_runnable(prev)               ? RUNSTATE_runnable
-                         : prev->pause_flags & VPF_blocked ? RUNSTATE_blocked
-                                                           : RUNSTATE_offline,
-                         now);
+            runstate_set(prev, RUNSTATE_runnable, now);
         }
         if (next) {
             runstate_set(next, RUNSTATE_running, now);

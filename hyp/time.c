@@ -109,11 +109,6 @@ void vcpu_update_guest_areas(struct vcpu *v)
     runstate_publish(v);
 }
 
-void vcpu_publish_runstate(struct vcpu *v)
-{
-    runstate_publish(v);
-}
-
 /*
  * VCPUOP_register_vcpu_info: move v's vcpu_info into a guest frame. The
  * old contents come along, and every selector bit is set with an upcall

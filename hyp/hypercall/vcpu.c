@@ -49,7 +49,7 @@ static long register_runstate(struct vcpu *v, u64 arg)
     v->runstate_guest = a.addr.p;
     if (v == current_vcpu()) {
         vcpu_runstate_change(v, v->runstate.state);
-        vcpu_publish_runstate(v);
+        vcpu_update_guest_areas(v);
     }
     return 0;
 }

@@ -47,6 +47,37 @@ static inline bool test_bit(unsigned long nr, const volatile void *addr)
     return (((const volatile u64 *)addr)[nr / 64] >> (nr % 64)) & 1;
 }
 
+/*
+ * The same on a 32-bit word (FIFO event words, the ready bitmap): a 64-bit
+ * access there could split a cache line or run off the end of the page.
+ */
+static inline bool test_and_set_bit32(unsigned int nr, volatile u32 *w)
+{
+    bool old;
+
+    __asm__ volatile("lock btsl %2, %1"
+                     : "=@ccc"(old), "+m"(*w)
+                     : "r"(nr)
+                     : "memory");
+    return old;
+}
+
+static inline bool test_and_clear_bit32(unsigned int nr, volatile u32 *w)
+{
+    bool old;
+
+    __asm__ volatile("lock btrl %2, %1"
+                     : "=@ccc"(old), "+m"(*w)
+                     : "r"(nr)
+                     : "memory");
+    return old;
+}
+
+static inline bool test_bit32(unsigned int nr, const volatile u32 *w)
+{
+    return (*w >> nr) & 1;
+}
+
 static inline u32 cmpxchg32(volatile u32 *p, u32 old, u32 new_)
 {
     __asm__ volatile("lock cmpxchgl %2, %1"

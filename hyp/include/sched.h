@@ -152,7 +152,6 @@ void time_wallclock_init(void);
 void time_domain_init(struct domain *d);
 void time_domain_destroy(struct domain *d);
 void time_vcpu_publish(struct vcpu *v);
-void vcpu_publish_runstate(struct vcpu *v);
 long vcpu_register_info(struct vcpu *v, u64 arg);
 
 /* Console output from a guest, with "(dN) " line prefixes. */

@@ -39,6 +39,7 @@ static cpumask_t tickled_mask; /* idle CPUs already asked to schedule */
 static struct vcpu *all_vcpus[MAX_DOMAINS * MAX_VCPUS];
 static unsigned int nr_all;
 static u64 next_acct; /* 0 = not started */
+static u64 last_acct; /* when the current period began */
 static u64 acct_gen;
 static u64 qseq;
 
@@ -172,10 +173,15 @@ static void burn(struct vcpu *v, u64 now)
 /* Active vCPUs grouped by domain, rebuilt by every accounting round. */
 static struct vcpu *by_dom[MAX_DOMAINS * MAX_VCPUS];
 
-/* Split a domain's share equally; what a full vCPU cannot take, the rest
- * get. */
+/*
+ * Split a domain's share between its active vCPUs: equally, but none gets
+ * more than its demand; what one cannot use, the others get. Credit above
+ * CREDIT_MAX is dropped: a vCPU that waited for the CPU all period is owed
+ * no more than a period.
+ */
 static void fill_vcpus(struct vcpu **vs, unsigned int n, u64 share)
 {
+    u64 got[MAX_VCPUS] = { 0 };
     bool full[MAX_VCPUS] = { false };
     unsigned int open = n;
     bool again = true;
@@ -185,31 +191,67 @@ static void fill_vcpus(struct vcpu **vs, unsigned int n, u64 share)
 
         again = false;
         for (unsigned int i = 0; i < n; i++) {
-            struct csched_vcpu *sv = &vs[i]->sched;
-            u64 room = (u64)(CREDIT_MAX - sv->credit);
+            u64 want = vs[i]->sched.demand;
 
-            if (full[i] || room > each)
+            if (full[i] || want > each)
                 continue;
-            sv->credit = CREDIT_MAX;
-            share -= room;
+            got[i] = want;
+            share -= want;
             full[i] = true;
             open--;
             again = true;
         }
     }
-    for (unsigned int i = 0; open && i < n; i++)
+    for (unsigned int i = 0; i < n; i++) {
+        struct csched_vcpu *sv = &vs[i]->sched;
+
         if (!full[i])
-            vs[i]->sched.credit += (s64)(share / open);
+            got[i] = share / open;
+        sv->credit += (s64)got[i];
+        if (sv->credit > CREDIT_MAX)
+            sv->credit = CREDIT_MAX;
+    }
+}
+
+/*
+ * What v could have used of the period [last_acct, now]: the part it was
+ * runnable (running or waiting), scaled to ACCT_NS. Starts the next
+ * period's sleep count.
+ */
+static u64 demand_of(struct csched_vcpu *sv, u64 now)
+{
+    u64 period = now > last_acct ? now - last_acct : 0, slept = sv->slept;
+
+    if (sv->asleep) {
+        u64 from = MAX(sv->sleep_since, last_acct);
+
+        if (now > from)
+            slept += now - from;
+        sv->sleep_since = now;
+    }
+    sv->slept = 0;
+    if (!period)
+        return ACCT_NS;
+    if (slept >= period)
+        return 0;
+    /* Keep the product in 64 bits after a long idle spell. */
+    while (period >> 32) {
+        period >>= 1;
+        slept >>= 1;
+    }
+    return ACCT_NS * (period - slept) / period;
 }
 
 /*
  * Hand out one period's credit. Active vCPUs (runnable now, or ran in the
- * period) share it. A domain gets at most one period per active vCPU, its
- * cap, and what its vCPUs can hold below CREDIT_MAX (so credit a sleeper
- * leaves unused goes to the busy ones); the rest goes to the others by
- * weight (water-filling).
+ * period) share it. A domain gets at most its demand (the time its vCPUs
+ * were runnable, so credit a sleeper cannot use goes to the busy ones) and
+ * its cap; the rest goes to the others by weight (water-filling). Demand
+ * counts time spent waiting for a CPU: a CPU-bound vCPU always asks for a
+ * whole period, however much credit it holds, so heavier domains are not
+ * starved of their share by having been kept waiting.
  */
-static void account(void)
+static void account(u64 now)
 {
     struct domain *doms[MAX_DOMAINS];
     unsigned int nd = 0, first[MAX_DOMAINS + 1], pos[MAX_DOMAINS];
@@ -235,12 +277,14 @@ static void account(void)
         }
         sv->active = vcpu_runnable(v) || sv->ran;
         sv->ran = false;
+        sv->demand = demand_of(sv, now);
         if (sv->active) {
             d->sched.nr_active++;
-            d->sched.limit += MIN(ACCT_NS, (u64)(CREDIT_MAX - sv->credit));
+            d->sched.limit += sv->demand;
             used |= allowed(v);
         }
     }
+    last_acct = now;
     first[0] = 0;
     for (unsigned int i = 0; i < nd; i++) {
         struct domain *d = doms[i];
@@ -300,11 +344,12 @@ static void maybe_account(u64 now, unsigned int self)
 {
     if (!next_acct) {
         next_acct = now + ACCT_NS;
+        last_acct = now;
         return;
     }
     if (now < next_acct)
         return;
-    account();
+    account(now);
     /* After a long idle spell, start a fresh period rather than catch up. */
     next_acct =
         now - next_acct >= ACCT_NS ? now + ACCT_NS : next_acct + ACCT_NS;
@@ -365,6 +410,7 @@ void csched_init(void)
     busy_mask = tickled_mask = 0;
     nr_all = 0;
     next_acct = 0;
+    last_acct = 0;
     acct_gen = 0;
     qseq = 0;
 }
@@ -377,6 +423,7 @@ void csched_dom_init(struct domain *d)
 void csched_vcpu_insert(struct vcpu *v)
 {
     memset(&v->sched, 0, sizeof(v->sched));
+    v->sched.asleep = true; /* vCPUs are created down */
     BUG_ON(nr_all >= ARRAY_SIZE(all_vcpus));
     v->sched.idx = nr_all;
     all_vcpus[nr_all++] = v;
@@ -399,12 +446,26 @@ void csched_vcpu_remove(struct vcpu *v)
     all_vcpus[i]->sched.idx = i;
 }
 
+/* v is runnable from now on: stop counting its sleep. */
+static void note_awake(struct vcpu *v, u64 now)
+{
+    struct csched_vcpu *sv = &v->sched;
+
+    if (!sv->asleep)
+        return;
+    sv->asleep = false;
+    if (now > sv->sleep_since)
+        sv->slept += now - sv->sleep_since;
+}
+
 int csched_wake(struct vcpu *v, u64 now)
 {
     struct csched_vcpu *sv = &v->sched;
     cpumask_t m = allowed(v), idle;
     int best = -1, best_pri, p;
 
+    if (vcpu_runnable(v))
+        note_awake(v, now);
     if (sv->queued || v->is_running)
         return -1;
     maybe_account(now, MAX_CPUS);
@@ -449,10 +510,14 @@ int csched_wake(struct vcpu *v, u64 now)
     return -1;
 }
 
-void csched_sleep(struct vcpu *v)
+void csched_sleep(struct vcpu *v, u64 now)
 {
     rq_remove(v);
     v->sched.boost = false;
+    if (!v->sched.asleep) {
+        v->sched.asleep = true;
+        v->sched.sleep_since = now;
+    }
 }
 
 void csched_yield(struct vcpu *v)
@@ -504,6 +569,9 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
         burn(prev, now);
         prev->sched.boost = false;
     }
+    /* Woken again before it left the CPU: csched_wake was skipped. */
+    if (prev && vcpu_runnable(prev))
+        note_awake(prev, now);
     tickled_mask &= ~(1ull << cpu);
     maybe_account(now, cpu);
 

@@ -52,7 +52,7 @@ static void wake_queue(struct vcpu *v)
 /* Take v off the CPUs: deschedule it wherever it runs. */
 static void sleep_dequeue(struct vcpu *v)
 {
-    csched_sleep(v);
+    csched_sleep(v, arch_now_ns());
     if (v->is_running)
         cpu_raise_softirq(v->processor, SOFTIRQ_SCHEDULE);
     else if (v->runstate.state == RUNSTATE_runnable)

@@ -24,6 +24,10 @@ struct csched_vcpu {
     bool yield;       /* asked to let others run at its next pick */
     bool ran;         /* burnt credit in this accounting period */
     bool active;      /* shares this period's credit */
+    bool asleep;      /* not runnable since sleep_since */
+    u64 sleep_since;  /* went to sleep (or the period began, if later) */
+    u64 slept;        /* time not runnable in this period, so far */
+    u64 demand;       /* CPU time it could have used last period */
     unsigned int idx; /* slot in the scheduler's table of all vCPUs */
 };
 
@@ -35,7 +39,7 @@ struct csched_dom {
     u64 acct_gen;           /* round that last counted it */
     unsigned int acct_idx;  /* its index in that round */
     unsigned int nr_active; /* active vCPUs */
-    u64 limit;              /* most credit it can use */
+    u64 limit;              /* most credit it can use (its demand) */
     u64 share;              /* credit it gets */
     bool clamped;           /* share == limit */
 };
@@ -47,7 +51,7 @@ void csched_vcpu_remove(struct vcpu *v);
 /* v became runnable; returns the CPU that should reschedule, or -1. */
 int csched_wake(struct vcpu *v, u64 now);
 /* v stopped being runnable (blocked, down, dying): take it off queues. */
-void csched_sleep(struct vcpu *v);
+void csched_sleep(struct vcpu *v, u64 now);
 /*
  * SCHEDOP_yield: at the next pick on its CPU (the caller raises
  * SOFTIRQ_SCHEDULE there), v runs only if nothing else can.

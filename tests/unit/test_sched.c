@@ -161,7 +161,7 @@ static void sim_pause(struct vcpu *v, u32 flag)
     if (v->pause_flags & flag)
         return;
     v->pause_flags |= flag;
-    csched_sleep(v);
+    csched_sleep(v, S.now);
     if (v->is_running)
         S.pend[v->processor] = true;
 }
@@ -386,6 +386,41 @@ TEST(weights_one_cpu)
            t[0] / 1e6, t[1] / 1e6, (double)t[1] / (double)t[0]);
     CHECK_NEAR((double)t[1] / (double)t[0], 2.0, 0.05);
     CHECK_NEAR((double)(t[0] + t[1]), 5.0 * SEC, 0.001);
+    check_contract();
+}
+
+TEST(weights_from_full_credit)
+{
+    u64 t[2];
+
+    /*
+     * Both CPU-bound domains start holding a full period of credit (the
+     * most a vCPU may hold): the heavier one must still pull ahead rather
+     * than both being topped up to the maximum forever at 1:1.
+     */
+    sim_init(1);
+    sim_dom(256, 0, 1, 0, 0);
+    sim_dom(512, 0, 1, 0, 0);
+    sim_start_all();
+    S.vs[0].v->sched.credit = 30 * (s64)MS;
+    S.vs[1].v->sched.credit = 30 * (s64)MS;
+    measure(1 * SEC, 6 * SEC, t);
+    printf("  full credit at start, 256:512 -> ratio %.3f\n",
+           (double)t[1] / (double)t[0]);
+    CHECK_NEAR((double)t[1] / (double)t[0], 2.0, 0.05);
+
+    /* The same with two vCPUs each on two CPUs. */
+    sim_init(2);
+    sim_dom(256, 0, 2, 0, 0);
+    sim_dom(512, 0, 2, 0, 0);
+    sim_start_all();
+    for (unsigned int i = 0; i < 4; i++)
+        S.vs[i].v->sched.credit = 30 * (s64)MS;
+    measure(1 * SEC, 6 * SEC, t);
+    printf("  2 CPUs, full credit, 256:512 -> ratio %.3f\n",
+           (double)t[1] / (double)t[0]);
+    CHECK_NEAR((double)t[1] / (double)t[0], 2.0, 0.05);
+    CHECK_NEAR((double)(t[0] + t[1]), 10.0 * SEC, 0.001);
     check_contract();
 }
 

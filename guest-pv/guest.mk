@@ -93,11 +93,12 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 #   selftest_*                 hello again, with a hypervisor selftest= fault
 #   sched_crash                evt_pingpong again (its role=crash)
 #   smp4_pingpong              evt_pingpong again: two pairs on 4 CPUs
+#   console_in_switch          console_in again: input switched d0/d1
 GUEST_TOOLS := tests/tools
 PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash \
-    smp4_pingpong
+    smp4_pingpong console_in_switch
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
@@ -127,4 +128,7 @@ $(GUEST_OUT)/selftest_%.elf: $(GUEST_OUT)/hello.elf
 
 $(GUEST_OUT)/sched_crash.elf $(GUEST_OUT)/smp4_pingpong.elf: \
         $(GUEST_OUT)/evt_pingpong.elf
+	$(V)cp $< $@
+
+$(GUEST_OUT)/console_in_switch.elf: $(GUEST_OUT)/console_in.elf
 	$(V)cp $< $@

@@ -207,14 +207,20 @@ void conring_poll_input(void)
     }
 }
 
-unsigned int conring_read_input(char *buf, unsigned int n)
+unsigned int conring_peek_input(char *buf, unsigned int n)
 {
     unsigned int done = 0;
 
     conring_poll_input();
-    while (done < n && dom0_in_cons != dom0_in_prod)
-        buf[done++] = dom0_in[dom0_in_cons++ % sizeof(dom0_in)];
+    for (unsigned int i = dom0_in_cons; done < n && i != dom0_in_prod; i++)
+        buf[done++] = dom0_in[i % sizeof(dom0_in)];
     return done;
+}
+
+void conring_consume_input(unsigned int n)
+{
+    BUG_ON(n > dom0_in_prod - dom0_in_cons);
+    dom0_in_cons += n;
 }
 
 static void poll_timer_fn(void *data)

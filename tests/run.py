@@ -41,6 +41,14 @@ starts a comment. Keys:
   expect_passes  = N                 (at least N "Test result: PASS" lines
                                       are required; default 1. Any "Test
                                       result: FAIL" line fails the test)
+  serial_input   = WAIT => SEND ; ...
+                                     (typed on the serial line, step by
+                                      step: once regex WAIT appears in the
+                                      log after the previous step's match,
+                                      SEND is written. SEND takes Python
+                                      escapes: \n, \x01 (Ctrl-A), \\. A
+                                      step whose WAIT never appears fails
+                                      the test)
 
 Module strings follow the boot-time domain syntax:
   <path> [<option>=<value> | <flag> ...] [-- <guest command line>]
@@ -121,7 +129,7 @@ def parse_conf(path):
     known = {"expect_exit", "expect_verdict", "hyp_args", "xen_args",
              "guest_args", "timeout", "expect_log", "xen_expect_log", "xen",
              "hyp", "smp", "memory", "dom_args", "extra_modules",
-             "expect_passes"}
+             "expect_passes", "serial_input"}
     for key in conf:
         if key not in known:
             raise ValueError("%s: unknown key '%s'" % (path, key))
@@ -136,6 +144,12 @@ def parse_conf(path):
         if "," in conf.get(key, ""):
             raise ValueError("%s: %s must not contain ',' (QEMU splits "
                              "-initrd there)" % (path, key))
+    if "serial_input" in conf:
+        try:
+            if not serial_steps(conf):
+                raise ValueError("no step")
+        except (ValueError, re.error, UnicodeError) as e:
+            raise ValueError("%s: bad serial_input: %s" % (path, e))
     if "extra_modules" in conf and not extra_module_list(conf):
         raise ValueError("%s: extra_modules lists no module" % path)
     if conf.get("expect_exit", "poweroff") not in VALID_EXITS:
@@ -150,6 +164,20 @@ def extra_module_list(conf):
     """The extra_modules value split into module strings (empty ones dropped)."""
     return [m.strip() for m in conf.get("extra_modules", "").split(";")
             if m.strip()]
+
+
+def serial_steps(conf):
+    """serial_input as [(compiled WAIT regex, SEND bytes)]."""
+    steps = []
+    for step in conf.get("serial_input", "").split(";"):
+        if not step.strip():
+            continue
+        if "=>" not in step:
+            raise ValueError("step '%s' lacks '=>'" % step.strip())
+        wait, send = step.split("=>", 1)
+        data = send.strip().encode("latin-1").decode("unicode_escape")
+        steps.append((re.compile(wait.strip()), data.encode("latin-1")))
+    return steps
 
 
 def module_path(build, word):
@@ -254,11 +282,18 @@ def qemu_command(args, t, log):
         if "," in m:
             # QEMU splits -initrd on commas (several multiboot modules).
             raise ValueError("module string must not contain ',': %s" % m)
+    if "serial_input" in conf:
+        # Typed input arrives on QEMU's stdin; the log still gets every
+        # byte the machine writes.
+        serial = ["-chardev", "stdio,id=ser0,signal=off,logfile=" + log,
+                  "-serial", "chardev:ser0"]
+    else:
+        serial = ["-serial", "file:" + log]
     cmd = [args.qemu, "-accel", "tcg", "-cpu", cpu,
            "-m", conf.get("memory", DEFAULT_MEMORY),
            "-smp", conf.get("smp", DEFAULT_SMP),
-           "-nographic", "-no-reboot", "-monitor", "none",
-           "-serial", "file:" + log, "-display", "none",
+           "-nographic", "-no-reboot", "-monitor", "none"] + serial + [
+           "-display", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", kernel, "-append", cmdline, "-initrd", ",".join(modules)]
     if args.qemu_extra:
@@ -302,15 +337,26 @@ def run_one(args, t):
         with print_lock:
             print("+ " + " ".join(shlex.quote(c) for c in cmd), flush=True)
 
+    steps = serial_steps(t.conf)
+    step_pos = 0  # where in the log the next step's WAIT is looked for
     start = time.monotonic()
     # Own process group, so a timeout kills QEMU and nothing else.
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    if steps:
+        # The serial line is QEMU's stdio; its copy on stdout is the log's.
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, start_new_session=True)
+        qemu_pipe = proc.stderr
+    else:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        qemu_pipe = proc.stdout
     # QEMU's own stderr is tiny; drain it in the background so a chatty
     # QEMU cannot block on a full pipe while we poll the serial log.
     qemu_out = []
-    drainer = threading.Thread(target=lambda: qemu_out.append(proc.stdout.read()))
+    drainer = threading.Thread(target=lambda: qemu_out.append(qemu_pipe.read()))
     drainer.start()
 
     timed_out = False
@@ -321,6 +367,17 @@ def run_one(args, t):
             break
         except subprocess.TimeoutExpired:
             pass
+        while steps:
+            m = steps[0][0].search(read_log(log), step_pos)
+            if not m:
+                break
+            step_pos = m.end()
+            try:
+                proc.stdin.write(steps[0][1])
+                proc.stdin.flush()
+            except OSError:
+                pass  # QEMU is going away; its exit status tells why
+            steps.pop(0)
         elapsed = time.monotonic() - start
         if args.xen and xen_seen is None:
             outcome = xen_outcome(read_log(log))
@@ -340,6 +397,11 @@ def run_one(args, t):
     text = read_log(log)
     stderr_text = (qemu_out[0] if qemu_out else b"").decode("utf-8", "replace")
 
+    if steps:
+        why = "serial input never typed: log lacks /%s/" % steps[0][0].pattern
+        if timed_out:
+            why += " (timeout after %gs)" % timeout
+        return ("FAIL", why, log, secs)
     if timed_out:
         return ("FAIL", "timeout after %gs" % timeout, log, secs)
 

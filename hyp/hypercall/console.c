@@ -45,9 +45,11 @@ static long console_read(struct domain *d, unsigned int count, u64 buf)
         return 0;
     if (!guest_range_ok(buf, MIN(count, (unsigned int)CHUNK)))
         return -EFAULT;
-    n = conring_read_input(tmp, MIN(count, (unsigned int)CHUNK));
+    /* Input leaves the buffer only once the guest has it. */
+    n = conring_peek_input(tmp, MIN(count, (unsigned int)CHUNK));
     if (n && copy_to_guest(buf, tmp, n))
         return -EFAULT;
+    conring_consume_input(n);
     return n;
 }
 

@@ -51,7 +51,12 @@ void conring_start(void);
 /* Poll the UART now (also done by the timer). */
 void conring_poll_input(void);
 
-/* CONSOLEIO_read for the control domain: up to n buffered input bytes. */
-unsigned int conring_read_input(char *buf, unsigned int n);
+/*
+ * CONSOLEIO_read for the control domain: copy up to n buffered input
+ * bytes without removing them; conring_consume_input(k) removes the first
+ * k once the guest has them (a failed copy loses nothing).
+ */
+unsigned int conring_peek_input(char *buf, unsigned int n);
+void conring_consume_input(unsigned int n);
 
 #endif

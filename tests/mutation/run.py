@@ -133,6 +133,20 @@ MUTATIONS = [
          new="    t->tsc_shift = (s8)(shift + 1);\n",
          test="virq_timer",
          why="the guest's clock must agree with the hypervisor's timers"),
+    dict(name="console-read-loses-input",
+         file="hyp/hypercall/console.c",
+         old="    if (n && copy_to_guest(buf, tmp, n))\n        return -EFAULT;\n"
+             "    conring_consume_input(n);\n",
+         new="    conring_consume_input(n);\n"
+             "    if (n && copy_to_guest(buf, tmp, n))\n        return -EFAULT;\n",
+         test="console_in",
+         why="a CONSOLEIO_read that faults must leave the input buffered"),
+    dict(name="console-switch-ignored",
+         file="hyp/conring.c",
+         old="#define SWITCH_COUNT 3\n",
+         new="#define SWITCH_COUNT 300\n",
+         test="console_in_switch",
+         why="Ctrl-A three times moves serial input to the next domain"),
 ]
 
 print_lock = threading.Lock()

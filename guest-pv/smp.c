@@ -128,6 +128,23 @@ long vcpu_is_up(unsigned int cpu)
     return HYPERVISOR_vcpu_op(VCPUOP_is_up, cpu, NULL);
 }
 
+long sched_pin_override(int pcpu)
+{
+    struct sched_pin_override p = { .pcpu = pcpu };
+
+    return HYPERVISOR_sched_op(SCHEDOP_pin_override, &p);
+}
+
+long vcpu_get_physid(unsigned int cpu, uint64_t *phys_id)
+{
+    struct vcpu_get_physid id = { 0 };
+    long rc = HYPERVISOR_vcpu_op(VCPUOP_get_physid, cpu, &id);
+
+    if (!rc)
+        *phys_id = id.phys_id;
+    return rc;
+}
+
 long sched_yield(void)
 {
     return HYPERVISOR_sched_op(SCHEDOP_yield, NULL);

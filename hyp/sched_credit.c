@@ -458,19 +458,18 @@ static void note_awake(struct vcpu *v, u64 now)
         sv->slept += now - sv->sleep_since;
 }
 
-int csched_wake(struct vcpu *v, u64 now)
+/*
+ * Queue a runnable v that is on no CPU where it should run soonest: an
+ * idle CPU, else the CPU running the lowest-priority vCPU below it (its
+ * last CPU first), else its home queue. Returns the CPU that should
+ * reschedule, or -1.
+ */
+static int place(struct vcpu *v, u64 now)
 {
     struct csched_vcpu *sv = &v->sched;
     cpumask_t m = allowed(v), idle;
     int best = -1, best_pri, p;
 
-    if (vcpu_runnable(v))
-        note_awake(v, now);
-    if (sv->queued || v->is_running)
-        return -1;
-    maybe_account(now, MAX_CPUS);
-    /* Woken from sleep with credit left: jump ahead of the busy ones. */
-    sv->boost = sv->credit > 0;
     p = prio(v, sv->credit);
     if (p == PRI_PARKED || !m) {
         rq_insert(v, home_cpu(v));
@@ -508,6 +507,20 @@ int csched_wake(struct vcpu *v, u64 now)
     }
     rq_insert(v, home_cpu(v));
     return -1;
+}
+
+int csched_wake(struct vcpu *v, u64 now)
+{
+    struct csched_vcpu *sv = &v->sched;
+
+    if (vcpu_runnable(v))
+        note_awake(v, now);
+    if (sv->queued || v->is_running)
+        return -1;
+    maybe_account(now, MAX_CPUS);
+    /* Woken from sleep with credit left: jump ahead of the busy ones. */
+    sv->boost = sv->credit > 0;
+    return place(v, now);
 }
 
 void csched_sleep(struct vcpu *v, u64 now)
@@ -580,10 +593,17 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
         yield = prev->sched.yield;
         prev->sched.yield = false;
         rq_remove(prev);
-        if ((allowed(prev) & (1ull << cpu)) && !parked(prev))
+        if ((allowed(prev) & (1ull << cpu)) && !parked(prev)) {
             keep_pri = prio(prev, prev->sched.credit);
-        else
+        } else if (!(allowed(prev) & (1ull << cpu))) {
+            /* Its affinity changed under it: move it, waking a CPU. */
+            int t = place(prev, now);
+
+            if (t >= 0 && (unsigned int)t != cpu)
+                cpu_raise_softirq((unsigned int)t, SOFTIRQ_SCHEDULE);
+        } else {
             rq_insert(prev, home_cpu(prev));
+        }
     } else {
         prev = NULL;
     }

@@ -2,6 +2,7 @@
 /* Scheduling glue: block/wake/kick, runstate, softirqs, the per-CPU loop. */
 #include "arch.h"
 #include "atomic.h"
+#include "errno.h"
 #include "lib.h"
 #include "sched.h"
 
@@ -107,6 +108,28 @@ void vcpu_kick(struct vcpu *v)
     /* Running elsewhere: an interrupt makes that CPU look at its events. */
     if (v->is_running && v->processor != smp_processor_id())
         cpu_raise_softirq(v->processor, SOFTIRQ_EVENT);
+}
+
+int vcpu_pin_override(struct vcpu *v, int cpu)
+{
+    if (cpu < 0) {
+        if (!v->pin_override)
+            return -EINVAL;
+        v->pin_override = false;
+        v->affinity = v->affinity_saved;
+    } else {
+        if (v->pin_override)
+            return -EBUSY;
+        if (cpu >= MAX_CPUS || !(cpu_online_mask & (1ull << cpu)))
+            return -EINVAL;
+        v->affinity_saved = v->affinity;
+        v->affinity = 1ull << cpu;
+        v->pin_override = true;
+    }
+    /* The scheduler moves it when its CPU next decides: make that now. */
+    if (v->is_running && !(v->affinity & (1ull << v->processor)))
+        cpu_raise_softirq(v->processor, SOFTIRQ_SCHEDULE);
+    return 0;
 }
 
 void vcpu_mark_events_pending(struct vcpu *v)

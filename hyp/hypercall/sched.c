@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* sched_op: yield, block, poll, shutdown. */
+/* sched_op: yield, block, poll, shutdown, pin override. */
 #include "arch.h"
 #include "errno.h"
 #include "guest_access.h"
@@ -56,6 +56,23 @@ static long sched_poll(struct vcpu *v, u64 arg)
     return 0;
 }
 
+/*
+ * The control domain pins the calling vCPU to one CPU for a while (its
+ * kernel does so around firmware calls that must run on a given CPU); a
+ * negative pcpu ends the override. The vCPU is on that CPU by the time
+ * the hypercall returns.
+ */
+static long sched_pin_override(struct vcpu *v, u64 arg)
+{
+    struct sched_pin_override p;
+
+    if (!v->domain->is_privileged)
+        return -EPERM;
+    if (copy_from_guest(&p, arg, sizeof(p)))
+        return -EFAULT;
+    return vcpu_pin_override(v, p.pcpu);
+}
+
 HYPERCALL2(sched_op, int, cmd, u64, arg)
 {
     struct vcpu *v = current_vcpu();
@@ -76,6 +93,8 @@ HYPERCALL2(sched_op, int, cmd, u64, arg)
         return sched_shutdown(v, arg, true);
     case SCHEDOP_shutdown_code:
         return sched_shutdown(v, arg, false);
+    case SCHEDOP_pin_override:
+        return sched_pin_override(v, arg);
     default:
         return -ENOSYS;
     }

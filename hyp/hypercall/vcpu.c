@@ -54,6 +54,27 @@ static long register_runstate(struct vcpu *v, u64 arg)
     return 0;
 }
 
+/*
+ * The firmware ids of the CPU a control-domain vCPU is pinned to (its
+ * kernel matches them against ACPI tables); -EINVAL unless the vCPU may
+ * use exactly one CPU. Xen looks up the CPU numbered like the vCPU, which
+ * is the same CPU when vCPU i is pinned to CPU i; we report the CPU the
+ * vCPU is actually pinned to.
+ */
+static long get_physid(const struct vcpu *v, u64 arg)
+{
+    struct vcpu_get_physid id;
+    u32 apic, acpi;
+    cpumask_t m = v->affinity & cpu_online_mask;
+
+    if (!v->domain->is_privileged || !m || (m & (m - 1)))
+        return -EINVAL;
+    if (arch_cpu_physid((unsigned int)__builtin_ctzll(m), &apic, &acpi))
+        return -EINVAL;
+    id.phys_id = (u64)apic | (u64)acpi << 32;
+    return copy_to_guest(arg, &id, sizeof(id)) ? -EFAULT : 0;
+}
+
 HYPERCALL3(vcpu_op, int, cmd, unsigned int, vcpuid, u64, arg)
 {
     struct domain *d = current_domain();
@@ -118,6 +139,8 @@ HYPERCALL3(vcpu_op, int, cmd, unsigned int, vcpuid, u64, arg)
         return 0;
     case VCPUOP_register_vcpu_info:
         return vcpu_register_info(v, arg);
+    case VCPUOP_get_physid:
+        return get_physid(v, arg);
     default:
         return -ENOSYS;
     }

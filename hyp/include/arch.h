@@ -73,6 +73,9 @@ struct vcpu_guest_context;
 /* VCPUOP_initialise: load a stopped vCPU's context (0 or -errno). */
 int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g);
 
+/* The local APIC and ACPI processor ids of an online CPU (or -EINVAL). */
+int arch_cpu_physid(unsigned int cpu, u32 *apic_id, u32 *acpi_id);
+
 /* multicall brackets its batch: nothing inside may ask for a continuation. */
 void arch_multicall_enter(bool on);
 

@@ -36,6 +36,9 @@ struct vcpu {
     unsigned int processor; /* pCPU it runs on, or last ran on */
     bool is_running;        /* its state is loaded on `processor` */
     cpumask_t affinity;     /* pCPUs it may use */
+    /* SCHEDOP_pin_override in force: affinity is one CPU until undone. */
+    bool pin_override;
+    cpumask_t affinity_saved; /* what the override replaced */
     struct csched_vcpu sched;
 
     /* SCHEDOP_poll: ports it waits on (at most 128), deadline timer. */
@@ -113,6 +116,13 @@ void vcpu_pause_flag(struct vcpu *v, u32 flag);   /* set flag, deschedule */
 void vcpu_unpause_flag(struct vcpu *v, u32 flag); /* clear flag, maybe wake */
 /* Make v notice new work soon: IPI its CPU if it runs elsewhere. */
 void vcpu_kick(struct vcpu *v);
+/*
+ * Pin v to one online CPU (cpu >= 0) or undo that (cpu < 0); a running v
+ * leaves a CPU it may no longer use at its CPU's next schedule. Returns
+ * 0, -EBUSY (already overridden), or -EINVAL (offline CPU, nothing to
+ * undo).
+ */
+int vcpu_pin_override(struct vcpu *v, int cpu);
 /* Timer callbacks (time.c); data is the vCPU. */
 void vcpu_singleshot_timer_fn(void *data);
 void vcpu_periodic_timer_fn(void *data);

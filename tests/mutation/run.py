@@ -147,6 +147,12 @@ MUTATIONS = [
          new="#define SWITCH_COUNT 300\n",
          test="console_in_switch",
          why="Ctrl-A three times moves serial input to the next domain"),
+    dict(name="pin-override-ignored",
+         file="hyp/schedule.c",
+         old="        v->affinity = 1ull << cpu;\n",
+         new="        v->affinity = v->affinity_saved;\n",
+         test="sched_pin",
+         why="a pinned vCPU must run only on its CPU"),
 ]
 
 print_lock = threading.Lock()

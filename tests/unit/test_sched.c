@@ -710,6 +710,58 @@ TEST(idle_cpu_steals_queued_work)
     check_contract();
 }
 
+TEST(affinity_change_moves_running_vcpu)
+{
+    struct vcpu *v;
+    u64 t0;
+
+    /*
+     * A running vCPU whose affinity changes to exclude its CPU (what
+     * SCHEDOP_pin_override does): its CPU reschedules, and the idle CPU
+     * it may now use must take it at once, not after an idle timeout.
+     */
+    sim_init(2);
+    sim_dom(256, 0, 1, 0, 0);
+    v = S.vs[0].v;
+    v->affinity = 0x1;
+    sim_start_all();
+    sim_run(50 * MS);
+    CHECK(S.cur[0] == v);
+    CHECK(S.cur[1] == NULL);
+    t0 = S.now;
+    v->affinity = 0x2;
+    S.pend[0] = true; /* vcpu_pin_override raises SCHEDULE on its CPU */
+    sim_run(t0 + 1 * MS);
+    CHECK(S.cur[1] == v);
+    CHECK(S.cur[0] == NULL);
+    CHECK(S.migrations == 1);
+
+    /* The same when the other CPU is busy with an OVER vCPU. */
+    sim_init(2);
+    sim_dom(256, 0, 1, 0, 0);
+    sim_dom(256, 0, 2, 0, 0);
+    v = S.vs[0].v;
+    v->affinity = 0x1;
+    S.vs[1].v->affinity = 0x2;
+    S.vs[2].v->affinity = 0x2;
+    sim_start_all();
+    measure(1 * SEC, 2 * SEC, (u64[2]){ 0 });
+    v->affinity = 0x2;
+    S.pend[0] = true;
+    sim_run(S.now + 100 * MS);
+    CHECK(!v->is_running || v->processor == 1);
+    CHECK(simv_of(v)->runtime > 0);
+    /* Three vCPUs share CPU 1 now; CPU 0 idles. */
+    {
+        u64 before = sim_runtime(&S.vs[0]);
+
+        sim_run(S.now + 3 * SEC);
+        CHECK_NEAR((double)(sim_runtime(&S.vs[0]) - before), 3.0 * SEC / 2,
+                   0.05);
+    }
+    check_contract();
+}
+
 TEST(three_vcpus_fair_on_two_cpus)
 {
     u64 r1[3];

@@ -70,6 +70,14 @@ long sched_block(void);
 /* SCHEDOP_poll on ports; timeout_abs is system time in ns, 0 = none. */
 long sched_poll(evtchn_port_t *ports, unsigned int nr, uint64_t timeout_abs);
 
+/*
+ * SCHEDOP_pin_override (control domain only): run the calling vCPU on
+ * physical CPU pcpu until called again with -1.
+ */
+long sched_pin_override(int pcpu);
+/* VCPUOP_get_physid: APIC id (low half) and ACPI id (high half). */
+long vcpu_get_physid(unsigned int cpu, uint64_t *phys_id);
+
 static inline void cpu_relax(void)
 {
     __asm__ volatile("pause" ::: "memory");

@@ -2,6 +2,7 @@
 /* Physical CPUs: the big lock, softirqs, inter-processor interrupts. */
 #include "arch.h"
 #include "atomic.h"
+#include "errno.h"
 #include "lib.h"
 #include "mm.h"
 #include "sched.h"
@@ -132,6 +133,7 @@ extern pte_t boot_l4[];
 extern const char ap_high_entry[];
 
 static u32 ap_apic_ids[MAX_CPUS];
+static u32 ap_acpi_ids[MAX_CPUS]; /* ACPI processor UIDs, same order */
 static unsigned int nr_apic_ids;
 static volatile u32 ap_started;
 
@@ -189,13 +191,18 @@ static void madt_scan(u32 self)
         if (e[1] < 2)
             break;
         /* Type 0: processor local APIC; bit 0 of flags = enabled. */
-        if (e[0] != 0 || !(*(const u32 *)(e + 4) & 1) || e[3] == self)
+        if (e[0] != 0 || !(*(const u32 *)(e + 4) & 1))
             continue;
+        if (e[3] == self) {
+            ap_acpi_ids[0] = e[2];
+            continue;
+        }
         if (nr_apic_ids == MAX_CPUS) {
             printk_lvl(LOG_WARN, "smp: more than %u CPUs; using %u\n", MAX_CPUS,
                        MAX_CPUS);
             break;
         }
+        ap_acpi_ids[nr_apic_ids] = e[2];
         ap_apic_ids[nr_apic_ids++] = e[3];
     }
 }
@@ -244,6 +251,16 @@ static struct percpu *percpu_alloc(unsigned int cpu)
     return pc;
 }
 
+int arch_cpu_physid(unsigned int cpu, u32 *apic_id, u32 *acpi_id)
+{
+    if (cpu >= MAX_CPUS || !(cpu_online_mask & (1ull << cpu)) ||
+        !percpu_of[cpu])
+        return -EINVAL;
+    *apic_id = percpu_of[cpu]->apic_id;
+    *acpi_id = percpu_of[cpu]->acpi_id;
+    return 0;
+}
+
 unsigned int smp_boot_cpus(u64 tramp_pa, unsigned int max)
 {
     u8 *tramp = maddr_to_virt(tramp_pa);
@@ -254,6 +271,7 @@ unsigned int smp_boot_cpus(u64 tramp_pa, unsigned int max)
 
     madt_scan(lapic_id());
     percpu_of[0]->apic_id = lapic_id();
+    percpu_of[0]->acpi_id = ap_acpi_ids[0];
     /* Linker symbols: compare addresses, not unrelated objects. */
     memcpy(tramp, trampoline_start,
            (uintptr_t)trampoline_end - (uintptr_t)trampoline_start);
@@ -267,6 +285,7 @@ unsigned int smp_boot_cpus(u64 tramp_pa, unsigned int max)
         u64 deadline;
 
         percpu_of[cpu] = pc;
+        pc->acpi_id = ap_acpi_ids[i];
         /* The stack starts just below struct cpu_info, 16-byte aligned. */
         *(u64 *)(tramp + off_stack) = (u64)(uintptr_t)pc->info;
         ap_started = 0;

@@ -48,6 +48,7 @@ struct percpu {
     u64 timer_ticks;
     u32 cpu_id;
     u32 apic_id;
+    u32 acpi_id;         /* ACPI processor UID from the MADT */
     u64 softirq_pending; /* SOFTIRQ_* bits, set by any CPU */
     /* Hypercall continuation requested by the running handler. */
     bool in_multicall;

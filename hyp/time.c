@@ -104,9 +104,51 @@ static void runstate_publish(struct vcpu *v)
     }
 }
 
+/*
+ * Copy vcpu_info's time record to the area the guest registered (Linux
+ * maps it for its vDSO). The record never changes after it is published
+ * (one epoch), so one successful copy lasts; a copy made while the guest's
+ * user page tables are live, which lack the area, is retried at the next
+ * entry. The version is odd while the copy is half written.
+ */
+static void time_area_publish(struct vcpu *v)
+{
+    struct vcpu_time_info t = v->vcpu_info->time;
+    u64 va = v->time_area_guest;
+    u32 even = t.version & ~1u;
+
+    if (!va || !v->time_area_stale)
+        return;
+    t.version = even | 1;
+    if (copy_to_guest(va, &t, sizeof(t)))
+        return;
+    smp_wmb();
+    if (copy_to_guest(va + offsetof(struct vcpu_time_info, version), &even,
+                      sizeof(even)))
+        return;
+    v->time_area_stale = false;
+}
+
 void vcpu_update_guest_areas(struct vcpu *v)
 {
     runstate_publish(v);
+    time_area_publish(v);
+}
+
+long vcpu_register_time_area(struct vcpu *v, u64 arg)
+{
+    struct vcpu_register_time_memory_area a;
+
+    if (copy_from_guest(&a, arg, sizeof(a)))
+        return -EFAULT;
+    if (a.addr.p && !guest_range_ok(a.addr.p, sizeof(struct vcpu_time_info)))
+        return -EFAULT;
+    v->time_area_guest = a.addr.p;
+    v->time_area_stale = true;
+    /* Linux checks the copy's flags right after registering. */
+    if (v == current_vcpu())
+        time_area_publish(v);
+    return 0;
 }
 
 /*

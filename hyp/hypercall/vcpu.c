@@ -141,6 +141,8 @@ HYPERCALL3(vcpu_op, int, cmd, unsigned int, vcpuid, u64, arg)
         return vcpu_register_info(v, arg);
     case VCPUOP_get_physid:
         return get_physid(v, arg);
+    case VCPUOP_register_vcpu_time_memory_area:
+        return vcpu_register_time_area(v, arg);
     default:
         return -ENOSYS;
     }

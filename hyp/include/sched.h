@@ -53,6 +53,9 @@ struct vcpu {
     u64 periodic_period; /* ns, 0 = off */
     struct vcpu_runstate_info runstate;
     u64 runstate_guest; /* guest VA of its registered copy, 0 = none */
+    /* VCPUOP_register_vcpu_time_memory_area: a copy of vcpu_info's time. */
+    u64 time_area_guest;  /* guest VA, 0 = none */
+    bool time_area_stale; /* not yet written since (re)registration */
     mfn_t
         vcpu_info_mfn; /* VCPUOP_register_vcpu_info frame, 0 = in shared_info */
 
@@ -163,6 +166,8 @@ void time_domain_init(struct domain *d);
 void time_domain_destroy(struct domain *d);
 void time_vcpu_publish(struct vcpu *v);
 long vcpu_register_info(struct vcpu *v, u64 arg);
+/* VCPUOP_register_vcpu_time_memory_area (0 as the address: none). */
+long vcpu_register_time_area(struct vcpu *v, u64 arg);
 
 /* Console output from a guest, with "(dN) " line prefixes. */
 void guest_console_write(struct domain *d, const char *buf, size_t len);

@@ -3,6 +3,7 @@
 
 #include <guest/events.h>
 #include <guest/smp.h>
+#include <guest/time.h>
 
 /* traps.S entry points for the two callbacks. */
 extern char hypervisor_callback[], failsafe_callback[];
@@ -499,4 +500,14 @@ long evtchn_fifo_init(void)
     if (rc)
         printk("events: EVTCHNOP_expand_array failed: %ld\n", rc);
     return rc;
+}
+
+uint32_t events_settle(const volatile uint32_t *count, uint32_t want)
+{
+    uint64_t end = guest_now() + 100 * NS_PER_MS;
+
+    while (*count < want && guest_now() < end)
+        cpu_relax();
+    spin_until(guest_now() + 20 * NS_PER_MS);
+    return *count;
 }

@@ -32,6 +32,12 @@ extern volatile uint32_t evtchn_upcalls[]; /* indexed by vCPU */
 /* Pending ports that had no handler (cleared and dropped). */
 extern volatile uint32_t evtchn_spurious;
 
+/*
+ * For tests: wait up to 100 ms for *count (a handler's counter) to reach
+ * want, then 20 ms more so deliveries beyond want show too; returns *count.
+ */
+uint32_t events_settle(const volatile uint32_t *count, uint32_t want);
+
 /* EVTCHNOP wrappers: return the hypercall result (0 or -XEN_E*). */
 long evtchn_alloc_unbound(domid_t remote_dom, evtchn_port_t *port);
 long evtchn_bind_interdomain(domid_t remote_dom, evtchn_port_t remote_port,

@@ -19,14 +19,7 @@ static void on_event(evtchn_port_t port, void *data)
 
 static uint32_t settle(uint32_t want)
 {
-    uint64_t end = guest_now() + 100 * NS_PER_MS;
-
-    while (hits < want && guest_now() < end)
-        cpu_relax();
-    end = guest_now() + 20 * NS_PER_MS;
-    while (guest_now() < end)
-        cpu_relax();
-    return hits;
+    return events_settle(&hits, want);
 }
 
 void test_main(void)

@@ -48,11 +48,6 @@ static cpumask_t cpu_bit(unsigned int cpu)
     return cpu < MAX_CPUS ? 1ull << cpu : 0;
 }
 
-static unsigned int lowest_cpu(cpumask_t m)
-{
-    return (unsigned int)__builtin_ctzll(m);
-}
-
 /* No libgcc in the hypervisor: count the bits by hand. */
 static unsigned int nr_cpus_in(cpumask_t m)
 {
@@ -147,7 +142,7 @@ static unsigned int home_cpu(const struct vcpu *v)
     if (m & cpu_bit(v->processor))
         return v->processor;
     if (m)
-        return lowest_cpu(m);
+        return cpumask_first(m);
     return v->processor < MAX_CPUS ? v->processor : 0;
 }
 
@@ -396,7 +391,7 @@ static void tickle_idlers(unsigned int self)
             m = allowed(v) & idle;
             if (!m)
                 continue;
-            t = m & (1ull << c) ? c : lowest_cpu(m);
+            t = m & (1ull << c) ? c : cpumask_first(m);
             idle &= ~(1ull << t);
             tickled_mask |= 1ull << t;
             cpu_raise_softirq(t, SOFTIRQ_SCHEDULE);
@@ -478,7 +473,7 @@ static int place(struct vcpu *v, u64 now)
     idle = m & ~busy_mask & ~tickled_mask;
     if (idle) {
         unsigned int t =
-            idle & cpu_bit(v->processor) ? v->processor : lowest_cpu(idle);
+            idle & cpu_bit(v->processor) ? v->processor : cpumask_first(idle);
 
         rq_insert(v, t);
         tickled_mask |= 1ull << t;

@@ -69,7 +69,7 @@ static long get_physid(const struct vcpu *v, u64 arg)
 
     if (!v->domain->is_privileged || !m || (m & (m - 1)))
         return -EINVAL;
-    if (arch_cpu_physid((unsigned int)__builtin_ctzll(m), &apic, &acpi))
+    if (arch_cpu_physid(cpumask_first(m), &apic, &acpi))
         return -EINVAL;
     id.phys_id = (u64)apic | (u64)acpi << 32;
     return copy_to_guest(arg, &id, sizeof(id)) ? -EFAULT : 0;

@@ -8,6 +8,12 @@
 #define MAX_CPUS 64
 typedef u64 cpumask_t; /* bit n = physical CPU n */
 
+/* The lowest CPU in a non-empty mask. */
+static inline unsigned int cpumask_first(cpumask_t m)
+{
+    return (unsigned int)__builtin_ctzll(m);
+}
+
 extern unsigned int nr_cpus; /* CPUs brought up (0 .. nr_cpus-1) */
 extern cpumask_t cpu_online_mask;
 

@@ -101,6 +101,17 @@ static void dom0(void)
     printk("console_in: dom0 got %zu bytes, %u events\n", n, events_seen);
 }
 
+/* Append in[cons, prod) to got[] from got[n] on, free it; returns new n. */
+static size_t ring_take(volatile struct xencons_interface *ring,
+                        XENCONS_RING_IDX cons, XENCONS_RING_IDX prod, size_t n)
+{
+    while (cons != prod && n < sizeof(got))
+        got[n++] = ring->in[MASK_XENCONS_IDX(cons++, ring->in)];
+    __asm__ volatile("" ::: "memory"); /* bytes read before freeing */
+    ring->in_cons = cons;
+    return n;
+}
+
 static void domu(void)
 {
     const size_t len = sizeof(domu_text) - 1;
@@ -131,18 +142,14 @@ static void domu(void)
             test_fail("in_prod %u is %u past in_cons", prod, prod - cons);
             return;
         }
-        while (cons != prod && n < sizeof(got))
-            got[n++] = ring->in[MASK_XENCONS_IDX(cons++, ring->in)];
-        __asm__ volatile("" ::: "memory"); /* bytes read before freeing */
-        ring->in_cons = cons;
+        n = ring_take(ring, cons, prod, n);
         if (n >= len)
             break;
         nap();
     }
     TEST_CHECK(events_seen > 0); /* the ring's event channel fired */
     spin_until(guest_now() + 100 * NS_PER_MS);
-    while (ring->in_cons != ring->in_prod && n < sizeof(got))
-        got[n++] = ring->in[MASK_XENCONS_IDX(ring->in_cons++, ring->in)];
+    n = ring_take(ring, ring->in_cons, ring->in_prod, n);
     report("domU input", domu_text, len, n);
     /* The switch and the waiting runner key on this line. */
     printk("console_in: domU got %zu bytes\n", n);

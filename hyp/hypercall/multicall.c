@@ -37,7 +37,8 @@ HYPERCALL2(multicall, u64, calls, unsigned int, nr_calls)
             e.result = (u64)arch_multicall_iret();
             (void)copy_to_guest(at + offsetof(struct multicall_entry, result),
                                 &e.result, sizeof(e.result));
-            return (long)e.result;
+            /* Xen's multicall returns an int: the low half, sign-extended. */
+            return (long)(int)(u32)e.result;
         }
         if (e.op == __HYPERVISOR_multicall)
             e.result = (u64)-EINVAL;

@@ -78,16 +78,23 @@ void migrate_timer(struct timer *t, unsigned int cpu)
 void timer_softirq(void)
 {
     unsigned int cpu = smp_processor_id();
-    struct timer *t;
     u64 now = arch_now_ns(), pass = ++timer_pass[cpu];
 
     /*
-     * Bounded whatever the handlers do: a timer (re)armed during this
-     * pass, even in the past, stops it; the interrupt programmed below
-     * comes at once and the next pass runs it.
+     * Bounded whatever the handlers do: only timers armed before this pass
+     * run, each once; one (re)armed during it, even in the past, is passed
+     * over (not blocking those behind it) and runs in the next pass, which
+     * the interrupt programmed below starts at once.
      */
-    while ((t = timer_list[cpu]) && t->expires <= now && t->pass != pass) {
-        timer_list[cpu] = t->next;
+    for (;;) {
+        struct timer **pp = &timer_list[cpu], *t;
+
+        while (*pp && (*pp)->expires <= now && (*pp)->pass == pass)
+            pp = &(*pp)->next;
+        t = *pp;
+        if (!t || t->expires > now)
+            break;
+        *pp = t->next;
         t->active = false;
         t->next = NULL;
         t->fn(t->data);

@@ -242,12 +242,6 @@ MUTATIONS = [
          new="        if (e.op == __HYPERVISOR_iret && 0) {\n",
          test="multicall_iret",
          why="HYPERVISOR_iret in a batch is performed and ends it"),
-    dict(name="preempt-check-ignores-lock-waiters",
-         file="hyp/arch/x86/pv/vcpu.c",
-         old="    return softirq_pending() || hyp_lock_contended() ||\n",
-         new="    return softirq_pending() || (hyp_lock_contended() && 0) ||\n",
-         test="preempt_smp",
-         why="a long call yields the big lock to a CPU waiting for it"),
 ]
 
 print_lock = threading.Lock()

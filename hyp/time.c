@@ -62,14 +62,44 @@ void vcpu_singleshot_timer_fn(void *data)
     send_guest_vcpu_virq(data, VIRQ_TIMER);
 }
 
+/*
+ * Xen's periodic rule: the next tick is due one period after the last.
+ * When that is already past (the timer ran late, or the period is new)
+ * the tick is sent once now and the next one counts from now, so the
+ * timer is never re-armed in the past. The sum saturates: the period is
+ * range-checked at VCPUOP_set_periodic_timer, but a wrap here would hang
+ * this CPU's timer list.
+ */
+static void periodic_work(struct vcpu *v)
+{
+    u64 now = arch_now_ns(), next;
+
+    if (!v->periodic_period)
+        return;
+    next = v->periodic_last_event + v->periodic_period;
+    if (next < v->periodic_last_event)
+        next = ~0UL;
+    if (now >= next) {
+        send_guest_vcpu_virq(v, VIRQ_TIMER);
+        v->periodic_last_event = now;
+        next = now + v->periodic_period;
+        if (next < now)
+            next = ~0UL;
+    }
+    migrate_timer(&v->periodic_timer, v->processor);
+    set_timer(&v->periodic_timer, next);
+}
+
 void vcpu_periodic_timer_fn(void *data)
 {
-    struct vcpu *v = data;
+    periodic_work(data);
+}
 
-    send_guest_vcpu_virq(v, VIRQ_TIMER);
-    if (v->periodic_period)
-        set_timer(&v->periodic_timer,
-                  v->periodic_timer.expires + v->periodic_period);
+void vcpu_set_periodic_timer(struct vcpu *v, u64 period_ns)
+{
+    stop_timer(&v->periodic_timer);
+    v->periodic_period = period_ns;
+    periodic_work(v);
 }
 
 /* Copy the runstate to the guest's registered area (v's tables are live). */

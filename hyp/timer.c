@@ -6,6 +6,8 @@
 #include "timer.h"
 
 static struct timer *timer_list[MAX_CPUS];
+/* Counts each CPU's timer_softirq passes; see struct timer's pass. */
+static u64 timer_pass[MAX_CPUS];
 
 static void timer_unlink(struct timer *t)
 {
@@ -30,6 +32,7 @@ void timer_init(struct timer *t, void (*fn)(void *), void *data,
     t->data = data;
     t->cpu = cpu;
     t->active = false;
+    t->pass = 0;
     t->next = NULL;
 }
 
@@ -45,6 +48,7 @@ void set_timer(struct timer *t, u64 expires)
     t->next = *pp;
     *pp = t;
     t->active = true;
+    t->pass = timer_pass[t->cpu];
     /* A new head means an earlier interrupt on that CPU. */
     if (timer_list[t->cpu] != t)
         return;
@@ -74,15 +78,35 @@ void migrate_timer(struct timer *t, unsigned int cpu)
 void timer_softirq(void)
 {
     unsigned int cpu = smp_processor_id();
-    struct timer *t;
-    u64 now = arch_now_ns();
+    u64 now = arch_now_ns(), pass = ++timer_pass[cpu];
 
-    while ((t = timer_list[cpu]) && t->expires <= now) {
-        timer_list[cpu] = t->next;
+    /*
+     * Bounded whatever the handlers do: only timers armed before this pass
+     * run, each once; one (re)armed during it, even in the past, is passed
+     * over (not blocking those behind it) and runs in the next pass, which
+     * the interrupt programmed below starts at once.
+     */
+    for (;;) {
+        struct timer **pp = &timer_list[cpu], *t;
+
+        while (*pp && (*pp)->expires <= now && (*pp)->pass == pass)
+            pp = &(*pp)->next;
+        t = *pp;
+        if (!t || t->expires > now)
+            break;
+        *pp = t->next;
         t->active = false;
         t->next = NULL;
         t->fn(t->data);
         now = arch_now_ns();
     }
-    arch_timer_program(timer_list[cpu] ? timer_list[cpu]->expires : 0);
+    /* 0 means "no deadline" to arch_timer_program. */
+    arch_timer_program(timer_list[cpu] ? MAX(timer_list[cpu]->expires, 1) : 0);
+}
+
+bool timer_due(void)
+{
+    const struct timer *t = timer_list[smp_processor_id()];
+
+    return t && t->expires <= arch_now_ns();
 }

@@ -14,13 +14,18 @@ static long console_write(struct domain *d, unsigned int count, u64 buf)
 {
     char tmp[CHUNK];
 
-    /* Validate the whole buffer before printing any of it. */
+    /* Validate the whole (remaining) buffer before printing any of it. */
     if (count == 0)
         return 0;
     if (!guest_range_ok(buf, count))
         return -EFAULT;
     for (unsigned int done = 0; done < count;) {
         unsigned int n = MIN(count - done, (unsigned int)CHUNK);
+
+        /* Like Xen: continue with what is left, chunk by chunk. */
+        if (done && hypercall_preempt_check())
+            return hypercall_continue(__HYPERVISOR_console_io, CONSOLEIO_write,
+                                      count - done, buf + done, 0, 0);
 
         if (copy_from_guest(tmp, buf + done, n))
             return -EFAULT;

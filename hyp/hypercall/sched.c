@@ -50,8 +50,12 @@ static long sched_poll(struct vcpu *v, u64 arg)
     v->polling = true;
     vcpu_pause_flag(v, VPF_blocked);
     if (p.timeout) {
+        /*
+         * Xen's signed time reads a deadline of 2^63 or more as negative,
+         * long past: the poll times out at once.
+         */
         migrate_timer(&v->poll_timer, v->processor);
-        set_timer(&v->poll_timer, p.timeout);
+        set_timer(&v->poll_timer, (s64)p.timeout < 0 ? 1 : p.timeout);
     }
     return 0;
 }

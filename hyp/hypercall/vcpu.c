@@ -8,8 +8,13 @@
 #include "sched.h"
 #include <public/vcpu.h>
 
-/* Xen refuses periodic timers faster than 1 ms (VCPUOP_set_periodic_timer). */
+/*
+ * Xen's bounds for VCPUOP_set_periodic_timer: no faster than 1 ms, and no
+ * longer than STIME_DELTA_MAX (2^62 - 1 ns), so that "last tick + period"
+ * cannot wrap.
+ */
 #define MIN_PERIOD_NS 1000000UL
+#define MAX_PERIOD_NS ((1UL << 62) - 1)
 
 static void arm(struct timer *t, struct vcpu *v, u64 when)
 {
@@ -110,15 +115,13 @@ HYPERCALL3(vcpu_op, int, cmd, unsigned int, vcpuid, u64, arg)
 
         if (copy_from_guest(&p, arg, sizeof(p)))
             return -EFAULT;
-        if (p.period_ns < MIN_PERIOD_NS)
+        if (p.period_ns < MIN_PERIOD_NS || p.period_ns > MAX_PERIOD_NS)
             return -EINVAL;
-        v->periodic_period = p.period_ns;
-        arm(&v->periodic_timer, v, now + p.period_ns);
+        vcpu_set_periodic_timer(v, p.period_ns);
         return 0;
     }
     case VCPUOP_stop_periodic_timer:
-        v->periodic_period = 0;
-        stop_timer(&v->periodic_timer);
+        vcpu_set_periodic_timer(v, 0);
         return 0;
     case VCPUOP_set_singleshot_timer: {
         struct vcpu_set_singleshot_timer s;
@@ -127,8 +130,16 @@ HYPERCALL3(vcpu_op, int, cmd, unsigned int, vcpuid, u64, arg)
             return -EINVAL;
         if (copy_from_guest(&s, arg, sizeof(s)))
             return -EFAULT;
-        if ((s.flags & VCPU_SSHOTTMR_future) && s.timeout_abs_ns < now)
-            return -ETIME;
+        /*
+         * Xen 4.17.7 ignores VCPU_SSHOTTMR_future (no -ETIME any more: old
+         * Linux retried forever on it). A deadline already past, or one
+         * Xen's signed time reads as negative, sends the tick at once.
+         */
+        if (s.timeout_abs_ns < now || (s64)s.timeout_abs_ns < 0) {
+            stop_timer(&v->singleshot_timer);
+            send_guest_vcpu_virq(v, VIRQ_TIMER);
+            return 0;
+        }
         arm(&v->singleshot_timer, v, s.timeout_abs_ns);
         return 0;
     }
@@ -149,9 +160,14 @@ HYPERCALL3(vcpu_op, int, cmd, unsigned int, vcpuid, u64, arg)
 }
 
 /*
- * The old one-shot interface. Like Xen, a deadline absurdly far ahead
- * (Linux's wrapped jiffies) is taken as 50 ms from now; 0 stops it.
+ * The old one-shot interface; 0 stops it. Like Xen, a deadline that is
+ * negative as signed time, or 2^50 ns (about 13 days) or more ahead
+ * (Linux's wrapped jiffies), is taken as 100 ms from now. A deadline in
+ * the past fires at once.
  */
+#define SET_TIMER_OP_FAR_NS (1UL << 50)
+#define SET_TIMER_OP_FALLBACK_NS 100000000UL
+
 HYPERCALL1(set_timer_op, u64, timeout)
 {
     struct vcpu *v = current_vcpu();
@@ -161,8 +177,9 @@ HYPERCALL1(set_timer_op, u64, timeout)
         stop_timer(&v->singleshot_timer);
         return 0;
     }
-    if ((s64)timeout < 0 || timeout > now + (1UL << 50))
-        timeout = now + 50000000UL;
+    if ((s64)timeout < 0 ||
+        (timeout > now && timeout - now >= SET_TIMER_OP_FAR_NS))
+        timeout = now + SET_TIMER_OP_FALLBACK_NS;
     arm(&v->singleshot_timer, v, timeout);
     return 0;
 }

@@ -76,8 +76,16 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g);
 /* The local APIC and ACPI processor ids of an online CPU (or -EINVAL). */
 int arch_cpu_physid(unsigned int cpu, u32 *apic_id, u32 *acpi_id);
 
-/* multicall brackets its batch: nothing inside may ask for a continuation. */
-void arch_multicall_enter(bool on);
+/*
+ * multicall's arch hooks: HYPERVISOR_iret as a batch entry (performed on
+ * the multicall's own guest frame; returns what the guest's rax becomes),
+ * and taking a sub-call's continuation, which inside a batch goes back
+ * into the guest's entry instead of its registers (true if there was one;
+ * *op and args[0..4] get the call to re-issue, and it is cleared).
+ */
+long arch_multicall_iret(void);
+bool arch_take_continuation(u64 *op, u64 args[5]);
+void arch_cancel_continuation(void);
 
 /* Print the current stack trace (used by panic). */
 void arch_dump_stack(void);

@@ -50,7 +50,8 @@ struct vcpu {
     /* Time: VCPUOP timers and set_timer_op, runstate accounting. */
     struct timer singleshot_timer;
     struct timer periodic_timer;
-    u64 periodic_period; /* ns, 0 = off */
+    u64 periodic_period;     /* ns, 0 = off */
+    u64 periodic_last_event; /* when the periodic timer last sent a tick */
     struct vcpu_runstate_info runstate;
     u64 runstate_guest; /* guest VA of its registered copy, 0 = none */
     /* VCPUOP_register_vcpu_time_memory_area: a copy of vcpu_info's time. */
@@ -129,6 +130,8 @@ int vcpu_pin_override(struct vcpu *v, int cpu);
 /* Timer callbacks (time.c); data is the vCPU. */
 void vcpu_singleshot_timer_fn(void *data);
 void vcpu_periodic_timer_fn(void *data);
+/* Start (period_ns > 0) or stop v's periodic timer, Xen's way. */
+void vcpu_set_periodic_timer(struct vcpu *v, u64 period_ns);
 void vcpu_poll_timer_fn(void *data);
 
 struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus);

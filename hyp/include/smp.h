@@ -38,5 +38,7 @@ void softirq_clear(unsigned int nr);
 void hyp_lock(void);
 void hyp_unlock(void);
 bool hyp_locked_by_me(void);
+/* Another CPU is spinning for the big lock (long hypercalls yield to it). */
+bool hyp_lock_contended(void);
 
 #endif

@@ -11,6 +11,7 @@ struct timer {
     void *data;
     unsigned int cpu;
     bool active;
+    u64 pass;           /* the CPU's timer_softirq pass it was armed in */
     struct timer *next; /* in the CPU's list, sorted by expires */
 };
 
@@ -21,7 +22,13 @@ void set_timer(struct timer *t, u64 expires);
 void stop_timer(struct timer *t);
 /* Move an (active or not) timer to another CPU's list. */
 void migrate_timer(struct timer *t, unsigned int cpu);
-/* Run the expired timers of this CPU and program the next interrupt. */
+/*
+ * Run the expired timers of this CPU and program the next interrupt. One
+ * pass runs only timers armed before it began, so a handler re-arming in
+ * the past cannot keep it going: such a timer waits for the next pass.
+ */
 void timer_softirq(void);
+/* A timer of this CPU is due (its interrupt may be held off meanwhile). */
+bool timer_due(void);
 
 #endif

@@ -75,6 +75,9 @@ UNIT_SRCS_test_evtchn := hyp/evtchn.c hyp/evtchn_2l.c hyp/evtchn_fifo.c
 
 UNIT_TESTS += test_sched
 UNIT_SRCS_test_sched := hyp/sched_credit.c
+
+UNIT_TESTS += test_timer
+UNIT_SRCS_test_timer := hyp/timer.c
 # ------------------------------------------------------------------------
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

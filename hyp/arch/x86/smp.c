@@ -19,6 +19,7 @@ struct percpu *percpu_of[MAX_CPUS];
 
 static volatile u32 big_lock;
 static volatile u32 big_lock_owner = ~0u;
+static volatile u32 big_lock_waiters; /* CPUs spinning in hyp_lock */
 
 unsigned int smp_processor_id(void)
 {
@@ -30,17 +31,29 @@ void hyp_lock(void)
     unsigned int me = smp_processor_id();
 
     BUG_ON(big_lock_owner == me);
+    if (cmpxchg32(&big_lock, 0, 1) == 0) {
+        big_lock_owner = me;
+        return;
+    }
     /*
      * Spin with interrupts on: a CPU holding the lock may be waiting for
-     * this one to answer a TLB-flush IPI.
+     * this one to answer a TLB-flush IPI. The waiter count tells a long
+     * hypercall on the holder to stop at its next preemption point.
      */
+    __atomic_add_fetch(&big_lock_waiters, 1, __ATOMIC_SEQ_CST);
     while (cmpxchg32(&big_lock, 0, 1) != 0) {
         local_irq_enable();
         while (READ_ONCE(big_lock))
             cpu_relax();
         local_irq_disable();
     }
+    __atomic_sub_fetch(&big_lock_waiters, 1, __ATOMIC_SEQ_CST);
     big_lock_owner = me;
+}
+
+bool hyp_lock_contended(void)
+{
+    return READ_ONCE(big_lock_waiters) != 0;
 }
 
 void hyp_unlock(void)

@@ -3,8 +3,8 @@
 #include <guest/mm.h>
 #include <guest/test.h>
 
-#define N 1500   /* several hypervisor batches (Vesper continues every 512) */
-#define BAD 1100 /* a refused entry past the first continuation */
+#define N 1500   /* long enough to be continued when work is pending */
+#define BAD 1100 /* a refused entry late in the batch */
 
 static struct mmu_update req[N];
 

@@ -18,8 +18,7 @@
 #include "asm/pv.h"
 #include "asm/x86.h"
 
-/* Work per hypercall before a continuation: keeps event latency bounded. */
-#define MMU_BATCH 512
+/* Units of a long pin per continuation (see pagetype.c's should_stop). */
 #define PIN_BUDGET 2048
 
 bool opt_audit;
@@ -271,7 +270,8 @@ HYPERCALL4(mmu_update, u64, ureqs, unsigned int, count, u64, pdone,
     }
     pv_mm_ctx_init(&c, d, v);
     for (i = 0; i < count; i++) {
-        if (i == MMU_BATCH && hypercall_preemptible()) {
+        /* Xen's rule: after one request, stop whenever work is pending. */
+        if (i && hypercall_preempt_check()) {
             rc = hypercall_continue(
                 __HYPERVISOR_mmu_update, ureqs + i * sizeof(req),
                 (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
@@ -458,6 +458,13 @@ HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
         return -EPERM; /* foreign mmuext ops are not supported */
     pv_mm_ctx_init(&c, d, v);
     for (i = 0; i < count; i++) {
+        /* Xen's rule: after one op, stop whenever work is pending. */
+        if (i && hypercall_preempt_check()) {
+            rc = hypercall_continue(
+                __HYPERVISOR_mmuext_op, uops + i * sizeof(op),
+                (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
+            break;
+        }
         if (copy_from_guest(&op, uops + i * sizeof(op), sizeof(op))) {
             rc = -EFAULT;
             break;
@@ -471,7 +478,7 @@ HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
                     (count - i) | MMU_UPDATE_PREEMPTED, pdone, foreigndom, 0);
                 break;
             }
-            i--; /* inside a multicall: finish it now */
+            i--; /* not from a guest: finish it now */
             c.preempt->budget = PIN_BUDGET;
             continue;
         }

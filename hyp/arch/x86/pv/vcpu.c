@@ -43,8 +43,11 @@ int pv_syscall(struct cpu_regs *regs)
     long ret;
 
     pc->cont = false;
+    pc->frame_replaced = false;
+    pc->in_hypercall = true;
     ret = hypercall_dispatch(regs->rax, regs->rdi, regs->rsi, regs->rdx,
                              regs->r10, regs->r8);
+    pc->in_hypercall = false;
     if (pc->cont) {
         /* Re-issue the syscall with the updated arguments. */
         regs->rax = pc->cont_nr;
@@ -58,7 +61,7 @@ int pv_syscall(struct cpu_regs *regs)
     }
     regs->rax = (u64)ret;
     /* sysret only if the hypercall left control flow alone. */
-    if (regs->rip == rip && regs->rflags == flags &&
+    if (regs->rip == rip && regs->rflags == flags && !pc->frame_replaced &&
         v->domain->state == DOM_RUNNING && vcpu_runnable(v) &&
         !softirq_pending() && !pv_events_deliverable(v)) {
         hyp_unlock();
@@ -69,14 +72,35 @@ int pv_syscall(struct cpu_regs *regs)
 
 bool hypercall_preemptible(void)
 {
-    return !this_cpu()->in_multicall;
+    return this_cpu()->in_hypercall;
+}
+
+/*
+ * Xen stops a long hypercall when a softirq or an event for the caller is
+ * pending. Vesper runs hypercalls with interrupts off and under one lock,
+ * so a due timer (its interrupt is held off) and another CPU waiting for
+ * the lock count as pending work too.
+ */
+bool hypercall_preempt_check(void)
+{
+    struct vcpu *v = current;
+
+    if (!this_cpu()->in_hypercall)
+        return false;
+    if (timer_due()) {
+        /* Run it on the way out rather than at the interrupt after. */
+        raise_softirq(SOFTIRQ_TIMER);
+        return true;
+    }
+    return softirq_pending() || hyp_lock_contended() ||
+           (v && pv_events_deliverable(v));
 }
 
 long hypercall_continue(unsigned int nr, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
     struct percpu *pc = this_cpu();
 
-    BUG_ON(pc->in_multicall);
+    BUG_ON(!pc->in_hypercall);
     pc->cont = true;
     pc->cont_nr = nr;
     pc->cont_args[0] = a1;
@@ -84,12 +108,30 @@ long hypercall_continue(unsigned int nr, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
     pc->cont_args[2] = a3;
     pc->cont_args[3] = a4;
     pc->cont_args[4] = a5;
-    return 0;
+    return nr;
 }
 
-void arch_multicall_enter(bool on)
+bool arch_take_continuation(u64 *op, u64 args[5])
 {
-    this_cpu()->in_multicall = on;
+    struct percpu *pc = this_cpu();
+
+    if (!pc->cont)
+        return false;
+    pc->cont = false;
+    *op = pc->cont_nr;
+    memcpy(args, pc->cont_args, sizeof(pc->cont_args));
+    return true;
+}
+
+void arch_cancel_continuation(void)
+{
+    this_cpu()->cont = false;
+}
+
+long arch_multicall_iret(void)
+{
+    this_cpu()->frame_replaced = true;
+    return pv_iret(current, guest_cpu_regs());
 }
 
 struct vcpu *current_vcpu(void)

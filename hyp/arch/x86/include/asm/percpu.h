@@ -50,8 +50,11 @@ struct percpu {
     u32 apic_id;
     u32 acpi_id;         /* ACPI processor UID from the MADT */
     u64 softirq_pending; /* SOFTIRQ_* bits, set by any CPU */
+    /* A guest hypercall is running (continuations are possible). */
+    bool in_hypercall;
+    /* A multicall entry replaced the guest frame (HYPERVISOR_iret). */
+    bool frame_replaced;
     /* Hypercall continuation requested by the running handler. */
-    bool in_multicall;
     bool cont;
     unsigned int cont_nr;
     u64 cont_args[5];

@@ -78,16 +78,6 @@ void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v);
 int pv_audit_domain(struct domain *d);
 extern bool opt_audit;
 
-/*
- * Continuations: a long hypercall stops with hypercall_continue(nr, new
- * arguments), which rewinds the guest to re-issue it. Inside a multicall
- * the batch cannot be rewound, so work must finish: check
- * hypercall_preemptible() first.
- */
-bool hypercall_preemptible(void);
-long hypercall_continue(unsigned int nr, u64 a1, u64 a2, u64 a3, u64 a4,
-                        u64 a5);
-
 /* The guest frame of the vCPU running on this CPU. */
 struct cpu_regs *pv_guest_regs(void);
 

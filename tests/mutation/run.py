@@ -242,6 +242,15 @@ MUTATIONS = [
          new="        if (e.op == __HYPERVISOR_iret && 0) {\n",
          test="multicall_iret",
          why="HYPERVISOR_iret in a batch is performed and ends it"),
+    # Issue 10, ring-0 fix-ups: guest state that the CPU refuses on the way
+    # out is the guest's fault.
+    dict(name="iret-no-fixup",
+         file="hyp/arch/x86/entry.S",
+         old="    .quad iret_to_guest, iret_fault_fixup\n",
+         new="",
+         test="hostile_iret_sel",
+         why="without the fix-up a bad CS/SS from HYPERVISOR_iret panics "
+             "Vesper in its own iretq"),
 ]
 
 print_lock = threading.Lock()

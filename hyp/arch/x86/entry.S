@@ -121,7 +121,31 @@ return_to_guest:
     mov %rax, %rsp
     RESTORE_GPRS
     add $8, %rsp
+    .globl iret_to_guest
+iret_to_guest:
     iretq
+    /*
+     * The frame's selectors, RIP or RSP are the guest's: a fault here is
+     * the guest's exception, not Vesper's (hyp_trap_c resumes below).
+     */
+    .section .ex_guest_table, "a"
+    .quad iret_to_guest, iret_fault_fixup
+    .previous
+
+/*
+ * The iretq above faulted. The CPU pushed its frame below the guest's
+ * RIP..SS words, which are intact; the general registers hold the guest's
+ * values again. Rebuild the guest frame around them and let C deliver the
+ * exception hyp_trap_c recorded.
+ */
+iret_fault_fixup:
+    push $0
+    SAVE_GPRS
+    cld
+    mov %rsp, %rdi
+    xor %ebp, %ebp
+    call guest_iret_fault
+    jmp return_to_guest
 
 /* Enter a freshly built guest context: rdi = its frame. */
     .globl enter_guest_frame

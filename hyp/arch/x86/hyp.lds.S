@@ -24,6 +24,10 @@ SECTIONS
         KEEP(*(.ex_table))
         __ex_table_end = .;
         . = ALIGN(8);
+        __ex_guest_table_start = .;
+        KEEP(*(.ex_guest_table))
+        __ex_guest_table_end = .;
+        . = ALIGN(8);
         __hypercall_table_check = .;
     }
     . = ALIGN(4096);

@@ -13,6 +13,8 @@ struct ex_entry {
     u64 insn, fixup;
 };
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+/* Instructions whose faults are the guest's (its frame on the way out). */
+extern const struct ex_entry __ex_guest_table_start[], __ex_guest_table_end[];
 extern char _image_start[], _etext[];
 
 static const char *const vec_names[32] = {
@@ -129,6 +131,57 @@ static void interrupt(unsigned int vec)
     lapic_eoi();
 }
 
+/*
+ * An instruction that loads guest-supplied state (the iretq to the guest)
+ * faulted: what the CPU refused is the guest's selector, RIP or RSP, so
+ * the exception is the guest's. Record it and resume at the fix-up, which
+ * delivers it as Xen does (the guest's handler sees the frame it asked
+ * iret for, with the hardware's error code).
+ */
+static bool guest_state_fault(struct cpu_regs *regs)
+{
+    unsigned int vec = regs->entry_vector;
+    size_t nr =
+        ((uintptr_t)__ex_guest_table_end - (uintptr_t)__ex_guest_table_start) /
+        sizeof(struct ex_entry);
+
+    if (vec != TRAP_GP && vec != TRAP_NP && vec != TRAP_SS)
+        return false;
+    for (size_t i = 0; i < nr; i++) {
+        const struct ex_entry *e = &__ex_guest_table_start[i];
+
+        if (e->insn == regs->rip) {
+            this_cpu()->guest_fault_vec = vec;
+            this_cpu()->guest_fault_ec = regs->error_code;
+            regs->rip = e->fixup;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* entry.S's iret_fault_fixup: the guest frame is rebuilt in regs. */
+void guest_iret_fault(struct cpu_regs *regs);
+void guest_iret_fault(struct cpu_regs *regs)
+{
+    struct vcpu *v = current;
+    struct percpu *pc = this_cpu();
+
+    BUG_ON(regs != guest_cpu_regs());
+    clac();
+    hyp_lock();
+    regs->entry_vector = pc->guest_fault_vec;
+    regs->error_code = pc->guest_fault_ec;
+    printk_lvl(LOG_DEBUG,
+               "d%u v%u: return to guest faulted (%s %x) cs %llx ss %llx "
+               "rip %llx rsp %llx\n",
+               v->domain->domain_id, v->vcpu_id, vec_name(regs->entry_vector),
+               regs->error_code, (unsigned long long)regs->cs,
+               (unsigned long long)regs->ss, (unsigned long long)regs->rip,
+               (unsigned long long)regs->rsp);
+    pv_inject_trap(v, regs, regs->entry_vector, (long)regs->error_code);
+}
+
 /* A fault inside Vesper itself: fix up a guest-memory access, or die. */
 void hyp_trap_c(struct cpu_regs *regs);
 void hyp_trap_c(struct cpu_regs *regs)
@@ -143,6 +196,8 @@ void hyp_trap_c(struct cpu_regs *regs)
         printk_lvl(LOG_WARN, "NMI received; ignoring\n");
         return;
     }
+    if (guest_state_fault(regs))
+        return;
     /* Linker-defined bounds: compare addresses, not unrelated arrays. */
     size_t nr_ex = ((uintptr_t)__ex_table_end - (uintptr_t)__ex_table_start) /
                    sizeof(struct ex_entry);
@@ -240,12 +295,11 @@ struct cpu_regs *guest_exit(struct cpu_regs *regs)
     regs->rflags =
         (regs->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT)) |
         X86_EFLAGS_IF | X86_EFLAGS_MBS;
-    if (!is_canonical(regs->rip) || !is_canonical(regs->rsp)) {
-        domain_crash(v->domain, "non-canonical return rip %llx rsp %llx",
-                     (unsigned long long)regs->rip,
-                     (unsigned long long)regs->rsp);
-        schedule();
-    }
+    /*
+     * A non-canonical RIP or RSP is the guest's to fault on: iretq refuses
+     * the RIP with a #GP that iret_to_guest's fix-up hands to the guest,
+     * and the RSP faults at the guest's first stack access (as on Xen).
+     */
     hyp_unlock();
     return regs;
 }

@@ -131,11 +131,12 @@ long pv_iret(struct vcpu *v, struct cpu_regs *regs)
         }
         pv_toggle_guest_mode(v);
     }
-    if (!is_canonical(f.rip) || !is_canonical(f.rsp)) {
-        domain_crash(v->domain, "iret to non-canonical rip %llx",
-                     (unsigned long long)f.rip);
-        return -EINVAL;
-    }
+    /*
+     * Like Xen, no check of the selectors, RIP or RSP here: the iretq
+     * that enters the frame has a fix-up (entry.S), so a selector or RIP
+     * the CPU refuses becomes the guest's #GP/#NP/#SS, and a non-canonical
+     * RSP faults in the guest at its first stack access.
+     */
     /* Only the selector bits count: Linux leaves the saved mask above. */
     regs->rip = f.rip;
     regs->cs = (f.cs & 0xffff) | 3;

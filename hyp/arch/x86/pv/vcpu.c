@@ -61,9 +61,13 @@ int pv_syscall(struct cpu_regs *regs)
     }
     regs->rax = (u64)ret;
     /* sysret only if the hypercall left control flow alone. */
-    if (regs->rip == rip && regs->rflags == flags && !pc->frame_replaced &&
-        v->domain->state == DOM_RUNNING && vcpu_runnable(v) &&
-        !softirq_pending() && !pv_events_deliverable(v)) {
+    /*
+     * sysret faults in ring 0 on a non-canonical RCX (a syscall at the top
+     * of the lower half): such returns take the iretq path and its fix-up.
+     */
+    if (regs->rip == rip && is_canonical(rip) && regs->rflags == flags &&
+        !pc->frame_replaced && v->domain->state == DOM_RUNNING &&
+        vcpu_runnable(v) && !softirq_pending() && !pv_events_deliverable(v)) {
         hyp_unlock();
         return 1;
     }

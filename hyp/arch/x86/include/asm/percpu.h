@@ -58,6 +58,9 @@ struct percpu {
     bool cont;
     unsigned int cont_nr;
     u64 cont_args[5];
+    /* A guest-state instruction faulted in ring 0 (ex_guest_table). */
+    u32 guest_fault_vec;
+    u32 guest_fault_ec;
 };
 
 static inline struct cpu_info *get_cpu_info(void)

@@ -55,6 +55,8 @@ void ap_start(unsigned int cpu)
         HYPERVISOR_vcpu_op(VCPUOP_down, cpu, NULL);
 }
 
+void (*vcpu_context_hook)(unsigned int cpu, struct vcpu_guest_context *c);
+
 long vcpu_initialise(unsigned int cpu, vcpu_entry_t fn, void *arg)
 {
     struct vcpu_guest_context *c = &ap_ctxt;
@@ -101,6 +103,8 @@ long vcpu_initialise(unsigned int cpu, vcpu_entry_t fn, void *arg)
         c->event_callback_eip = (uint64_t)hypervisor_callback;
         c->failsafe_callback_eip = (uint64_t)failsafe_callback;
     }
+    if (vcpu_context_hook)
+        vcpu_context_hook(cpu, c);
     return HYPERVISOR_vcpu_op(VCPUOP_initialise, cpu, c);
 }
 

@@ -54,6 +54,9 @@ unsigned long guest_virt_to_mfn(const void *va);
  */
 typedef void (*vcpu_entry_t)(unsigned int cpu, void *arg);
 long vcpu_initialise(unsigned int cpu, vcpu_entry_t fn, void *arg);
+/* If set, edits the context just before VCPUOP_initialise (tests). */
+extern void (*vcpu_context_hook)(unsigned int cpu,
+                                 struct vcpu_guest_context *c);
 long vcpu_start(unsigned int cpu, vcpu_entry_t fn, void *arg);
 
 /* Set by a secondary vCPU once its setup is done and fn is about to run. */

@@ -273,6 +273,55 @@ void arch_save_vcpu(struct vcpu *v)
     v->is_running = false;
 }
 
+/* fxrstor with a fix-up: returns false if the CPU refused the image. */
+static bool fxrstor_safe(const u8 *area)
+{
+    int fault = 0;
+
+    __asm__ volatile("1: fxrstor64 %[a]\n"
+                     "2:\n"
+                     ".pushsection .text.fixup, \"ax\"\n"
+                     "3: movl $1, %[f]\n"
+                     "   jmp 2b\n"
+                     ".popsection\n"
+                     ".pushsection .ex_table, \"a\"\n"
+                     ".quad 1b, 3b\n"
+                     ".popsection\n"
+                     : [f] "+r"(fault)
+                     : [a] "m"(*(const u8(*)[512])area));
+    return !fault;
+}
+
+/*
+ * Load the vCPU's FPU image. VCPUOP_initialise hands us the guest's bytes
+ * unchecked, and fxrstor refuses reserved MXCSR bits with a #GP in ring 0.
+ * Like Xen's xrstor fix-up: keep MXCSR's writable bits, reset the x87 and
+ * SSE registers to their initial state, and retry; the guest then sees
+ * exactly that, never a hypervisor fault.
+ */
+static void fpu_load_guest(struct vcpu *v)
+{
+    u8 *img = v->arch.fpu;
+    u8 probe[512] __attribute__((aligned(16)));
+    u32 mxcsr, mask;
+
+    if (fxrstor_safe(img))
+        return;
+    __asm__ volatile("fxsave64 %0" : "=m"(probe));
+    memcpy(&mask, probe + 28, 4);
+    if (!mask)
+        mask = 0xffbf; /* the architectural default for MXCSR_MASK */
+    memcpy(&mxcsr, img + 24, 4);
+    mxcsr &= mask;
+    memset(img, 0, sizeof(v->arch.fpu));
+    img[0] = 0x7f, img[1] = 0x03; /* FCW 0x037f, the x87 initial state */
+    memcpy(img + 24, &mxcsr, 4);
+    printk_lvl(LOG_WARN,
+               "d%u v%u: FPU image refused; x87/SSE reset, MXCSR %x\n",
+               v->domain->domain_id, v->vcpu_id, mxcsr);
+    BUG_ON(!fxrstor_safe(img));
+}
+
 /* Guest data selectors; a bad one is replaced by null (failsafe callback). */
 static void load_segments(struct vcpu *v)
 {
@@ -307,7 +356,7 @@ void arch_run_vcpu(struct vcpu *v)
         write_cr4(read_cr4() | CR4_PGE);
         pv_load_gdt(v);
         clts();
-        __asm__ volatile("fxrstor64 %0" ::"m"(v->arch.fpu));
+        fpu_load_guest(v);
         if (v->arch.fpu_ts)
             write_cr0(read_cr0() | CR0_TS);
         load_segments(v);

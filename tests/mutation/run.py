@@ -251,6 +251,20 @@ MUTATIONS = [
          test="hostile_iret_sel",
          why="without the fix-up a bad CS/SS from HYPERVISOR_iret panics "
              "Vesper in its own iretq"),
+    dict(name="wrmsr-base-unchecked",
+         file="hyp/arch/x86/pv/emulate.c",
+         old="        if (!is_canonical(val))\n            return false;\n",
+         new="",
+         test="hostile_segbase",
+         why="a non-canonical FS/GS base reaches wrmsr in ring 0"),
+    dict(name="segbase-unchecked",
+         file="hyp/arch/x86/pv/hypercalls.c",
+         old="    if (which != SEGBASE_GS_USER_SEL && !is_canonical(base))\n"
+             "        return -EINVAL;\n",
+         new="",
+         test="hostile_segbase",
+         why="set_segment_base must refuse a non-canonical base with "
+             "-EINVAL before wrmsr"),
 ]
 
 print_lock = threading.Lock()

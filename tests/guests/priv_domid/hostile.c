@@ -282,9 +282,9 @@ static void attack_misc(void)
         rs.domain_id = others[k];
         TEST_EQ(HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &rs), -XEN_ESRCH);
     }
-    rs.domain_id = HOSTILE;
-    TEST_EQ(HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &rs), -XEN_EPERM);
     rs.domain_id = 0;
+    TEST_EQ(HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &rs), -XEN_EPERM);
+    rs.domain_id = HOSTILE;
     TEST_EQ(HYPERVISOR_sched_op(SCHEDOP_remote_shutdown, &rs), -XEN_EPERM);
 }
 

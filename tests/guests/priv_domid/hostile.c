@@ -101,9 +101,9 @@ static void attack_mmu_update(void)
     TEST_EQ(mmu1(0, wpte_ma, rw, &done), -XEN_EPERM);
     TEST_EQ(mmu1(DOMID_XEN, wpte_ma, ro, &done), -XEN_EPERM);
     TEST_EQ(done, 0);
-    TEST_EQ(hypercall6(__HYPERVISOR_mmu_update, 0, 0, (unsigned long)&done, 0,
-                       0),
-            0); /* an empty batch needs no right */
+    TEST_EQ(
+        hypercall6(__HYPERVISOR_mmu_update, 0, 0, (unsigned long)&done, 0, 0),
+        0); /* an empty batch needs no right */
     /* DOMID_IO owns no RAM: neither dom0's frame nor ours. */
     TEST_EQ(mmu1(DOMID_IO, wpte_ma, ro, &done), -XEN_EBUSY);
     TEST_EQ(mmu1(DOMID_IO, wpte_ma, worig & ~PTE_RW, &done), -XEN_EBUSY);
@@ -118,9 +118,9 @@ static void attack_mmu_update(void)
     TEST_EQ(mmu1((HOSTILE + 1u) << 16 | DOMID_SELF, wpte_ma, worig, &done), 0);
     TEST_EQ(done, 1);
     /* dom0's M2P entry and dom0's own L1 table. */
-    TEST_EQ(mmu1(DOMID_SELF, (uint64_t)pmfn << 12 | MMU_MACHPHYS_UPDATE, 5,
-                 &done),
-            -XEN_EINVAL);
+    TEST_EQ(
+        mmu1(DOMID_SELF, (uint64_t)pmfn << 12 | MMU_MACHPHYS_UPDATE, 5, &done),
+        -XEN_EINVAL);
     TEST_EQ(mmu1(0, (uint64_t)pmfn << 12 | MMU_MACHPHYS_UPDATE, 5, &done),
             -XEN_EPERM);
     TEST_EQ(mmu1(DOMID_SELF, (uint64_t)l1mfn << 12 | 8 * 5, 0, &done),
@@ -163,9 +163,9 @@ static void attack_mmuext_op(void)
     for (unsigned int k = 0; k < 3; k++)
         TEST_EQ(ext1(MMUEXT_TLB_FLUSH_LOCAL, 0, 0, others[k]), -XEN_EPERM);
     /* Checked before the batch, even an empty one. */
-    TEST_EQ(hypercall6(__HYPERVISOR_mmuext_op, 0, 0, (unsigned long)&done, 0,
-                       0),
-            -XEN_EPERM);
+    TEST_EQ(
+        hypercall6(__HYPERVISOR_mmuext_op, 0, 0, (unsigned long)&done, 0, 0),
+        -XEN_EPERM);
     TEST_EQ(ext1(MMUEXT_TLB_FLUSH_LOCAL, 0, 0, NOBODY), -XEN_ESRCH);
     TEST_EQ(ext1(MMUEXT_TLB_FLUSH_LOCAL, 0, 0, HOSTILE), -XEN_ESRCH);
     TEST_EQ(ext1(MMUEXT_TLB_FLUSH_LOCAL, 0, 0, DOMID_SELF), 0);
@@ -201,8 +201,7 @@ static void attack_evtchn(evtchn_port_t remote_sync, evtchn_port_t sync)
     evtchn_port_t p, q;
     unsigned int bound = 0;
 
-    printk("hostile: event channels (dom0 offered us port %u)\n",
-           remote_sync);
+    printk("hostile: event channels (dom0 offered us port %u)\n", remote_sync);
     /* Every other port of dom0's, and ours again: none offered to us. */
     for (evtchn_port_t r = 1; r <= 64; r++) {
         long rc = evtchn_bind_interdomain(0, r, &p);

@@ -23,8 +23,8 @@
 #define KEY_L4 3      /* dom0's L4 */
 #define KEY_DOMU 8    /* the domU's own pattern page, for dom0 to map */
 
-#define HOSTILE 1 /* the domU's id */
-#define NOBODY 9  /* no such domain */
+#define HOSTILE 1     /* the domU's id */
+#define NOBODY 9      /* no such domain */
 #define NOBODY_PORT 7 /* dom0 offers one port to this absent domain */
 
 /* The word at index i of a pattern page. */

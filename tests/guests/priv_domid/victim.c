@@ -58,8 +58,7 @@ static void check_unchanged(const struct state *before)
         TEST_EQ(now.st[k].status, before->st[k].status);
         TEST_EQ(now.st[k].vcpu, before->st[k].vcpu);
         TEST_EQ(now.st[k].u.interdomain.dom, before->st[k].u.interdomain.dom);
-        TEST_EQ(now.st[k].u.interdomain.port,
-                before->st[k].u.interdomain.port);
+        TEST_EQ(now.st[k].u.interdomain.port, before->st[k].u.interdomain.port);
     }
     /* The port offered to someone else is still waiting for them. */
     TEST_EQ(now.st[0].status, EVTCHNSTAT_unbound);
@@ -84,8 +83,7 @@ static void act_on_domu(void)
 
     printk("victim: the domU holds %ld pages\n", cur);
     TEST_CHECK(cur > 0);
-    TEST_CHECK(current_reservation(HOSTILE, XENMEM_maximum_reservation) >=
-               cur);
+    TEST_CHECK(current_reservation(HOSTILE, XENMEM_maximum_reservation) >= cur);
     for (unsigned int k = 0; k < 3; k++) {
         TEST_EQ(current_reservation(none[k], XENMEM_current_reservation),
                 -XEN_ESRCH);

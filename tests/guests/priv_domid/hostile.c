@@ -247,6 +247,29 @@ static void attack_evtchn(evtchn_port_t remote_sync, evtchn_port_t sync)
     TEST_EQ(evtchn_close(p), 0);
 }
 
+/* Descriptor frames: dom0's page may be neither a GDT nor written as one. */
+static void attack_descriptors(void)
+{
+    /* A flat data segment, DPL 3: a descriptor Xen would accept. */
+    const uint64_t flat = 0x00cff3000000ffffULL;
+    xen_pfn_t frame = pmfn;
+
+    printk("hostile: update_descriptor and set_gdt\n");
+    TEST_EQ(hypercall6(__HYPERVISOR_update_descriptor,
+                       (unsigned long)pmfn << 12 | 8 * 3, flat, 0, 0, 0),
+            -XEN_EINVAL);
+    TEST_EQ(
+        hypercall6(__HYPERVISOR_set_gdt, (unsigned long)&frame, 512, 0, 0, 0),
+        -XEN_EINVAL);
+    /* Our own page as a descriptor page is fine. */
+    TEST_EQ(hypercall6(__HYPERVISOR_update_descriptor,
+                       mm_virt_to_maddr(w) + 8 * 3, flat, 0, 0, 0),
+            0);
+    TEST_EQ(w[3], flat);
+    w[3] = PAT;
+    probe_intact("update_descriptor");
+}
+
 static void attack_misc(void)
 {
     struct sched_remote_shutdown rs = { .reason = SHUTDOWN_poweroff };
@@ -330,6 +353,7 @@ void hostile_main(void)
     attack_memory_op();
     attack_mmu_update();
     attack_mmuext_op();
+    attack_descriptors();
     attack_evtchn(remote, sync);
     attack_misc();
 

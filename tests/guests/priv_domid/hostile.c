@@ -254,13 +254,23 @@ static void attack_descriptors(void)
     const uint64_t flat = 0x00cff3000000ffffULL;
     xen_pfn_t frame = pmfn;
 
-    printk("hostile: update_descriptor and set_gdt\n");
+    printk("hostile: update_descriptor, set_gdt, vcpu_info, FIFO control\n");
     TEST_EQ(hypercall6(__HYPERVISOR_update_descriptor,
                        (unsigned long)pmfn << 12 | 8 * 3, flat, 0, 0, 0),
             -XEN_EINVAL);
     TEST_EQ(
         hypercall6(__HYPERVISOR_set_gdt, (unsigned long)&frame, 512, 0, 0, 0),
         -XEN_EINVAL);
+    /* Nor may it become our vcpu_info or FIFO control block. */
+    {
+        struct vcpu_register_vcpu_info vi = { .mfn = pmfn, .offset = 64 };
+        struct evtchn_init_control ic = { .control_gfn = pmfn };
+
+        TEST_EQ(HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, 0, &vi),
+                -XEN_EINVAL);
+        TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_init_control, &ic),
+                -XEN_EINVAL);
+    }
     /* Our own page as a descriptor page is fine. */
     TEST_EQ(hypercall6(__HYPERVISOR_update_descriptor,
                        mm_virt_to_maddr(w) + 8 * 3, flat, 0, 0, 0),

@@ -84,6 +84,13 @@ static void mmu(uint64_t *w)
     TEST_EQ(mmu1((NOBODY + 1u) << 16 | DOMID_SELF, ma, pte, 1), -XEN_ESRCH);
     TEST_EQ(mmu1(1u << 16 | DOMID_SELF, ma, pte, 1), 0);
     TEST_EQ(*mm_pte_ptr(va, 1), pte);
+    /* DOMID_IO and DOMID_XEN own none of our frames, even for dom0. */
+    TEST_EQ(mmu1(DOMID_IO, ma, pte & ~PTE_RW, 1), -XEN_EBUSY);
+    TEST_EQ(mmu1(DOMID_XEN, ma, pte & ~PTE_RW, 1), -XEN_EBUSY);
+    TEST_EQ(hypercall6(__HYPERVISOR_update_va_mapping_otherdomain, va,
+                       pte & ~PTE_RW, UVMF_INVLPG, DOMID_IO, 0),
+            -XEN_EBUSY);
+    TEST_EQ(*mm_pte_ptr(va, 1), pte);
 
     TEST_EQ(hypercall6(__HYPERVISOR_update_va_mapping_otherdomain, va, pte,
                        UVMF_INVLPG, NOBODY, 0),

@@ -101,6 +101,12 @@ static void act_on_domu(void)
         sorig = *mm_pte_ptr(sva, 1);
         req.ptr = mm_pte_maddr(sva, 1);
         req.val = MFN_PTE(umfn, PTE_P | PTE_A);
+        /* Only with the domU named as its owner, privileged or not. */
+        TEST_EQ(HYPERVISOR_mmu_update(&req, 1, &done, DOMID_SELF), -XEN_EBUSY);
+        TEST_EQ(HYPERVISOR_mmu_update(&req, 1, &done, DOMID_IO), -XEN_EBUSY);
+        TEST_EQ(HYPERVISOR_mmu_update(&req, 1, &done, DOMID_XEN), -XEN_EBUSY);
+        TEST_EQ(mm_update_va(sva, req.val, UVMF_INVLPG), -XEN_EBUSY);
+        TEST_EQ(*mm_pte_ptr(sva, 1), sorig);
         TEST_EQ(HYPERVISOR_mmu_update(&req, 1, &done, HOSTILE), 0);
         TEST_EQ(done, 1);
         mm_invlpg(sva);

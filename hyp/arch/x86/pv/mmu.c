@@ -60,7 +60,12 @@ void pv_page_released(struct page_info *pg)
 void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
 {
     memset(c, 0, sizeof(*c));
-    c->foreign_ok = d->is_privileged;
+    /*
+     * Like Xen, even the privileged domain maps only frames of the page
+     * owner it names (foreign_ok stays false): Xen's one exception, a
+     * privileged page owner lending its target's frames, needs the page
+     * tables of another domain, which we do not edit.
+     */
     c->cache_ok = true;
     /*
      * Like Xen: frames past RAM are I/O (-EPERM for a domain without I/O

@@ -156,13 +156,15 @@ MUTATIONS = [
     # Privilege checks (issue 10): each deletion must turn priv_domid red.
     dict(name="priv-memory-target-domain",
          file="hyp/hypercall/memory.c",
-         old="    else if (d != cur && !cur->is_privileged)\n        *rc = -EPERM;\n",
+         old="    else if (d != cur && !cur->is_privileged)\n"
+             "        *rc = -EPERM;\n",
          new="",
          test="priv_domid",
          why="a domU may not read dom0's reservation (Xen: -EPERM)"),
     dict(name="priv-memory-reservation-foreign",
          file="hyp/hypercall/memory.c",
-         old="    if (r->domid != DOMID_SELF && r->domid != d->domain_id)\n        r->nr_extents = 0;\n",
+         old="    if (r->domid != DOMID_SELF && r->domid != d->domain_id)\n"
+             "        r->nr_extents = 0;\n",
          new="",
          test="priv_domid",
          why="a reservation change naming another domain does nothing (Xen: 0 done)"),
@@ -180,7 +182,9 @@ MUTATIONS = [
          why="a domU may not name dom0 as the page tables' owner (Xen: -EPERM)"),
     dict(name="priv-uvma-otherdomain",
          file="hyp/arch/x86/pv/mmu.c",
-         old="    if (pgo != d && !d->is_privileged)\n        return -EPERM;\n    return do_uvma",
+         old="    if (pgo != d && !d->is_privileged)\n"
+             "        return -EPERM;\n"
+             "    return do_uvma",
          new="    return do_uvma",
          test="priv_domid",
          why="update_va_mapping_otherdomain naming dom0 is -EPERM"),
@@ -223,20 +227,27 @@ MUTATIONS = [
          why="only a domain with I/O access flushes caches (Xen: -EACCES)"),
     dict(name="priv-evtchn-alloc-unbound",
          file="hyp/evtchn.c",
-         old="    /* Checked before a foreign domain grows a bucket on our behalf. */\n    rc = may_target(cd, d);\n    if (rc)\n        return rc;\n",
-         new="",
+         old="    /* Checked before a foreign domain grows a bucket on our behalf. */\n"
+             "    rc = may_target(cd, d);\n",
+         new="    rc = 0;\n",
          test="priv_domid",
          why="a domU may not allocate ports in dom0's table"),
     dict(name="priv-evtchn-status",
          file="hyp/evtchn.c",
-         old="        return -EINVAL;\n    rc = may_target(cd, d);\n    if (rc)\n        return rc;\n    chn = evtchn_from_port(d, s->port);\n",
-         new="        return -EINVAL;\n    chn = evtchn_from_port(d, s->port);\n",
+         old="        return -EINVAL;\n    rc = may_target(cd, d);\n",
+         new="        return -EINVAL;\n    rc = 0;\n",
          test="priv_domid",
          why="a domU may not look at dom0's ports"),
     dict(name="priv-evtchn-reset",
          file="hyp/evtchn.c",
-         old="    rc = may_target(cd, d);\n    if (rc)\n        return rc;\n    /* Xen resets another",
-         new="    /* Xen resets another",
+         old="    rc = may_target(cd, d);\n"
+             "    if (rc)\n"
+             "        return rc;\n"
+             "    /* Xen resets another",
+         new="    rc = 0;\n"
+             "    if (rc)\n"
+             "        return rc;\n"
+             "    /* Xen resets another",
          test="priv_domid",
          why="a domU may not reset dom0's channels (Xen: -EPERM)"),
     dict(name="priv-evtchn-reset-other",
@@ -259,7 +270,8 @@ MUTATIONS = [
          why="the XSM_TARGET rule itself"),
     dict(name="priv-console-io",
          file="hyp/hypercall/console.c",
-         old="    if (!d->is_privileged && cmd != CONSOLEIO_write)\n        return -EPERM;\n",
+         old="    if (!d->is_privileged && cmd != CONSOLEIO_write)\n"
+             "        return -EPERM;\n",
          new="",
          test="priv_domid",
          why="a domU may not read the console (Xen: -EPERM)"),
@@ -271,7 +283,9 @@ MUTATIONS = [
          why="SCHEDOP_pin_override is dom0's only"),
     dict(name="priv-remote-shutdown",
          file="hyp/hypercall/sched.c",
-         old="    if (!cur->is_privileged)\n        return -EPERM;\n    domain_shutdown",
+         old="    if (!cur->is_privileged)\n"
+             "        return -EPERM;\n"
+             "    domain_shutdown",
          new="    domain_shutdown",
          test="priv_domid",
          why="a domU may not shut dom0 down"),

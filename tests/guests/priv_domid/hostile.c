@@ -56,6 +56,21 @@ static void attack_memory_op(void)
             TEST_EQ(current_reservation(absent[k], queries[q]), -XEN_ESRCH);
     }
     TEST_CHECK(HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL) > 0);
+    /* A multicall is no way round the checks. */
+    {
+        struct xen_memory_domain m = { .domid = 0 };
+        struct multicall_entry mc[2];
+
+        memset(mc, 0, sizeof(mc));
+        mc[0].op = __HYPERVISOR_memory_op;
+        mc[0].args[0] = XENMEM_current_reservation;
+        mc[0].args[1] = (unsigned long)&m;
+        mc[1] = mc[0];
+        mc[1].args[0] = XENMEM_maximum_reservation;
+        TEST_EQ(HYPERVISOR_multicall(mc, 2), 0);
+        TEST_EQ(mc[0].result, (unsigned long)-XEN_EPERM);
+        TEST_EQ(mc[1].result, (unsigned long)-XEN_EPERM);
+    }
 
     /* Xen does nothing for a domain it will not change: 0 extents done. */
     for (unsigned int c = 0; c < 3; c++) {

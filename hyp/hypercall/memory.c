@@ -80,7 +80,8 @@ static long machphys_mfn_list(u64 arg)
 /*
  * Single-page extents of the caller's own memory are all we offer. Xen
  * answers a domain it will not change (another one without privilege, or
- * none at all) with 0 extents done; so do we, for every other domain.
+ * none at all) with 0 extents done; so do we for every other domain, the
+ * privileged domain's foreign changes (which Xen allows) included.
  */
 static long read_reservation(const struct domain *d, u64 arg,
                              struct xen_memory_reservation *r)

@@ -481,6 +481,9 @@ static int op_reset(struct domain *cd, const struct evtchn_reset *r)
     rc = may_target(cd, d);
     if (rc)
         return rc;
+    /* Xen resets another domain's only while its controller pauses it. */
+    if (d != cd)
+        return -EINVAL;
     e = &d->evtchn;
     /*
      * Vesper's own ports survive, as Xen-attached ones do in Xen: the

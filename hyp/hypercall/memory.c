@@ -8,29 +8,34 @@
 #include "sched.h"
 #include <public/memory.h>
 
-/* Resolve a domid argument: self, or anyone for the privileged domain. */
-static struct domain *target_domain(struct domain *cur, domid_t id)
+/*
+ * Resolve a domid argument as Xen does: look the domain up first (no such
+ * domain, DOMID_XEN and DOMID_IO alike are -ESRCH), then allow oneself,
+ * or anyone for the privileged domain (-EPERM).
+ */
+static struct domain *target_domain(struct domain *cur, domid_t id, long *rc)
 {
-    struct domain *d;
+    struct domain *d = id == DOMID_SELF ? cur : domain_by_id(id);
 
-    if (id == DOMID_SELF || id == cur->domain_id)
-        return cur;
-    if (!cur->is_privileged)
-        return NULL;
-    d = domain_by_id(id);
-    return d;
+    *rc = 0;
+    if (!d)
+        *rc = -ESRCH;
+    else if (d != cur && !cur->is_privileged)
+        *rc = -EPERM;
+    return *rc ? NULL : d;
 }
 
 static long reservation_query(struct domain *cur, unsigned int cmd, u64 arg)
 {
     domid_t id;
     struct domain *d;
+    long rc;
 
     if (copy_from_guest(&id, arg, sizeof(id)))
         return -EFAULT;
-    d = target_domain(cur, id);
+    d = target_domain(cur, id, &rc);
     if (!d)
-        return id == DOMID_SELF || cur->is_privileged ? -ESRCH : -EPERM;
+        return rc;
     return (long)(cmd == XENMEM_current_reservation ? d->tot_pages
                                                     : d->max_pages);
 }
@@ -72,14 +77,22 @@ static long machphys_mfn_list(u64 arg)
     return copy_to_guest(arg, &l, sizeof(l)) ? -EFAULT : 0;
 }
 
-/* Single-page extents of the caller's own memory are all we offer. */
-static long read_reservation(u64 arg, struct xen_memory_reservation *r)
+/*
+ * Single-page extents of the caller's own memory are all we offer. Xen
+ * answers a domain it will not change (another one without privilege, or
+ * none at all) with 0 extents done; so do we for every other domain, the
+ * privileged domain's foreign changes (which Xen allows) included.
+ */
+static long read_reservation(const struct domain *d, u64 arg,
+                             struct xen_memory_reservation *r)
 {
     if (copy_from_guest(r, arg, sizeof(*r)))
         return -EFAULT;
     if (r->extent_order != 0)
         return -EINVAL;
-    return r->domid == DOMID_SELF ? 0 : -EPERM;
+    if (r->domid != DOMID_SELF && r->domid != d->domain_id)
+        r->nr_extents = 0;
+    return 0;
 }
 
 /* Entry i of the reservation's extent array, in or out. */
@@ -106,7 +119,7 @@ static long decrease_reservation(struct domain *d, u64 arg)
     unsigned long i;
     long rc;
 
-    rc = read_reservation(arg, &r);
+    rc = read_reservation(d, arg, &r);
     if (rc)
         return rc;
     for (i = 0; i < r.nr_extents; i++) {
@@ -132,7 +145,7 @@ static long populate_physmap(struct domain *d, u64 arg, bool populate)
     unsigned long i;
     long rc;
 
-    rc = read_reservation(arg, &r);
+    rc = read_reservation(d, arg, &r);
     if (rc)
         return rc;
     for (i = 0; i < r.nr_extents; i++) {

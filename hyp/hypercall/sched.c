@@ -77,6 +77,27 @@ static long sched_pin_override(struct vcpu *v, u64 arg)
     return vcpu_pin_override(v, p.pcpu);
 }
 
+/*
+ * Stop another domain as if it had shut itself down. Xen looks the domain
+ * up by number only (DOMID_SELF is -ESRCH), then asks for privilege, which
+ * even naming oneself needs.
+ */
+static long sched_remote_shutdown(struct domain *cur, u64 arg)
+{
+    struct sched_remote_shutdown s;
+    struct domain *d;
+
+    if (copy_from_guest(&s, arg, sizeof(s)))
+        return -EFAULT;
+    d = domain_by_id((domid_t)s.domain_id);
+    if (!d)
+        return -ESRCH;
+    if (!cur->is_privileged)
+        return -EPERM;
+    domain_shutdown(d, s.reason);
+    return 0;
+}
+
 HYPERCALL2(sched_op, int, cmd, u64, arg)
 {
     struct vcpu *v = current_vcpu();
@@ -99,6 +120,8 @@ HYPERCALL2(sched_op, int, cmd, u64, arg)
         return sched_shutdown(v, arg, false);
     case SCHEDOP_pin_override:
         return sched_pin_override(v, arg);
+    case SCHEDOP_remote_shutdown:
+        return sched_remote_shutdown(v->domain, arg);
     default:
         return -ENOSYS;
     }

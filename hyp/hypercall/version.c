@@ -80,6 +80,16 @@ HYPERCALL2(xen_version, int, cmd, u64, arg)
         handle[15] = (u8)d->domain_id;
         return copy_to_guest(arg, handle, sizeof(handle)) ? -EFAULT : 0;
     }
+    case XENVER_build_id: {
+        u32 len;
+
+        /* Privileged only in Xen; we have no build id to give anyone. */
+        if (!d->is_privileged)
+            return -EPERM;
+        if (arg && copy_from_guest(&len, arg, sizeof(len)))
+            return -EFAULT;
+        return arg && len == 0 ? -EINVAL : -ENODATA;
+    }
     default:
         return -ENOSYS;
     }

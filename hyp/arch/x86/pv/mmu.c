@@ -59,7 +59,12 @@ void pv_page_released(struct page_info *pg)
 void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
 {
     memset(c, 0, sizeof(*c));
-    c->foreign_ok = d->is_privileged;
+    /*
+     * Like Xen, even the privileged domain maps only frames of the page
+     * owner it names (foreign_ok stays false): Xen's one exception, a
+     * privileged page owner lending its target's frames, needs the page
+     * tables of another domain, which we do not edit.
+     */
     c->cache_ok = true;
     /*
      * Like Xen: frames past RAM are I/O (-EPERM for a domain without I/O
@@ -188,15 +193,22 @@ static int batch_end(struct domain *d, struct pv_mm_ctx *c, u64 pdone,
     return rc;
 }
 
+/* Xen's owners of I/O memory and of its own pages: they own no frame here. */
+static struct domain dom_io = { .domain_id = DOMID_IO };
+static struct domain dom_xen = { .domain_id = DOMID_XEN };
+
+/* The page owner a foreign-domain argument names; NULL is -ESRCH. */
 static struct domain *pg_owner_of(struct domain *d, domid_t fd)
 {
     /* Naming yourself by number is refused, as Xen does. */
-    if (fd == DOMID_SELF)
-        return d;
     if (fd == d->domain_id)
         return NULL;
-    if (!d->is_privileged)
-        return NULL;
+    if (fd == DOMID_SELF)
+        return d;
+    if (fd == DOMID_IO)
+        return &dom_io;
+    if (fd == DOMID_XEN)
+        return &dom_xen;
     return domain_by_id(fd);
 }
 
@@ -226,6 +238,9 @@ static int mmu_update_one(struct domain *d, struct domain *pgo,
     struct page_info *pg;
     unsigned int level;
 
+    /* No right to act for the named domains (see mmu_update). */
+    if (!pgo && cmd <= MMU_PT_UPDATE_NO_TRANSLATE)
+        return -EPERM;
     if (!mfn_valid(mfn))
         return -EINVAL;
     pg = mfn_to_page(mfn);
@@ -254,7 +269,7 @@ HYPERCALL4(mmu_update, u64, ureqs, unsigned int, count, u64, pdone,
            unsigned int, foreigndom)
 {
     struct vcpu *v = current;
-    struct domain *d = v->domain, *pgo;
+    struct domain *d = v->domain, *pgo, *pto = d;
     struct pv_mm_ctx c;
     struct mmu_update req;
     unsigned int done = 0, i;
@@ -262,12 +277,26 @@ HYPERCALL4(mmu_update, u64, ureqs, unsigned int, count, u64, pdone,
 
     if (batch_start(&count, pdone, &done))
         return -EFAULT;
+    /* The upper half names the page tables' owner, plus one (Xen's PFD). */
+    if (foreigndom >> 16) {
+        pto = domain_by_id((domid_t)((foreigndom >> 16) - 1));
+        if (!pto)
+            return -ESRCH;
+    }
     pgo = pg_owner_of(d, (domid_t)foreigndom);
     if (!pgo) {
         if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
             return -EFAULT;
-        return d->is_privileged ? -ESRCH : -EPERM;
+        return -ESRCH;
     }
+    /*
+     * Xen's default policy: another domain's frames (DOMID_IO's excepted,
+     * which are no one's) need privilege; Xen checks it at the first
+     * request, so an empty batch passes. Another domain's page tables we
+     * do not edit at all.
+     */
+    if (pto != d || (pgo != &dom_io && pgo != d && !d->is_privileged))
+        pgo = NULL;
     pv_mm_ctx_init(&c, d, v);
     for (i = 0; i < count; i++) {
         /* Xen's rule: after one request, stop whenever work is pending. */
@@ -426,8 +455,10 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op,
         flush_tlb_mask(domain_cpus(d, NULL));
         return 0;
     case MMUEXT_FLUSH_CACHE:
+        /* Xen: only for a domain with I/O access, which only dom0 has. */
+        return d->is_privileged ? 0 : -EACCES;
     case MMUEXT_FLUSH_CACHE_GLOBAL:
-        return d->is_privileged ? 0 : -EPERM;
+        return d->is_privileged ? 0 : -EINVAL;
     case MMUEXT_SET_LDT:
         return set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents, c);
     case MMUEXT_CLEAR_PAGE:
@@ -446,7 +477,7 @@ HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
            foreigndom)
 {
     struct vcpu *v = current;
-    struct domain *d = v->domain;
+    struct domain *d = v->domain, *pgo;
     struct pv_mm_ctx c;
     struct mmuext_op op;
     unsigned int done = 0, i;
@@ -454,8 +485,12 @@ HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
 
     if (batch_start(&count, pdone, &done))
         return -EFAULT;
-    if (foreigndom != DOMID_SELF && foreigndom != d->domain_id)
-        return -EPERM; /* foreign mmuext ops are not supported */
+    pgo = pg_owner_of(d, (domid_t)foreigndom);
+    if (!pgo)
+        return -ESRCH;
+    /* Xen's answer to the unprivileged; we offer foreign ops to no one. */
+    if (pgo != d)
+        return -EPERM;
     pv_mm_ctx_init(&c, d, v);
     for (i = 0; i < count; i++) {
         /* Xen's rule: after one op, stop whenever work is pending. */
@@ -545,6 +580,9 @@ HYPERCALL4(update_va_mapping_otherdomain, u64, va, u64, val, u64, flags,
 
     if (!pgo)
         return -ESRCH;
+    /* Xen's default policy, whatever the new entry is. */
+    if (pgo != d && !d->is_privileged)
+        return -EPERM;
     return do_uvma(d, va, val, flags, pgo);
 }
 

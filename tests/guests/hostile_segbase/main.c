@@ -40,6 +40,14 @@ static void wr(uint32_t msr, uint64_t v)
                      : "memory");
 }
 
+static uint16_t read_gs(void)
+{
+    uint16_t sel;
+
+    __asm__ volatile("mov %%gs, %0" : "=r"(sel));
+    return sel;
+}
+
 void test_main(void)
 {
     static const uint32_t msrs[] = { MSR_FS_BASE, MSR_GS_BASE,
@@ -72,4 +80,20 @@ void test_main(void)
     }
     trap_set_handler(13, NULL);
     HYPERVISOR_set_segment_base(SEGBASE_FS, 0);
+
+    /*
+     * SEGBASE_GS_USER_SEL loads the user %gs from the GDT with RPL 3 and
+     * answers 0 even for a selector the CPU refuses, which becomes null
+     * (Linux BUG()s on an error). The kernel's GS base stays active.
+     */
+    TEST_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0xe02b), 0);
+    TEST_EQ(read_gs(), 0xe02b);
+    TEST_EQ(rd(MSR_GS_BASE), gs);
+    TEST_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0xe028), 0);
+    TEST_EQ(read_gs(), 0xe02b);
+    TEST_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0xdf90), 0);
+    TEST_EQ(read_gs(), 0);
+    TEST_EQ(rd(MSR_GS_BASE), gs);
+    TEST_EQ(HYPERVISOR_set_segment_base(SEGBASE_GS_USER_SEL, 0), 0);
+    TEST_EQ(read_gs(), 0);
 }

@@ -148,12 +148,24 @@ HYPERCALL2(set_segment_base, unsigned int, which, u64, base)
         v->arch.gs_base_kernel = base;
         wrmsr(MSR_GS_BASE, base);
         return 0;
-    case SEGBASE_GS_USER_SEL:
-        /* Only the null selector until guest GDTs/LDTs exist. */
-        if ((base & 0xfffc) != 0)
-            return -EINVAL;
-        v->arch.gs_base_user = 0;
+    case SEGBASE_GS_USER_SEL: {
+        /*
+         * Load the user GS selector from the guest's GDT/LDT, as Xen does:
+         * RPL 3 for a non-null selector, null if the CPU refuses it (the
+         * call still answers 0: Linux BUG()s on an error), and the user
+         * base becomes the descriptor's. The kernel's base stays active.
+         */
+        u16 sel = (u16)base;
+
+        if (sel > 3)
+            sel |= 3;
+        if (!load_sel_safe(3, sel))
+            sel = 0;
+        v->arch.gs = sel;
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+        wrmsr(MSR_GS_BASE, v->arch.gs_base_kernel);
         return 0;
+    }
     default:
         return -EINVAL;
     }

@@ -176,7 +176,14 @@ MUTATIONS = [
          test="hostile_memop_preempt",
          why="a 2^18-extent decrease_reservation must let the other vCPU's "
              "hypercalls through"),
+    dict(name="vcpu-info-no-type-ref",
+         file="hyp/arch/x86/pv/guest_frame.c",
+         old="    if (get_page_and_type(p, d, PGT_writable, &c)) {\n",
+         new="    if (!get_page(p, d)) {\n",
+         test="hostile_vcpu_info",
+         why="a registered vcpu_info frame must never become a page table"),
 ]
+
 print_lock = threading.Lock()
 
 

@@ -46,9 +46,9 @@ void test_main(void)
     TEST_EQ(mm_set_ro(l1), 0);
     TEST_EQ(mm_pin(1, l1_mfn), 0);
     TEST_EQ(mm_read_pte(ALIAS_VA, 2) & PTE_P, 0);
-    TEST_EQ(mm_mmu_update1(mm_pte_maddr(ALIAS_VA, 2),
-                           MFN_PTE(l1_mfn, PTE_TABLE)),
-            0);
+    TEST_EQ(
+        mm_mmu_update1(mm_pte_maddr(ALIAS_VA, 2), MFN_PTE(l1_mfn, PTE_TABLE)),
+        0);
     TEST_EQ(mm_peek(ALIAS_VA + NR_EXTENTS * 8 - 8), victim_mfn);
     res0 = mm_current_reservation();
 
@@ -58,13 +58,11 @@ void test_main(void)
     set_xen_guest_handle(r.extent_start, one);
     r.nr_extents = 3;
     r.domid = DOMID_SELF;
-    TEST_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation |
-                                     (5 << MEMOP_EXTENT_SHIFT),
-                                 &r),
+    TEST_EQ(HYPERVISOR_memory_op(
+                XENMEM_decrease_reservation | (5 << MEMOP_EXTENT_SHIFT), &r),
             5);
-    TEST_EQ(HYPERVISOR_memory_op(XENMEM_decrease_reservation |
-                                     (3 << MEMOP_EXTENT_SHIFT),
-                                 &r),
+    TEST_EQ(HYPERVISOR_memory_op(
+                XENMEM_decrease_reservation | (3 << MEMOP_EXTENT_SHIFT), &r),
             3);
     /* Queries take none. */
     TEST_EQ(HYPERVISOR_memory_op(XENMEM_current_reservation |

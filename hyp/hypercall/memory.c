@@ -110,8 +110,8 @@ static int extent_put(const struct xen_memory_reservation *r, unsigned long i,
 
 /*
  * Whether the loop at extent i, having started this call at start, should
- * stop and let the guest re-issue the rest. Inside a multicall the call
- * cannot be rewound and runs to the end.
+ * stop and let the guest re-issue the rest; only where a continuation can
+ * be made (hypercall_preemptible), else the call runs to its end.
  */
 static bool memop_preempt(unsigned long i, unsigned long start)
 {

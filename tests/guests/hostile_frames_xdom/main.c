@@ -22,7 +22,6 @@
 #define ALIAS_VA 0xffffffff88000000UL
 #define ALIAS_L2 4
 #define NR_EXTENTS (512UL * 512 * ALIAS_L2)
-#define MIN_STEPS 32
 
 static uint64_t *pages[NR_VICTIM + NR_FRESH];
 static unsigned int nr_pages;
@@ -30,6 +29,15 @@ static volatile uint32_t received;
 static volatile unsigned long steps, steps_at[4];
 /* One port per signal, so that none can merge with another. */
 static evtchn_port_t ports[3];
+static volatile uint32_t in_call, ticks;
+
+static void on_tick(evtchn_port_t p, void *data)
+{
+    (void)p;
+    (void)data;
+    if (in_call)
+        ticks++;
+}
 
 static uint64_t pattern(unsigned int page, unsigned int word)
 {
@@ -163,7 +171,13 @@ static void victim(long peer)
     TEST_CHECK(steps_at[1] && steps_at[2] && steps_at[3]);
     TEST_EQ(nr_pages, NR_VICTIM + NR_FRESH);
     TEST_EQ(bad, 0);
-    TEST_CHECK(steps_at[3] >= steps_at[2] + MIN_STEPS);
+    /*
+     * Not asserted: Vesper's big lock is first come first served, so
+     * how often this vCPU wins it between the hostile's continuations
+     * depends on the host's scheduling of QEMU's threads.
+     */
+    printk("victim: %lu steps during the big call\n",
+           steps_at[3] - steps_at[2]);
 }
 
 /* ------------------------------------------------------------ hostile */
@@ -173,13 +187,14 @@ static void hostile(long peer)
     unsigned long si_mfn = start_info->shared_info >> 12, wva, l1_mfn;
     uint64_t *w, *ext, *l1, *keep, worig;
     struct xen_memory_reservation big;
-    evtchn_port_t ipi, remote = 1;
+    evtchn_port_t ipi, tport, remote = 1;
     unsigned int n = 0;
     uint64_t t0, t1;
     long rc;
     int level;
 
     /* The victim's three unbound ports, in the order it made them. */
+    TEST_EQ(events_init(), 0);
     events_disable();
     for (uint64_t end = guest_now() + 30 * NS_PER_SEC; n < 3;) {
         if (remote <= 64 &&
@@ -226,8 +241,44 @@ static void hostile(long peer)
     TEST_EQ(mm_read_pte(ALIAS_VA, 2) & PTE_P, 0);
     TEST_EQ(mm_new_baseptr(si_mfn), -XEN_EINVAL);
     TEST_EQ(evtchn_send(ipi), 0);
+    TEST_EQ(evtchn_is_pending(ipi), 1);
+    evtchn_clear_pending(ipi);
     shared_info->evtchn_pending[1] = 0;
 
+    /*
+     * Failure 5: 2^20 extents, one frame (still mapped, so each counts as
+     * done), seen through four L2 entries aliasing one L1.
+     */
+    for (unsigned int j = 0; j < ALIAS_L2; j++)
+        TEST_EQ(mm_mmu_update1(mm_pte_maddr(ALIAS_VA, 2) + 8 * j,
+                               MFN_PTE(l1_mfn, PTE_TABLE)),
+                0);
+    TEST_EQ(mm_peek(ALIAS_VA + NR_EXTENTS * 8 - 8), mm_virt_to_mfn(keep));
+    memset(&big, 0, sizeof(big));
+    set_xen_guest_handle(big.extent_start, (xen_pfn_t *)ALIAS_VA);
+    big.nr_extents = NR_EXTENTS;
+    big.domid = DOMID_SELF;
+    TEST_EQ(evtchn_bind_virq(VIRQ_TIMER, 0, &tport), 0);
+    evtchn_set_handler(tport, on_tick, NULL);
+    TEST_EQ(timer_set_periodic(NS_PER_MS), 0);
+    TEST_EQ(evtchn_send(ports[1]), 0);
+    events_enable();
+    in_call = 1;
+    t0 = __builtin_ia32_rdtsc();
+    rc = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &big);
+    t1 = __builtin_ia32_rdtsc();
+    in_call = 0;
+    events_disable();
+    TEST_EQ(timer_stop_periodic(), 0);
+    TEST_EQ(evtchn_send(ports[2]), 0);
+    /* Preempted: our own timer events arrived between continuations. */
+    printk("hostile: %u timer events during the big call\n", ticks);
+    TEST_CHECK(ticks >= 2);
+    printk("hostile: big call took %lu M TSC cycles\n",
+           (unsigned long)((t1 - t0) >> 20));
+    TEST_EQ(rc, (long)NR_EXTENTS);
+    TEST_EQ(keep[0], 0x4b33700000000000ULL);
+    TEST_EQ(keep[511], 0x4b337000000001ffULL);
     /*
      * Failure 3: give shared_info back, then drop our mapping, the last
      * thing that held it for us. Vesper keeps it (and keeps writing it);
@@ -245,29 +296,6 @@ static void hostile(long peer)
     /* Wait for the victim to take its fresh memory (poll needs no map). */
     TEST_EQ(sched_poll(&ports[0], 1, 0), 0);
 
-    /*
-     * Failure 5: 2^20 extents, one frame (still mapped, so each counts as
-     * done), seen through four L2 entries aliasing one L1.
-     */
-    for (unsigned int j = 0; j < ALIAS_L2; j++)
-        TEST_EQ(mm_mmu_update1(mm_pte_maddr(ALIAS_VA, 2) + 8 * j,
-                               MFN_PTE(l1_mfn, PTE_TABLE)),
-                0);
-    TEST_EQ(mm_peek(ALIAS_VA + NR_EXTENTS * 8 - 8), mm_virt_to_mfn(keep));
-    memset(&big, 0, sizeof(big));
-    set_xen_guest_handle(big.extent_start, (xen_pfn_t *)ALIAS_VA);
-    big.nr_extents = NR_EXTENTS;
-    big.domid = DOMID_SELF;
-    TEST_EQ(evtchn_send(ports[1]), 0);
-    t0 = __builtin_ia32_rdtsc();
-    rc = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &big);
-    t1 = __builtin_ia32_rdtsc();
-    TEST_EQ(evtchn_send(ports[2]), 0);
-    printk("hostile: big call took %lu M TSC cycles\n",
-           (unsigned long)((t1 - t0) >> 20));
-    TEST_EQ(rc, (long)NR_EXTENTS);
-    TEST_EQ(keep[0], 0x4b33700000000000ULL);
-    TEST_EQ(keep[511], 0x4b337000000001ffULL);
     /* The aliases, the pin and the released frame are left to teardown. */
 }
 

@@ -195,10 +195,20 @@ long vcpu_register_info(struct vcpu *v, u64 arg)
 
     if (copy_from_guest(&r, arg, sizeof(r)))
         return -EFAULT;
-    if (r.rsvd || r.offset > PAGE_SIZE - sizeof(struct vcpu_info))
-        return -EINVAL;
+    /* Xen's order and errnos; the record must fit and be aligned. */
+    if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
+        (r.offset & (_Alignof(struct vcpu_info) - 1)))
+        return -ENXIO;
     if (v->vcpu_info_mfn)
         return -EINVAL;
+    /* Only the caller itself or a vCPU that is down moves. */
+    if (v != current_vcpu() && !(v->pause_flags & VPF_down))
+        return -EINVAL;
+    /*
+     * arch_map_guest_frame takes a general and a writable type reference
+     * for as long as the record lives there: the guest may give the frame
+     * back or map it, but never free, pin or retype it under Vesper.
+     */
     page = arch_map_guest_frame(v->domain, r.mfn, &pg);
     if (!page)
         return -EINVAL;

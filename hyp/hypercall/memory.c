@@ -6,6 +6,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
+#include "asm/pv.h"
 #include <public/memory.h>
 
 /*
@@ -109,52 +110,80 @@ static int extent_put(const struct xen_memory_reservation *r, unsigned long i,
 }
 
 /*
+ * Continuations of the reservation ops carry their progress in the
+ * command's high bits, as Xen's do: cmd = op | (done << MEMOP_EXTENT_SHIFT).
+ */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1UL << MEMOP_EXTENT_SHIFT) - 1)
+/*
+ * Extents per call before a continuation: each is a few microseconds at
+ * most (a page clear), so no call holds the CPU for much over a millisecond.
+ */
+#define MEMOP_BATCH 256
+
+/*
+ * Whether the loop at extent i, having started this call at start, should
+ * stop and let the guest re-issue the rest; only where a continuation can
+ * be made (hypercall_preemptible), else the call runs to its end.
+ */
+static bool memop_preempt(unsigned long i, unsigned long start)
+{
+    return i - start >= MEMOP_BATCH && hypercall_preemptible();
+}
+
+/*
  * PV guests name frames by MFN. Giving one back drops its allocation
  * reference; it is freed now if nothing else holds it, else when the last
- * mapping goes (at the latest when the domain dies).
+ * mapping goes (at the latest when the domain dies). A frame the guest
+ * cannot take a reference on (not its own, freed, or a page of Vesper's
+ * it no longer has a claim on) ends the call, as Xen's guest_remove_page.
  */
-static long decrease_reservation(struct domain *d, u64 arg)
+static long decrease_reservation(struct domain *d,
+                                 const struct xen_memory_reservation *r,
+                                 unsigned long start, bool *preempted)
 {
-    struct xen_memory_reservation r;
     unsigned long i;
-    long rc;
 
-    rc = read_reservation(d, arg, &r);
-    if (rc)
-        return rc;
-    for (i = 0; i < r.nr_extents; i++) {
+    for (i = start; i < r->nr_extents; i++) {
         u64 mfn;
         struct page_info *pg;
 
-        if (extent_get(&r, i, &mfn))
+        if (memop_preempt(i, start)) {
+            *preempted = true;
+            break;
+        }
+        if (extent_get(r, i, &mfn))
             return i ? (long)i : -EFAULT;
         if (!mfn_valid(mfn))
             break;
         pg = mfn_to_page(mfn);
-        if (pg->owner != d)
+        if (!arch_get_page(pg, d))
             break;
         /* Already released but still mapped counts as done, as in Xen. */
         arch_page_release(pg);
+        arch_put_page(pg);
     }
     return (long)i;
 }
 
-static long populate_physmap(struct domain *d, u64 arg, bool populate)
+static long populate_physmap(struct domain *d,
+                             const struct xen_memory_reservation *r,
+                             unsigned long start, bool populate,
+                             bool *preempted)
 {
-    struct xen_memory_reservation r;
     unsigned long i;
-    long rc;
 
-    rc = read_reservation(d, arg, &r);
-    if (rc)
-        return rc;
-    for (i = 0; i < r.nr_extents; i++) {
+    for (i = start; i < r->nr_extents; i++) {
         u64 gpfn = 0, mfn;
         struct page_info *pg;
 
+        if (memop_preempt(i, start)) {
+            *preempted = true;
+            break;
+        }
         if (d->tot_pages >= d->max_pages)
             break;
-        if (populate && extent_get(&r, i, &gpfn))
+        if (populate && extent_get(r, i, &gpfn))
             return i ? (long)i : -EFAULT;
         pg = alloc_pages(0);
         if (!pg)
@@ -166,31 +195,72 @@ static long populate_physmap(struct domain *d, u64 arg, bool populate)
         d->tot_pages++;
         arch_m2p_set(mfn, populate ? gpfn : ~0UL);
         /* PV: the guest learns the MFN in place of the GPFN it asked for. */
-        if (extent_put(&r, i, mfn))
+        if (extent_put(r, i, mfn))
             return i ? (long)i : -EFAULT;
     }
     return (long)i;
 }
 
-HYPERCALL2(memory_op, unsigned int, cmd, u64, arg)
+/* The three reservation ops, resumed at extent start. */
+static long reservation_op(struct domain *d, unsigned int op,
+                           unsigned long start, u64 arg)
+{
+    struct xen_memory_reservation r;
+    bool preempted = false;
+    long rc;
+
+    rc = read_reservation(d, arg, &r);
+    if (rc)
+        return rc;
+    /* Xen: no more extents than a continuation can encode, and no
+     * progress beyond the end. */
+    if (r.nr_extents > (0xffffffffUL >> MEMOP_EXTENT_SHIFT) ||
+        start >= r.nr_extents)
+        return (long)start;
+    if (op == XENMEM_decrease_reservation)
+        rc = decrease_reservation(d, &r, start, &preempted);
+    else
+        rc = populate_physmap(d, &r, start, op == XENMEM_populate_physmap,
+                              &preempted);
+    if (preempted)
+        return hypercall_continue(__HYPERVISOR_memory_op,
+                                  op | ((u64)rc << MEMOP_EXTENT_SHIFT), arg, 0,
+                                  0, 0);
+    return rc;
+}
+
+HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
 {
     struct domain *d = current_domain();
+    unsigned long start = cmd >> MEMOP_EXTENT_SHIFT;
+    unsigned int op = (unsigned int)(cmd & MEMOP_CMD_MASK);
 
+    switch (op) {
+    case XENMEM_decrease_reservation:
+    case XENMEM_populate_physmap:
+    case XENMEM_increase_reservation:
+        return reservation_op(d, op, start, arg);
+    case XENMEM_maximum_ram_page:
+    case XENMEM_current_reservation:
+    case XENMEM_maximum_reservation:
+        /* Xen's common ops take no progress bits. */
+        if (start)
+            return -EINVAL;
+        break;
+    default:
+        break;
+    }
+    /* The rest are Xen's arch ops, which know only the plain command. */
     switch (cmd) {
     case XENMEM_maximum_ram_page:
         return (long)arch_max_mfn();
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
-        return reservation_query(d, cmd, arg);
+        return reservation_query(d, (unsigned int)cmd, arg);
     case XENMEM_memory_map:
         return memory_map(d, arg);
     case XENMEM_machphys_mfn_list:
         return machphys_mfn_list(arg);
-    case XENMEM_decrease_reservation:
-        return decrease_reservation(d, arg);
-    case XENMEM_populate_physmap:
-    case XENMEM_increase_reservation:
-        return populate_physmap(d, arg, cmd == XENMEM_populate_physmap);
     case XENMEM_machphys_mapping: {
         struct xen_machphys_mapping m;
 

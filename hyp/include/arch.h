@@ -56,6 +56,13 @@ struct domain *current_domain(void);
 void arch_page_assign(struct page_info *pg, struct domain *d);
 /* Drop the allocation reference; false if the frame was not allocated. */
 bool arch_page_release(struct page_info *pg);
+/*
+ * A transient general reference on d's frame, as the guest may take one:
+ * false for a frame d does not own, a free one, or a page of Vesper's d
+ * gave up.
+ */
+bool arch_get_page(struct page_info *pg, struct domain *d);
+void arch_put_page(struct page_info *pg);
 void arch_m2p_set(mfn_t mfn, u64 pfn);
 /* The n-th 2 MiB chunk of the M2P table, as an MFN; false past the end. */
 bool arch_m2p_chunk(unsigned int n, u64 *mfn);

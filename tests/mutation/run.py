@@ -419,6 +419,35 @@ MUTATIONS = [
          new="",
          test="priv_domid",
          why="XENVER_build_id is privileged (Xen: -EPERM)"),
+    # Issue 10, hypervisor-owned frames (h-frames): shared_info keeps
+    # Vesper's own references; reservation ops are preemptible.
+    dict(name="sinfo-no-own-ref",
+         file="hyp/arch/x86/pv/pagetype.c",
+         old="    pg->count_info = PGC_allocated | PGC_xen_heap | 2;\n",
+         new="    pg->count_info = PGC_allocated | PGC_xen_heap | 1;\n",
+         test="hostile_sinfo",
+         why="without Vesper's own reference the guest's release of "
+             "shared_info takes it away from Vesper"),
+    dict(name="sinfo-no-type-ref",
+         file="hyp/arch/x86/pv/pagetype.c",
+         old="    pg->type_info = PGT_writable | PGT_validated | 1;\n}\n",
+         new="    pg->type_info = 0;\n}\n",
+         test="hostile_sinfo",
+         why="without Vesper's writable type reference an unmapped "
+             "shared_info can be pinned as a page table"),
+    dict(name="memop-no-preempt",
+         file="hyp/hypercall/memory.c",
+         old="#define MEMOP_BATCH 256\n",
+         new="#define MEMOP_BATCH (1UL << 40)\n",
+         test="hostile_memop_preempt",
+         why="a 2^18-extent decrease_reservation must let the other vCPU's "
+             "hypercalls through"),
+    dict(name="vcpu-info-no-type-ref",
+         file="hyp/arch/x86/pv/guest_frame.c",
+         old="    if (get_page_and_type(p, d, PGT_writable, &c)) {\n",
+         new="    if (!get_page(p, d)) {\n",
+         test="hostile_vcpu_info",
+         why="a registered vcpu_info frame must never become a page table"),
 ]
 
 print_lock = threading.Lock()

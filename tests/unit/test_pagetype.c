@@ -916,6 +916,50 @@ TEST(auditor_detects_corruption)
     CHECK_EQ(audit(), 0);
 }
 
+/* Issue 10: a page of Vesper's shared with its guest (shared_info). */
+TEST(hypervisor_shared_page_stays_the_hypervisors)
+{
+    struct pv_audit_hold h = { 1600, 1, 1 };
+    struct pv_mm_ctx c;
+    unsigned int level;
+
+    setup();
+    c = ctx_for(NULL);
+    pv_share_hyp_page(&table[1600], &dA);
+    CHECK_EQ(gc(1600), 2);
+    CHECK_EQ(tc(1600), 1);
+    CHECK_EQ(audit_with(&h, 1), 0);
+    /* Never a table or descriptor page, whoever maps it. */
+    for (level = 1; level <= 4; level++)
+        CHECK_EQ(pv_pin(&dA, 1600, level, &c), -EINVAL);
+    /* The guest may map it writable. */
+    mem[150][0] = PTE(1600, RW);
+    CHECK_EQ(pv_pin(&dA, 150, 1, &c), 0);
+    CHECK_EQ(tc(1600), 2);
+    CHECK_EQ(audit_with(&h, 1), 0);
+    /* Its release drops only the guest's claim; Vesper's stays. */
+    CHECK(!pv_release_allocation(&table[1600]));
+    CHECK_EQ(gc(1600), 2);
+    CHECK(get_page(&table[1600], &dA));
+    put_page(&table[1600]);
+    CHECK_EQ(pv_unpin(&dA, 150, &c), 0);
+    CHECK_EQ(gc(1600), 1);
+    CHECK_EQ(tc(1600), 1);
+    /* Nothing of the guest's is left: it cannot take the page back. */
+    CHECK(!get_page(&table[1600], &dA));
+    CHECK_EQ(pv_pin(&dA, 1600, 1, &c), -EINVAL);
+    mem[150][0] = PTE(1600, RO);
+    CHECK_EQ(pv_pin(&dA, 150, 1, &c), -EBUSY);
+    mem[150][0] = 0;
+    CHECK_EQ(audit_with(&h, 1), 0);
+    /* Vesper lets go: the page is free for Vesper to free. */
+    CHECK(pv_unshare_hyp_page(&table[1600]));
+    CHECK_EQ(table[1600].count_info, 0);
+    CHECK_EQ(table[1600].type_info, 0);
+    table[1600].owner = NULL;
+    CHECK_EQ(audit(), 0);
+}
+
 /* pv-mm.md 2.10 and 9 class 12. */
 TEST(descriptor_pages)
 {

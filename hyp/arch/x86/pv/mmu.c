@@ -41,6 +41,16 @@ bool arch_page_release(struct page_info *pg)
     return true;
 }
 
+bool arch_get_page(struct page_info *pg, struct domain *d)
+{
+    return get_page(pg, d);
+}
+
+void arch_put_page(struct page_info *pg)
+{
+    put_page(pg);
+}
+
 /* The last reference to a live domain's frame went: free it now. */
 void pv_page_released(struct page_info *pg)
 {
@@ -649,6 +659,22 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
     return true;
 }
 
+unsigned int pv_hyp_page_holds(const struct domain *d,
+                               struct pv_audit_hold *holds)
+{
+    unsigned int n = 0;
+
+    /*
+     * Vesper's own general and writable type reference on each page it
+     * shares with d; add xenstore, grant and status frames here.
+     */
+    if (d->shared_info &&
+        (mfn_to_page(d->shared_info_mfn)->count_info & PGC_xen_heap))
+        holds[n++] = (struct pv_audit_hold){ d->shared_info_mfn, 1, 1 };
+    BUG_ON(n > PV_HYP_PAGES_MAX);
+    return n;
+}
+
 /* Every reference a domain's frames should hold, recounted from scratch. */
 /*
  * The audit recounts every frame of the machine, so it needs the
@@ -666,7 +692,8 @@ int pv_audit_domain(struct domain *d)
     if (!scratch)
         scratch = xmalloc(nr_frames * sizeof(*scratch));
     if (!holds)
-        holds = xmalloc((((2 + 14 + 16) * MAX_VCPUS + 1) * (MAX_DOMAINS + 1) +
+        holds = xmalloc((((2 + 14 + 16) * MAX_VCPUS + 1 + PV_HYP_PAGES_MAX) *
+                             (MAX_DOMAINS + 1) +
                          GUEST_FRAME_MAX) *
                         sizeof(*holds));
     if (!scratch || !holds)
@@ -679,6 +706,8 @@ int pv_audit_domain(struct domain *d)
             continue;
         for (unsigned int i = 0; i < MAX_VCPUS; i++)
             audit_vcpu_holds(o->vcpu[i], holds, &nh, pre, &np);
+        /* Vesper's own pages it shares with the domain (shared_info). */
+        nh += pv_hyp_page_holds(o, &holds[nh]);
         /* The boot-time console ring page the hypervisor writes into. */
         if (o->conring)
             holds[nh++] = (struct pv_audit_hold){

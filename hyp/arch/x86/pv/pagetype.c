@@ -118,11 +118,17 @@ void pv_assign_page(struct page_info *pg, struct domain *d)
 bool get_page(struct page_info *pg, struct domain *d)
 {
     u64 c = pg->count_info;
+    /* Vesper's own reference on a shared page is not the guest's to use. */
+    u64 floor = (c & PGC_xen_heap) ? 1 : 0;
 
     if (!d || pg->owner != d || (c & PGC_io))
         return false;
-    /* Count 0 is a free frame: it must not come back to life. */
-    if ((c & PGC_COUNT_MASK) == 0 || (c & PGC_COUNT_MASK) >= PGC_COUNT_MAX)
+    /*
+     * Count 0 is a free frame: it must not come back to life. A shared
+     * page the guest gave up and no longer maps is, to the guest, gone
+     * (as in Xen, where its count is then 0).
+     */
+    if ((c & PGC_COUNT_MASK) <= floor || (c & PGC_COUNT_MASK) >= PGC_COUNT_MAX)
         return false;
     pg->count_info = c + 1;
     return true;
@@ -263,6 +269,33 @@ static void put_writable(struct page_info *pg)
     BUG_ON(pgt_type(pg) != PGT_writable || pgt_count(pg) == 0);
     /* The type stays (lazily valid) so re-mapping costs nothing. */
     pg->type_info--;
+}
+
+void pv_share_hyp_page(struct page_info *pg, struct domain *d)
+{
+    BUG_ON(page_in_use(pg));
+    pg->owner = d;
+    /* The guest's allocation reference plus Vesper's own. */
+    pg->count_info = PGC_allocated | PGC_xen_heap | 2;
+    /* Vesper writes it: writable for good, never a table (pv-mm.md 1.3). */
+    pg->type_info = PGT_writable | PGT_validated | 1;
+}
+
+bool pv_unshare_hyp_page(struct page_info *pg)
+{
+    BUG_ON(!(pg->count_info & PGC_xen_heap));
+    if (pg->count_info & PGC_allocated) {
+        pg->count_info &= ~PGC_allocated;
+        put_page(pg);
+    }
+    put_writable(pg);
+    BUG_ON(pgc_count(pg) == 0);
+    pg->count_info--;
+    if (pgc_count(pg))
+        return false;
+    pg->count_info = 0;
+    pg->type_info = 0;
+    return true;
 }
 
 /*

@@ -165,8 +165,11 @@ int arch_vcpu_init(struct vcpu *v)
 
 int arch_domain_init(struct domain *d)
 {
-    /* shared_info is Vesper's page, allocated to the guest for mapping. */
-    pv_assign_page(mfn_to_page(d->shared_info_mfn), d);
+    /*
+     * shared_info is Vesper's page, which Vesper writes for as long as the
+     * domain lives: the guest may map it but never free, pin or retype it.
+     */
+    pv_share_hyp_page(mfn_to_page(d->shared_info_mfn), d);
     return 0;
 }
 
@@ -202,8 +205,10 @@ static void release_domain_refs(struct domain *d)
     if (r.forced)
         printk_lvl(LOG_WARN, "d%u: %u page tables still typed after teardown\n",
                    d->domain_id, r.forced);
-    if (d->shared_info)
-        pv_release_allocation(mfn_to_page(d->shared_info_mfn));
+    /* Not shared yet if the domain failed before arch_domain_init. */
+    if (d->shared_info &&
+        (mfn_to_page(d->shared_info_mfn)->count_info & PGC_xen_heap))
+        pv_unshare_hyp_page(mfn_to_page(d->shared_info_mfn));
 }
 
 void arch_domain_destroy(struct domain *d)

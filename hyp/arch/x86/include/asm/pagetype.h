@@ -11,10 +11,15 @@ struct domain;
 /*
  * count_info: general references in the low bits, flags on top.
  *   PGC_allocated  the owner's allocation reference is held (one count)
+ *   PGC_xen_heap   a page of Vesper's shared with its owner (shared_info):
+ *                  Vesper holds one general and one writable type
+ *                  reference of its own while it writes the page, and
+ *                  frees it itself; the guest's claim is the rest
  *   PGC_io         MMIO / non-RAM frame in the frame table: never
  *                  reference-counted, mappable only with I/O permission
  */
 #define PGC_allocated (1UL << 63)
+#define PGC_xen_heap (1UL << 62)
 #define PGC_io (1UL << 61)
 #define PGC_COUNT_MASK ((1UL << 48) - 1)
 /*
@@ -130,6 +135,30 @@ void *pv_frame_map(mfn_t mfn);
 void pv_assign_page(struct page_info *pg, struct domain *d);
 /* Drop the allocation reference (balloon out); true if the count hit 0. */
 bool pv_release_allocation(struct page_info *pg);
+
+/*
+ * Share one of Vesper's pages with d, which may map it (read-only or
+ * writable) but never free, pin or retype it: Vesper's own general and
+ * writable type references live until pv_unshare_hyp_page().
+ */
+void pv_share_hyp_page(struct page_info *pg, struct domain *d);
+/*
+ * Vesper stops writing pg: drop the guest's allocation reference if it is
+ * still there, then Vesper's own. True if nothing else holds the page, so
+ * that its owner (Vesper) may free it.
+ */
+bool pv_unshare_hyp_page(struct page_info *pg);
+
+/*
+ * Pages other than the domain's own that Vesper writes for it through the
+ * frame (shared_info now; xenstore, grant and status frames to come):
+ * pv_hyp_page_holds() fills one audit hold per page (holds has room for
+ * PV_HYP_PAGES_MAX) and returns the number filled.
+ */
+#define PV_HYP_PAGES_MAX 1
+struct pv_audit_hold;
+unsigned int pv_hyp_page_holds(const struct domain *d,
+                               struct pv_audit_hold *holds);
 
 /*
  * Called when a frame's last reference goes (allocation included): the

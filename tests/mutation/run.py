@@ -92,8 +92,9 @@ MUTATIONS = [
          file="hyp/arch/x86/pv/mmu.c",
          old="                __HYPERVISOR_mmu_update, ureqs + i * sizeof(req),\n",
          new="                __HYPERVISOR_mmu_update, ureqs,\n",
-         test="mm_batch",
-         why="a continued mmu_update resumes after the entries already done"),
+         test="preempt_mmu_multicall",
+         why="a continued mmu_update resumes after the entries already done "
+             "(mm_batch's batches are no longer cut at a fixed size)"),
     dict(name="multicall-no-results",
          file="hyp/hypercall/multicall.c",
          old="        if (copy_to_guest(at + offsetof(struct multicall_entry, "

@@ -4,6 +4,7 @@
 #include "lib.h"
 #include "sched.h"
 #include "asm/cpu.h"
+#include "asm/debugreg.h"
 #include "asm/percpu.h"
 #include "asm/pv.h"
 #include "asm/ipi.h"
@@ -196,6 +197,8 @@ void hyp_trap_c(struct cpu_regs *regs)
         printk_lvl(LOG_WARN, "NMI received; ignoring\n");
         return;
     }
+    if (vec == TRAP_DB && hyp_debug_trap(regs))
+        return;
     if (guest_state_fault(regs))
         return;
     /* Linker-defined bounds: compare addresses, not unrelated arrays. */
@@ -247,6 +250,9 @@ void guest_trap(struct cpu_regs *regs)
     case TRAP_GP:
         if (pv_emulate_gp(v, regs))
             return;
+        break;
+    case TRAP_DB:
+        pv_debug_trap(v);
         break;
     case TRAP_NM:
         /* Virtual CR0.TS: the first FPU use after fpu_taskswitch(1). */

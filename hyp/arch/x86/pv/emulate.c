@@ -4,6 +4,7 @@
 #include "guest_access.h"
 #include "lib.h"
 #include "sched.h"
+#include "asm/debugreg.h"
 #include "asm/mm.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
@@ -52,10 +53,11 @@ static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
         break;
     case 7:
         if (sub == 0) {
-            /* FSGSBASE TSC_ADJUST SGX SMEP INVPCID RTM? MPX PQE AVX2
-             * AVX-512* SMAP ... keep it conservative. */
-            *b &= (1u << 3) | (1u << 8) | (1u << 9) | (1u << 18) | (1u << 19) |
-                  (1u << 23) | (1u << 24) | (1u << 29);
+            /* TSC_ADJUST SGX SMEP INVPCID RTM? MPX PQE AVX2 AVX-512*
+             * SMAP ... keep it conservative. FSGSBASE stays when the CPU
+             * has it: Xen offers it to PV guests (pv_write_cr4). */
+            *b &= (1u << 0) | (1u << 3) | (1u << 8) | (1u << 9) | (1u << 18) |
+                  (1u << 19) | (1u << 23) | (1u << 24) | (1u << 29);
             *c = 0;
             *d = 0;
         } else {
@@ -101,11 +103,9 @@ static bool read_msr(struct vcpu *v, u32 msr, u64 *val)
 {
     switch (msr) {
     case MSR_FS_BASE:
-        *val = v->arch.fs_base;
-        return true;
     case MSR_GS_BASE:
-        *val =
-            v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user;
+        /* Live in the CPU: with CR4.FSGSBASE the guest may have moved them. */
+        *val = rdmsr(msr);
         return true;
     case MSR_KERNEL_GS_BASE:
         *val =
@@ -152,6 +152,64 @@ static bool write_msr(struct vcpu *v, u32 msr, u64 val)
         return val == rdmsr(MSR_EFER);
     }
     return false;
+}
+
+static bool host_has_fsgsbase(void)
+{
+    u32 a, b, c, d;
+
+    cpuid_count(0, 0, &a, &b, &c, &d);
+    if (a < 7)
+        return false;
+    cpuid_count(7, 0, &a, &b, &c, &d);
+    return b & 1;
+}
+
+/*
+ * Xen's PV CR4: the guest chooses TSD, DE and (when the CPU has it)
+ * FSGSBASE; PAE, MCE, OSFXSR and OSXMMEXCPT mirror the hardware; other
+ * bits are dropped silently. FSGSBASE also reaches the hardware, so the
+ * guest's rd/wr{fs,gs}base work (arch_run_vcpu reloads it per vCPU).
+ */
+static void pv_write_cr4(struct vcpu *v, u64 val)
+{
+    u64 mine = CR4_TSD | CR4_DE | (host_has_fsgsbase() ? CR4_FSGSBASE : 0);
+    u64 hw = read_cr4();
+
+    v->arch.vcr4 =
+        (val & mine) | (hw & (CR4_PAE | CR4_MCE | CR4_OSFXSR | CR4_OSXMMEXCPT));
+    write_cr4((hw & ~CR4_FSGSBASE) | (v->arch.vcr4 & CR4_FSGSBASE));
+}
+
+/*
+ * mov to/from %dr0-%dr7 as Xen emulates it: a register that does not exist
+ * (DR8-15 through REX.R, DR4/5 under CR4.DE) is #UD, a refused value #GP(0)
+ * (the caller's false). The r/m operand is always a register here.
+ */
+static bool pv_emulate_mov_dr(struct vcpu *v, struct cpu_regs *regs,
+                              const u8 *op, unsigned int rex, unsigned int ilen)
+{
+    unsigned int dr = ((op[1] >> 3) & 7) | ((rex & 4) ? 8 : 0);
+    u64 *r = pv_gpr(regs, (op[1] & 7) | ((rex & 1) ? 8 : 0));
+    long rc = 0;
+    u64 val;
+
+    if (op[0] == 0x21) {
+        if (!pv_get_debugreg(v, dr, &val))
+            rc = -ENODEV;
+        else
+            *r = val;
+    } else {
+        rc = pv_set_debugreg(v, dr, *r);
+    }
+    if (rc == -ENODEV) {
+        pv_inject_trap(v, regs, TRAP_UD, -1);
+        return true;
+    }
+    if (rc)
+        return false;
+    regs->rip += ilen;
+    return true;
 }
 
 /* Decode one ModRM register operand of mov to/from CR. */
@@ -237,6 +295,9 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
         regs->rdx = val >> 32;
         regs->rip += len + 2;
         return true;
+    case 0x21: /* mov %drN, reg */
+    case 0x23: /* mov reg, %drN */
+        return pv_emulate_mov_dr(v, regs, &insn[len + 1], rex, len + 3);
     case 0x20:   /* mov %crN, reg */
     case 0x22: { /* mov reg, %crN */
         u8 modrm = insn[len + 2];
@@ -277,9 +338,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
                 v->arch.cr2 = *r;
                 break;
             case 4:
-                v->arch.vcr4 =
-                    *r & (CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE |
-                          (1UL << 3) /* DE */ | (1UL << 2) /* TSD */);
+                pv_write_cr4(v, *r);
                 break;
             default:
                 return false;

@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "sched.h"
 #include "asm/cpu.h"
+#include "asm/debugreg.h"
 #include "asm/mm.h"
 #include "asm/pagetype.h"
 #include "asm/percpu.h"
@@ -160,6 +161,8 @@ int arch_vcpu_init(struct vcpu *v)
     v->arch.regs.ss = FLAT_KERNEL_SS;
     v->arch.regs.rflags = X86_EFLAGS_IF | X86_EFLAGS_MBS;
     v->arch.vcr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    v->arch.dr6 = DR6_DEFAULT;
+    v->arch.dr7 = DR7_DEFAULT;
     return 0;
 }
 
@@ -260,6 +263,7 @@ void arch_save_vcpu(struct vcpu *v)
     struct arch_vcpu *a = &v->arch;
 
     BUG_ON(ci->cur_vcpu != v);
+    pv_debugregs_unload(v);
     a->regs = ci->guest_regs;
     a->ds = read_sel(0);
     a->es = read_sel(1);
@@ -365,6 +369,9 @@ void arch_run_vcpu(struct vcpu *v)
         if (v->arch.fpu_ts)
             write_cr0(read_cr0() | CR0_TS);
         load_segments(v);
+        pv_debugregs_load(v);
+        /* The guest's own choice (pv_write_cr4), never its predecessor's. */
+        write_cr4((read_cr4() & ~CR4_FSGSBASE) | (v->arch.vcr4 & CR4_FSGSBASE));
         vcpu_update_guest_areas(v);
     }
     enter_guest_frame(&ci->guest_regs);

@@ -30,6 +30,9 @@ struct arch_vcpu {
     bool fpu_ts;               /* virtual CR0.TS */
     u64 cr2;                   /* last #PF address delivered */
     u64 vcr4;                  /* virtual CR4 */
+    u64 dr[4];                 /* virtual DR0-3 */
+    u64 dr6, dr7;              /* virtual DR6, DR7 as loaded */
+    u32 dr7_emul;              /* I/O breakpoint enables, never loaded */
     u32 iopl;                  /* virtual IOPL (physdev set_iopl) */
     struct pv_preempt preempt; /* continuation state of long MMU work */
     mfn_t gdt_frames[14];      /* set_gdt: typed seg-desc frames, 0 = none */

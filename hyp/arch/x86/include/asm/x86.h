@@ -12,7 +12,10 @@
 #define CR0_AM (1UL << 18)
 #define CR0_PG (1UL << 31)
 
+#define CR4_TSD (1UL << 2)
+#define CR4_DE (1UL << 3)
 #define CR4_PAE (1UL << 5)
+#define CR4_MCE (1UL << 6)
 #define CR4_PGE (1UL << 7)
 #define CR4_OSFXSR (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)

@@ -278,8 +278,17 @@ static unsigned long rnd_mfn(unsigned int flags)
         return sinfo_mfn;
     if (r == 11)
         return m2p_mfn;
-    if (r < 15) /* anyone's RAM, the victim's included */
-        return below(max_ram + 16);
+    if (r < 15) { /* anyone's RAM, the victim's included... */
+        unsigned long mfn = below(max_ram + 16), pfn;
+
+        if (flags & MFN_OWN || mfn >= max_ram)
+            return mfn;
+        /* ...but not ours: a call may write it (vcpu_info, clear_page). */
+        pfn = MM_M2P[mfn];
+        if (pfn < start_info->nr_pages && mm_pfn_to_mfn(pfn) == mfn)
+            return pool_mfn[below(pool_nr)];
+        return mfn;
+    }
     switch (r) {
     case 15:
         return 0;

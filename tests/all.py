@@ -15,6 +15,7 @@ TIERS = [
     ("guests", ["make", "--no-print-directory", "test-guests"]),
     ("mutation", ["make", "--no-print-directory", "test-mutation"]),
     ("bench-smoke", ["make", "--no-print-directory", "bench-smoke"]),
+    ("fuzz-smoke", ["make", "--no-print-directory", "fuzz-smoke"]),
 ]
 
 SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.M)

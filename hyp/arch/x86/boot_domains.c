@@ -21,6 +21,8 @@ _Static_assert(BOOTCFG_MAX_CPUS == MAX_CPUS, "cpus= bound is MAX_CPUS");
 static const struct mb_info *boot_mbi;
 static u64 dom0_mem, nr_cycles;
 static u64 cycles_done, cycle_baseline;
+/* Idle frames before any domain, plus the boot modules given back. */
+static u64 idle_expected;
 
 /* One module, as parsed and classified. */
 struct boot_mod {
@@ -131,6 +133,12 @@ static bool build_one(domid_t id, unsigned int k, int rd)
     return true;
 }
 
+/* Frames not in use by anyone: free ones plus the heap's slab cache. */
+static u64 idle_frames(void)
+{
+    return free_frame_count() + heap_slab_pages();
+}
+
 static void boot_domains(void)
 {
     const struct mb_module *mods = maddr_to_virt(boot_mbi->mods_addr);
@@ -191,15 +199,13 @@ static void boot_domains(void)
     conring_set_input(input);
     conring_start();
     /* Repeated builds need the modules; otherwise give them back. */
-    if (nr_cycles <= 1)
+    if (nr_cycles <= 1) {
+        u64 before = idle_frames();
+
         for (unsigned int i = 0; i < n; i++)
             release_module(&mods[i]);
-}
-
-/* Frames not in use by anyone: free ones plus the heap's slab cache. */
-static u64 idle_frames(void)
-{
-    return free_frame_count() + heap_slab_pages();
+        idle_expected += idle_frames() - before;
+    }
 }
 
 void boot_domains_init(const struct mb_info *mbi, u64 dom0_mem_opt, u64 cycles)
@@ -207,7 +213,14 @@ void boot_domains_init(const struct mb_info *mbi, u64 dom0_mem_opt, u64 cycles)
     boot_mbi = mbi;
     dom0_mem = dom0_mem_opt;
     nr_cycles = cycles;
+    /*
+     * The auditor's buffers last for the whole run: allocate them (and
+     * audit the empty machine) before the baseline, so they are no leak.
+     */
+    if (opt_audit && pv_audit_domain(NULL))
+        panic("audit: mismatches before any domain was built");
     cycle_baseline = idle_frames();
+    idle_expected = cycle_baseline;
     boot_domains();
 }
 
@@ -215,8 +228,12 @@ bool boot_next_cycle(void)
 {
     u64 now = idle_frames();
 
-    if (nr_cycles <= 1)
+    if (nr_cycles <= 1) {
+        /* Every domain is gone: what none of them gave back is leaked. */
+        printk("boot: all domains destroyed, %lld frames leaked\n",
+               (long long)(idle_expected - now));
         return false;
+    }
     cycles_done++;
     if (now != cycle_baseline)
         panic("cycle %llu: %lld frames leaked (%llu idle, %llu at start)",

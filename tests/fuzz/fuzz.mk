@@ -2,7 +2,7 @@
 # The hostile hypercall fuzzer (tests/fuzz/): its two guests and `make fuzz`.
 #
 #   make fuzz SEEDS=1-20 CALLS=100000 [EXCLUDE=a,b] [ENABLE=a,b] [JOBS=2]
-#             [REPLAY_FROM=K]
+#             [REPLAY_FROM=K] [AUDIT_EVERY=N]
 #                      boot Vesper once per seed with the victim (dom0) and
 #                      the fuzzer (d1); report hypervisor faults, hangs,
 #                      victim corruptions, auditor mismatches and leaks
@@ -22,6 +22,7 @@ EXCLUDE ?=
 ENABLE ?=
 JOBS ?= 2
 REPLAY_FROM ?=
+AUDIT_EVERY ?= 1
 FUZZ_ARGS ?=
 
 FUZZ_DIR := $(BUILD)/fuzz
@@ -57,7 +58,7 @@ $(eval $(call FUZZ_GUEST_RULE,victim,victim))
 fuzz: $(HYP_IMG) $(FUZZ_ELFS)
 	$(PYTHON) tests/fuzz/run.py --build $(BUILD) --hyp $(HYP_IMG) \
 	    --seeds "$(SEEDS)" --calls $(CALLS) --exclude "$(EXCLUDE)" \
-	    --enable "$(ENABLE)" -j $(JOBS) \
+	    --enable "$(ENABLE)" -j $(JOBS) --audit-every $(AUDIT_EVERY) \
 	    $(if $(REPLAY_FROM),--replay-from $(REPLAY_FROM)) $(FUZZ_ARGS)
 
 fuzz-smoke: $(HYP_IMG) $(FUZZ_ELFS)

@@ -38,6 +38,7 @@ static const struct param hyp_params[] = {
     PARAM_SIZE_VAR("dom0_mem", opt_dom0_mem),
     PARAM_STR_VAR("selftest", opt_selftest),
     PARAM_BOOL_VAR("audit", opt_audit),
+    PARAM_UINT_VAR("audit_every", opt_audit_every),
     PARAM_UINT_VAR("cycles", opt_cycles),
     PARAM_UINT_VAR("maxcpus", opt_maxcpus),
 };

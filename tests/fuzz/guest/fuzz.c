@@ -547,6 +547,13 @@ static void gen_iret(struct fz_call *c)
         if (chance(10))
             cs = rnd(), ss = rnd();
         cs &= ~3ULL;
+        /*
+         * The 32-bit user code segment is a legal return (compat mode),
+         * whose first fault lands on a truncated stack: we would not
+         * survive it, on Xen either. Every other bad selector we do.
+         */
+        if ((cs & 0xfffc) == (FLAT_USER_CS32 & 0xfffc))
+            cs = 0;
     }
     if (chance(30))
         rflags |= rnd() & 0x3f7fd5; /* arithmetic, TF, DF, IOPL, NT, AC... */

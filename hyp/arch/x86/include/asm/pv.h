@@ -77,6 +77,7 @@ struct pv_mm_ctx;
 void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v);
 int pv_audit_domain(struct domain *d);
 extern bool opt_audit;
+extern u32 opt_audit_every;
 
 /* The guest frame of the vCPU running on this CPU. */
 struct cpu_regs *pv_guest_regs(void);

@@ -1369,8 +1369,19 @@ static void fz_main(void)
     if (!rs)
         rs = 1;
 
-    for (idx = 0; idx < calls; idx++) {
+    /*
+     * Our own calls may aim the hypervisor's writes (runstate, time and
+     * vcpu_info areas, copies out) at our data, the global counter
+     * included: the loop runs on a volatile local of this frame instead
+     * (fz_setjmp returns here, so the frame lives on), and idx only mirrors
+     * it for the fault handler's log lines.
+     */
+    volatile uint64_t n;
+
+    for (n = 0; n < calls; n++) {
         long rc = 0;
+
+        idx = n;
 
         if (fz_setjmp(&jb) == 0) {
             armed = 1;
@@ -1392,20 +1403,20 @@ static void fz_main(void)
         armed = 0;
         if (needs_rearm(cur.nr))
             rearm();
-        if (audit_every && (idx + 1) % audit_every == 0) {
+        if (audit_every && (n + 1) % audit_every == 0) {
             struct mmuext_op op = { .cmd = MMUEXT_TLB_FLUSH_LOCAL };
 
             HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
         }
-        if ((idx + 1) % progress == 0 || idx + 1 == calls)
+        if ((n + 1) % progress == 0 || n + 1 == calls)
             printk("fuzz: progress seed %lu calls %lu faults %lu upcalls %lu "
                    "ms %lu\n",
-                   (unsigned long)seed, (unsigned long)(idx + 1),
+                   (unsigned long)seed, (unsigned long)(n + 1),
                    (unsigned long)faults, (unsigned long)upcalls,
                    (unsigned long)((fz_now() - start) / NS_PER_MS));
     }
     printk("fuzz: done seed %lu calls %lu faults %lu\n", (unsigned long)seed,
-           (unsigned long)calls, (unsigned long)faults);
+           (unsigned long)n, (unsigned long)faults);
 }
 
 void guest_main(void)

@@ -46,6 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_str(xn->pae_mode, sizeof(xn->pae_mode));
         check_str(xn->features, sizeof(xn->features));
         FZ_CHECK((xn->required_features & ~xn->supported_features) == 0);
+        for (int priv = 0; priv < 2; priv++) {
+            why[0] = 'x';
+            if (elf_check_role(&img, priv, why, sizeof(why)))
+                check_str(why, sizeof(why));
+        }
         if (elf_check_xen(&img, why, sizeof(why)) == ELF_OK) {
             struct bound b = { img.virt_kstart, img.virt_kend };
 

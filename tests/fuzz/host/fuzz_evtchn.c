@@ -132,6 +132,13 @@ static void free_dom(unsigned int slot)
 
 /* -------------------------------------------------------- invariants */
 
+/* Xen/x86's per-vCPU VIRQs; every other VIRQ is global. */
+static bool virq_global(unsigned int virq)
+{
+    return virq != VIRQ_TIMER && virq != VIRQ_DEBUG && virq != VIRQ_XENOPROF &&
+           virq != VIRQ_XENPMU;
+}
+
 static void check_domain(struct domain *d)
 {
     const struct evtchn_domain *e = &d->evtchn;
@@ -162,10 +169,11 @@ static void check_domain(struct domain *d)
             FZ_CHECK(rc->u.interdomain.dom == d && rc->u.interdomain.port == p);
         }
         if (chn->state == ECS_VIRQ) {
+            /* Global VIRQs are bound on vCPU 0, whoever is notified. */
+            unsigned int v = virq_global(chn->u.virq) ? 0 : chn->notify_vcpu;
+
             FZ_CHECK(chn->u.virq < NR_VIRQS);
-            FZ_CHECK(
-                d->vcpu[chn->notify_vcpu]->evtchn.virq_to_port[chn->u.virq] ==
-                p);
+            FZ_CHECK(d->vcpu[v]->evtchn.virq_to_port[chn->u.virq] == p);
         }
     }
     FZ_CHECK(active == e->active);
@@ -179,6 +187,7 @@ static void check_domain(struct domain *d)
             FZ_CHECK(evtchn_valid(d, p));
             chn = evtchn_from_port(d, p);
             FZ_CHECK(chn->state == ECS_VIRQ && chn->u.virq == q);
+            FZ_CHECK(virq_global(q) ? v == 0 : chn->notify_vcpu == v);
         }
 }
 

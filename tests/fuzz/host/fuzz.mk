@@ -10,7 +10,7 @@
 # build/fuzz-host/crash/<t>-*; a target passes if libFuzzer found nothing.
 # Reproduce a crash: build/fuzz-host/fuzz_<t> FILE.
 
-FUZZ_CC ?= clang
+FUZZ_CC ?= clang-14
 SECONDS ?= 5
 FUZZ_DIR := $(BUILD)/fuzz-host
 FUZZ_SRC := tests/fuzz/host
@@ -68,7 +68,7 @@ fuzz-host: $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
 	        tail -n 40 $$log; echo "FAIL fuzz_$$t (log: $$log)"; f=$$((f + 1)); \
 	    fi; \
 	done; \
-	echo "fuzz-host: $$p passed, $$f failed"; [ $$f -eq 0 ]
+	echo "hostfuzz: $$p passed, $$f failed"; [ $$f -eq 0 ]
 
 -include $(patsubst %.o,%.d,$(sort $(foreach t,$(FUZZ_ALL), \
     $(call FUZZ_OBJS_OF,$(t)))))

@@ -348,7 +348,20 @@ static void hyp_event(struct fz *f, struct domain *d)
 {
     u8 b = fz_u8(f);
 
-    switch (b % 4) {
+    switch (b % 5) {
+    case 4: {
+        /* Many ports at once: bucket growth and the ABI's port limit. */
+        unsigned int n = 1 + fz_u8(f) * 17u;
+
+        for (unsigned int i = 0; i < n; i++) {
+            struct evtchn_alloc_unbound a = { .dom = DOMID_SELF,
+                                              .remote_dom = 0 };
+
+            if (evtchn_op(d, EVTCHNOP_alloc_unbound, &a))
+                break;
+        }
+        break;
+    }
     case 0:
         send_guest_vcpu_virq(d->vcpu[fz_u8(f) % NR_VCPUS],
                              pick_small(f, NR_VIRQS));

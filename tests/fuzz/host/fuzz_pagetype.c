@@ -83,6 +83,15 @@ static void check_audit(void)
     FZ_CHECK(pv_audit(table, FRAMES, &a) == 0);
 }
 
+/* A stale writable TLB flush request: only counted. */
+static unsigned int flushes;
+static void count_flush(struct pv_mm_ctx *ctx, struct page_info *pg)
+{
+    (void)ctx;
+    FZ_CHECK(pg >= table && pg < table + FRAMES);
+    flushes++;
+}
+
 /* Per-call context: the hypercall's policy bits come from the input. */
 static struct pv_mm_ctx make_ctx(struct fz *f)
 {
@@ -98,6 +107,12 @@ static struct pv_mm_ctx make_ctx(struct fz *f)
     c.cache_ok = pol & 4;
     c.l1tf = pol & 8;
     c.user_global = pol & 16;
+    /* A second policy byte: the flush hook and a narrow address width. */
+    pol = fz_u8(f);
+    if (pol & 1)
+        c.flush_writable = count_flush;
+    if (pol & 2)
+        c.max_mfn = FRAMES - 8 + (pol >> 5);
     return c;
 }
 
@@ -114,6 +129,27 @@ static mfn_t pick_frame(u8 b)
 static const u64 types[] = { PGT_writable, PGT_seg_desc, PGT_l1,
                              PGT_l2,       PGT_l3,       PGT_l4 };
 
+/*
+ * Segment descriptors for seg-desc frames: code/data, 64-bit call gates
+ * with assorted selectors and DPLs, empty, or anything.
+ */
+static u64 pick_descriptor(struct fz *f, u8 how)
+{
+    u64 lo = fz_u32(f), hi = fz_u32(f);
+
+    switch (how % 4) {
+    case 0: /* code/data: S and P set, any type, DPL and base/limit */
+        return lo | (hi << 32) | SEG_DESC_S | SEG_DESC_P;
+    case 1: /* 64-bit call gate: selector in bits 16-31, no IST bits */
+        hi = (hi & ~0xffUL & ~(0x1fUL << 8)) | (0xcUL << 8) | (1UL << 15);
+        return (lo & 0xffff) | ((u64)(fz_u16(f) % 0xe040) << 16) | (hi << 32);
+    case 2:
+        return 0;
+    default:
+        return lo | (hi << 32);
+    }
+}
+
 /* Entry values: mostly a frame and flag bits, sometimes anything. */
 static u64 pick_entry(struct fz *f)
 {
@@ -125,6 +161,8 @@ static u64 pick_entry(struct fz *f)
 
     if (kind % 16 == 0)
         return fz_u64(f);
+    if (kind % 16 == 1)
+        return pick_descriptor(f, fl);
     for (unsigned int i = 0; i < 8; i++)
         if (fl & (1u << i))
             e |= bits[i];

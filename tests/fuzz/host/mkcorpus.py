@@ -102,8 +102,9 @@ def text(n):
 PT_P, PT_RW, PT_US, PT_A = 1, 2, 4, 0x20
 
 
-def pt_policy(budget=7, foreign=0):
-    return bytes([(budget << 5) | foreign])
+def pt_policy(budget=7, foreign=0, extra=0):
+    # Two bytes: budget and policy bits, then flush hook / address width.
+    return bytes([(budget << 5) | foreign, extra])
 
 
 def pt_entry(frame, flags):
@@ -139,18 +140,25 @@ def pagetype_seeds():
     tree = pt_raw(10, 0, pt_entry(11, ptf)) + pt_raw(11, 3, pt_entry(12, ptf))
     tree += pt_raw(12, 7, pt_entry(13, ptf)) + pt_raw(13, 0, pt_entry(14, ptf))
     tree += pt_raw(13, 1, pt_entry(15, ro)) + pt_raw(13, 2, pt_entry(10, ro))
+    # A flat 64-bit code descriptor and a call gate, then the frame typed.
+    code = struct.pack("<II", 0xffff, 0xaf9b00)
+    gate = struct.pack("<IIH", 0x1000, 0xe000, 0xe033)
+    gdt = pt_raw(30, 0, bytes([1, 0, 0]) + code)
+    gdt += pt_raw(30, 1, bytes([1, 1, 0]) + gate)
     seeds = {
+        "seg_desc": gdt + pt_get(30, 1) + bytes([1, 0]) + pt_policy(),
         "tree_pin_unpin": tree + pt_pin(10, 4) + pt_unpin(10),
         "tree_pin_mod": tree + pt_pin(10, 4) +
         pt_mod(13, 5, pt_entry(16, ptf), 1) +
         pt_mod(12, 8, pt_entry(17, ptf), 2) +
         pt_mod(13, 0, bytes([1, 0, 0]), 1) + pt_unpin(10),
-        "pin_preempted": tree + bytes([2, 3, 10, 0]) + bytes([7, 0]) +
-        bytes([2, 3, 10, 0]) + bytes([7, 0xe0]),
+        "pin_preempted": tree + bytes([2, 3, 10]) + pt_policy(0, 0, 1) +
+        bytes([7]) + pt_policy(0) + bytes([2, 3, 10]) + pt_policy(0) +
+        bytes([7]) + pt_policy(7),
         "holds": tree + pt_get(13, 2) + pt_get(14, 0) + pt_get(20, 1) +
-        bytes([1, 0, 0xe0]) + pt_pin(10, 4) + bytes([8, 13]),
+        bytes([1, 0]) + pt_policy() + pt_pin(10, 4) + bytes([8, 13]),
         "foreign": pt_raw(20, 0, pt_entry(45, ptf)) +
-        bytes([2, 0, 20, 0xe1]) + pt_pin(41, 1, 0x80) +
+        bytes([2, 0, 20]) + pt_policy(7, 1) + pt_pin(41, 1, 0x80) +
         bytes([4, 0x40, 41, 0, 0]) + pt_entry(21, ro) + pt_policy(7, 1),
     }
     rng = random.Random(0x5eed)
@@ -162,6 +170,8 @@ def pagetype_seeds():
 # fuzz_evtchn.c: a lead byte (low 3 bits: 0-3 hypercall, 4-5 guest write,
 # 6 hypervisor event, 7 domain restart; bits 4-5: domain slot mod 3, bit 6
 # vCPU) then the op's bytes. Hypercall: cmd byte, then its picks.
+# Hypervisor event: a byte mod 5 (0 VIRQ, 1 global VIRQ, 2 Vesper port,
+# 3 notify, 4 bulk allocation), then its picks.
 def ev(slot, kind, *rest, vcpu=0):
     return bytes([(slot << 4) | (vcpu << 6) | kind]) + bytes(rest)
 
@@ -185,6 +195,11 @@ def evtchn_seeds():
         ev(1, 0, 9, EV_SMALL, 1),
         "restart_peer": d1_unbound_to_2 + d2_bind + ev(2, 7) + send,
         "reset": fifo1 + virq + ev(0, 0, 10, 1) + ev(1, 0, 10, EV_SELF),
+        # Hypervisor event 4: allocate 1 + 17 n ports in one go.
+        "port_limit_2l": ev(1, 6, 4, 255) + ev(1, 0, 3, EV_SMALL, 5) +
+        ev(1, 6, 4, 1),
+        "port_limit_fifo": fifo1 + ev(1, 6, 4, 255) + ev(1, 0, 12, 19) +
+        ev(1, 6, 4, 100) + ev(1, 0, 10, EV_SELF),
     }
     rng = random.Random(0xe7c4)
     for i in range(4):

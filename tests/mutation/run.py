@@ -178,6 +178,12 @@ MUTATIONS = [
          new="        req = len > 1 && tok[0] == '!';\n",
          test="builder_feat_bang",
          why="Xen refuses a bare '!' as an unknown requirement"),
+    dict(name="domu-rule-dropped",
+         file="hyp/elf.c",
+         old="    if (!privileged && (xn->required_features & (1u << XENFEAT_dom0)))\n",
+         new="    if (false)\n",
+         test="feat_req_dom0",
+         why="a kernel that requires dom0 is no domU"),
 ]
 
 print_lock = threading.Lock()

@@ -177,14 +177,29 @@ static u64 pick_entry(struct fz *f)
     return e;
 }
 
-/* A guest may write a frame directly only through a writable mapping. */
-static bool guest_may_write(mfn_t m)
+/*
+ * A guest writes a frame directly only through a writable mapping: one it
+ * holds (the frame is typed writable), or one it makes for the write,
+ * which takes and drops a writable type like any mapping does.
+ */
+static void guest_write(mfn_t m, unsigned int idx, u64 e)
 {
-    const struct page_info *pg = &table[m];
+    struct page_info *pg = &table[m];
+    struct pv_mm_ctx c;
 
     if (pg->count_info & PGC_io)
-        return false;
-    return pgt_count(pg) == 0 || pgt_type(pg) == PGT_writable;
+        return;
+    if (pgt_count(pg) && pgt_type(pg) == PGT_writable) {
+        mem[m][idx] = e;
+        return;
+    }
+    memset(&c, 0, sizeof(c));
+    c.hyp_l4_slots = template;
+    c.preempt = &pre;
+    if (!pg->owner || get_page_and_type(pg, pg->owner, PGT_writable, &c))
+        return;
+    mem[m][idx] = e;
+    put_page_and_type(pg, &c);
 }
 
 static void op_get(struct fz *f)
@@ -255,8 +270,8 @@ static void op_raw_write(struct fz *f)
     unsigned int idx = fz_u16(f) % 512;
     u64 e = pick_entry(f);
 
-    if (m < FRAMES && guest_may_write(m))
-        mem[m][idx] = e;
+    if (m < FRAMES)
+        guest_write(m, idx, e);
 }
 
 static void op_drain(struct fz *f)

@@ -108,9 +108,10 @@ def pt_policy(budget=7, foreign=0, extra=0):
 
 
 def pt_entry(frame, flags):
-    # kind 1: a frame with flag bits; flags is the harness's bit order
-    # (P RW US PWT PCD A D PAT), so P|RW|US|A is 0x27.
-    return bytes([1, flags, frame])
+    # kind 2: a frame with flag bits (0 is a raw value, 1 a descriptor);
+    # flags is the harness's bit order (P RW US PWT PCD A D PAT), so
+    # P|RW|US|A is 0x27.
+    return bytes([2, flags, frame])
 
 
 def pt_raw(frame, idx, e):
@@ -145,13 +146,26 @@ def pagetype_seeds():
     gate = struct.pack("<IIH", 0x1000, 0xe000, 0xe033)
     gdt = pt_raw(30, 0, bytes([1, 0, 0]) + code)
     gdt += pt_raw(30, 1, bytes([1, 1, 0]) + gate)
+    # Found by fuzzing: four L4 -> L3 -> L2 -> L1 chains typed through
+    # holds, each put with a budget of 1 (parks two frames), then a drain
+    # that has to stop below the newest slot (BUG_ON on full slots).
+    full = b""
+    for k in range(4):
+        t = 8 + 4 * k
+        full += pt_raw(t, 0, pt_entry(t + 1, ptf))
+        full += pt_raw(t + 1, 0, pt_entry(t + 2, ptf))
+        full += pt_raw(t + 2, 0, pt_entry(t + 3, ptf))
+        full += pt_raw(t + 3, 0, pt_entry(39 - k, ro))
+    full += b"".join(pt_get(8 + 4 * k, 5) for k in range(4))
+    full += (bytes([1, 0]) + pt_policy(0)) * 4 + bytes([7]) + pt_policy(0)
     seeds = {
+        "defer_slots_full": full,
         "seg_desc": gdt + pt_get(30, 1) + bytes([1, 0]) + pt_policy(),
         "tree_pin_unpin": tree + pt_pin(10, 4) + pt_unpin(10),
         "tree_pin_mod": tree + pt_pin(10, 4) +
         pt_mod(13, 5, pt_entry(16, ptf), 1) +
         pt_mod(12, 8, pt_entry(17, ptf), 2) +
-        pt_mod(13, 0, bytes([1, 0, 0]), 1) + pt_unpin(10),
+        pt_mod(13, 0, bytes([2, 0, 0]), 1) + pt_unpin(10),
         "pin_preempted": tree + bytes([2, 3, 10]) + pt_policy(0, 0, 1) +
         bytes([7]) + pt_policy(0) + bytes([2, 3, 10]) + pt_policy(0) +
         bytes([7]) + pt_policy(7),

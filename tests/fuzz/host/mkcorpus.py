@@ -209,10 +209,11 @@ def evtchn_seeds():
         ev(1, 0, 9, EV_SMALL, 1),
         "restart_peer": d1_unbound_to_2 + d2_bind + ev(2, 7) + send,
         "reset": fifo1 + virq + ev(0, 0, 10, 1) + ev(1, 0, 10, EV_SELF),
-        # Hypervisor event 4: allocate 1 + 17 n ports in one go.
-        "port_limit_2l": ev(1, 6, 4, 255) + ev(1, 0, 3, EV_SMALL, 5) +
+        # Hypervisor event 4: allocate 1 + 2 n ports in one go (at most
+        # 400 an input).
+        "many_ports_2l": ev(1, 6, 4, 255) + ev(1, 0, 3, EV_SMALL, 5) +
         ev(1, 6, 4, 1),
-        "port_limit_fifo": fifo1 + ev(1, 6, 4, 255) + ev(1, 0, 12, 19) +
+        "many_ports_fifo": fifo1 + ev(1, 6, 4, 255) + ev(1, 0, 12, 19) +
         ev(1, 6, 4, 100) + ev(1, 0, 10, EV_SELF),
     }
     rng = random.Random(0xe7c4)

@@ -90,6 +90,8 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 # from a main.c of their own. Each has tests/guests/<name>/test.conf only.
 #   hello_gz, hello_bzimage    hello in the builder's other accepted formats
 #   builder_*                  images the builder must refuse (a panic)
+#   hello_feat_*               hello with other FEATURES/SUPPORTED_FEATURES
+#                              notes that the dom0 builder must accept
 #   selftest_*                 hello again, with a hypervisor selftest= fault
 #   sched_crash                evt_pingpong again (its role=crash)
 #   smp4_pingpong              evt_pingpong again: two pairs on 4 CPUs
@@ -98,7 +100,8 @@ GUEST_TOOLS := tests/tools
 PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash \
-    smp4_pingpong console_in_switch
+    smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
+    builder_feat_nodom0 builder_feat_bang
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
@@ -122,6 +125,17 @@ $(GUEST_OUT)/builder_xz.elf: $(GUEST_OUT)/hello.elf \
 $(GUEST_OUT)/builder_gz_truncated.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbadimage.py
 	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py gzip-truncated $< $@
+
+# Dom0 feature notes (mkbadimage.py features IN OUT FEATURES SUPPORTED).
+FEAT_ARGS_hello_feat_nonote := "" none
+FEAT_ARGS_hello_feat_strdom0 := dom0 0
+FEAT_ARGS_builder_feat_nodom0 := "" 0
+FEAT_ARGS_builder_feat_bang := "!" 0x800
+$(patsubst %,$(GUEST_OUT)/%.elf,hello_feat_nonote hello_feat_strdom0 \
+        builder_feat_nodom0 builder_feat_bang): $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbadimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py features $< $@ \
+	    $(FEAT_ARGS_$(basename $(notdir $@)))
 
 $(GUEST_OUT)/selftest_%.elf: $(GUEST_OUT)/hello.elf
 	$(V)cp $< $@

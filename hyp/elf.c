@@ -18,6 +18,11 @@ static bool in_bounds(u64 off, u64 len, size_t size)
     return off <= size && len <= size - off;
 }
 
+/*
+ * The FEATURES names Xen 4.17's libelf knows: exactly these seven. Other
+ * XENFEAT_ bits exist, but a FEATURES string cannot name them, so Xen
+ * refuses "!gnttab_map_avail_bits" as an unknown requirement and so do we.
+ */
 static const struct {
     const char *name;
     unsigned int bit;
@@ -27,14 +32,15 @@ static const struct {
     { "auto_translated_physmap", XENFEAT_auto_translated_physmap },
     { "supervisor_mode_kernel", XENFEAT_supervisor_mode_kernel },
     { "pae_pgdir_above_4gb", XENFEAT_pae_pgdir_above_4gb },
-    { "mmu_pt_update_preserve_ad", XENFEAT_mmu_pt_update_preserve_ad },
-    { "highmem_assist", XENFEAT_highmem_assist },
-    { "gnttab_map_avail_bits", XENFEAT_gnttab_map_avail_bits },
     { "hvm_callback_vector", XENFEAT_hvm_callback_vector },
-    { "hvm_safe_pvclock", XENFEAT_hvm_safe_pvclock },
-    { "hvm_pirqs", XENFEAT_hvm_pirqs },
     { "dom0", XENFEAT_dom0 },
 };
+
+/*
+ * Xen reads a FEATURES token into a 64-byte buffer: a token longer than
+ * 63 characters is taken as several, 63 characters each.
+ */
+#define FEATURE_TOKEN_MAX 63
 
 int xen_features_parse(const char *s, u32 *supported, u32 *required)
 {
@@ -42,21 +48,20 @@ int xen_features_parse(const char *s, u32 *supported, u32 *required)
 
     while (*s) {
         const char *tok = s;
-        size_t len, i;
-        bool req = false;
+        size_t len = 0, i;
+        bool req;
 
-        while (*s && *s != '|')
+        while (len < FEATURE_TOKEN_MAX && s[len] && s[len] != '|')
+            len++;
+        s += len;
+        if (len < FEATURE_TOKEN_MAX && *s == '|')
             s++;
-        len = (size_t)(s - tok);
-        if (*s == '|')
-            s++;
-        if (len && tok[0] == '!') {
-            req = true;
+        /* An empty token names nothing; a bare "!" requires nothing known. */
+        req = len && tok[0] == '!';
+        if (req) {
             tok++;
             len--;
         }
-        if (len == 0)
-            continue;
         for (i = 0; i < ARRAY_SIZE(feature_names); i++) {
             if (strlen(feature_names[i].name) == len &&
                 !memcmp(feature_names[i].name, tok, len))
@@ -120,10 +125,14 @@ static int parse_xen_note(struct xen_notes *xn, u32 type, const u8 *desc,
             return ELF_EINVAL;
         break;
     case XEN_ELFNOTE_SUPPORTED_FEATURES:
-        /* An array of 32-bit feature submaps; we only know submap 0. */
-        if (descsz < 4 || descsz % 4)
-            return ELF_EINVAL;
-        xn->supported_features |= (u32)rd_le(desc, 4);
+        /*
+         * An array of 32-bit submaps (only submap 0 exists). As in Xen, a
+         * descriptor that is not whole words contributes no bits, but the
+         * note is still there, which is what the dom0 rule looks at.
+         */
+        xn->has_supported_features = true;
+        if (descsz >= 4 && descsz % 4 == 0)
+            xn->supported_features |= (u32)rd_le(desc, 4);
         return ELF_OK;
     case XEN_ELFNOTE_L1_MFN_VALID:
         /* mask/value pairs used only by save/restore. */
@@ -448,6 +457,28 @@ int elf_check_xen(const struct elf_image *img, char *why, size_t whylen)
                (unsigned long long)xn->init_p2m);
     if (why && whylen)
         why[0] = '\0';
+    return ELF_OK;
+}
+
+/*
+ * Xen 4.17's two role rules. Its dom0 builder insists on XENFEAT_dom0 only
+ * when the kernel has a SUPPORTED_FEATURES note (arch/x86/pv/dom0_build.c):
+ * a kernel that predates the note may boot as dom0 whatever its FEATURES
+ * string says, while one with the note must list dom0 in either. The
+ * toolstack refuses a kernel that requires dom0 ("!dom0") as a domU.
+ */
+int elf_check_role(const struct elf_image *img, bool privileged, char *why,
+                   size_t whylen)
+{
+    const struct xen_notes *xn = &img->notes;
+
+    if (privileged && xn->has_supported_features &&
+        !(xn->supported_features & (1u << XENFEAT_dom0)))
+        REJECT("Kernel does not support Dom0 operation (SUPPORTED_FEATURES "
+               "note present, XENFEAT_dom0 in neither it nor FEATURES)");
+    if (!privileged && (xn->required_features & (1u << XENFEAT_dom0)))
+        REJECT("Kernel does not support unprivileged (DomU) operation "
+               "(FEATURES requires dom0)");
     return ELF_OK;
 }
 

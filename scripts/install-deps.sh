@@ -4,7 +4,8 @@
 set -e
 
 PKGS="gcc make binutils python3 qemu-system-x86 libxen-dev gzip xz-utils cpio
-      grub-pc-bin grub-common xorriso mtools clang-format cppcheck"
+      grub-pc-bin grub-common xorriso mtools clang-format cppcheck
+      clang-14 libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

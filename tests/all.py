@@ -12,6 +12,8 @@ TIERS = [
     ("headers", ["make", "--no-print-directory", "headers-check"]),
     ("abi", ["make", "--no-print-directory", "abi-check"]),
     ("unit", ["make", "--no-print-directory", "test-unit"]),
+    # libFuzzer over hyp/ parsers and state machines, a few seconds each.
+    ("fuzz-host", ["make", "--no-print-directory", "fuzz-host", "SECONDS=3"]),
     ("guests", ["make", "--no-print-directory", "test-guests"]),
     ("mutation", ["make", "--no-print-directory", "test-mutation"]),
     ("bench-smoke", ["make", "--no-print-directory", "bench-smoke"]),

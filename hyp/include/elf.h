@@ -88,7 +88,8 @@ struct xen_notes {
     u64 hv_start_low, phys32_entry;
     bool has_entry, has_virt_base, has_paddr_offset, has_hypercall_page;
     bool has_init_p2m, has_hv_start_low, has_phys32_entry;
-    bool mod_start_pfn_ok; /* MOD_START_PFN != 0 */
+    bool mod_start_pfn_ok;       /* MOD_START_PFN != 0 */
+    bool has_supported_features; /* a SUPPORTED_FEATURES note was seen */
     bool suspend_cancel, bsd_symtab;
     u32 supported_features;        /* FEATURES names + SUPPORTED_FEATURES */
     u32 required_features;         /* FEATURES names written "!name" */
@@ -127,6 +128,14 @@ int elf_parse(struct elf_image *img, const void *data, size_t size);
 int elf_check_xen(const struct elf_image *img, char *why, size_t whylen);
 
 /*
+ * The rules that depend on the domain's role: as the privileged domain, a
+ * kernel with a SUPPORTED_FEATURES note must support XENFEAT_dom0; as any
+ * other, it must not require it.  ELF_EINVAL with a reason in why, else 0.
+ */
+int elf_check_role(const struct elf_image *img, bool privileged, char *why,
+                   size_t whylen);
+
+/*
  * Copy each loadable segment to its virtual address: p_filesz bytes from
  * the file, then (p_memsz - p_filesz) zero bytes, signalled by src == NULL.
  * Returns the first non-zero value from copy, else 0.
@@ -135,9 +144,10 @@ typedef int (*elf_copy_fn)(void *ctx, u64 virt, const void *src, size_t len);
 int elf_load(const struct elf_image *img, elf_copy_fn copy, void *ctx);
 
 /*
- * Parse a FEATURES note string of '|'-separated XENFEAT names; "!name" also
- * marks it required.  Unknown names are ignored, but the return value counts
- * unknown *required* names (Xen refuses such kernels).
+ * Parse a FEATURES note string of '|'-separated XENFEAT names (the seven
+ * Xen 4.17's libelf knows); "!name" also marks it required.  Unknown names
+ * are ignored, but the return value counts unknown *required* names,
+ * a bare "!" included (Xen refuses such kernels).
  */
 int xen_features_parse(const char *s, u32 *supported, u32 *required);
 

@@ -6,6 +6,11 @@ Usage:
   mkbadimage.py xen-version IN.elf OUT VERSION
       Copy IN with the Xen XEN_VERSION ELF note's string replaced by VERSION
       (at most as long as the original; the rest is NUL-padded).
+  mkbadimage.py features IN.elf OUT FEATURES SUPPORTED
+      Copy IN with the FEATURES note's string replaced by FEATURES (at most
+      as long as the original) and the SUPPORTED_FEATURES note's bitmap set
+      to SUPPORTED (a number), or, for SUPPORTED "none", that note turned
+      into one of a type no hypervisor knows (ignored: as if absent).
   mkbadimage.py gzip-truncated IN.elf OUT
       gzip IN, cut the DEFLATE body to half its length and keep the 8-byte
       trailer, so the size field (ISIZE) still tells the truth and the only
@@ -18,6 +23,10 @@ import sys
 
 PT_NOTE = 4
 XEN_ELFNOTE_XEN_VERSION = 5
+XEN_ELFNOTE_FEATURES = 10
+XEN_ELFNOTE_SUPPORTED_FEATURES = 17
+# Beyond every type Xen 4.17's libelf names: parsed as "unknown", skipped.
+UNKNOWN_NOTE_TYPE = 0x7e
 GZIP_TRAILER = 8
 
 
@@ -42,19 +51,45 @@ def notes(elf):
             off = desc + (descsz + 3) // 4 * 4
 
 
-def patch_xen_version(elf, version):
-    out = bytearray(elf)
-    new = version.encode()
+def patch_string_note(elf, out, want, value, what):
+    new = value.encode()
     found = 0
     for ntype, name, desc, size in notes(elf):
-        if name == b"Xen" and ntype == XEN_ELFNOTE_XEN_VERSION:
+        if name == b"Xen" and ntype == want:
             if len(new) + 1 > size:
                 raise ValueError("'%s' does not fit in the %d-byte note"
-                                 % (version, size))
+                                 % (value, size))
             out[desc:desc + size] = new + bytes(size - len(new))
             found += 1
     if not found:
-        raise ValueError("no Xen XEN_VERSION note")
+        raise ValueError("no Xen %s note" % what)
+
+
+def patch_xen_version(elf, version):
+    out = bytearray(elf)
+    patch_string_note(elf, out, XEN_ELFNOTE_XEN_VERSION, version,
+                      "XEN_VERSION")
+    return bytes(out)
+
+
+def patch_features(elf, features, supported):
+    out = bytearray(elf)
+    patch_string_note(elf, out, XEN_ELFNOTE_FEATURES, features, "FEATURES")
+    found = 0
+    for ntype, name, desc, size in notes(elf):
+        if name != b"Xen" or ntype != XEN_ELFNOTE_SUPPORTED_FEATURES:
+            continue
+        if supported == "none":
+            # The type word is the last of the 12-byte note header.
+            namesz = (len(b"Xen") + 1 + 3) // 4 * 4
+            struct.pack_into("<I", out, desc - namesz - 4, UNKNOWN_NOTE_TYPE)
+        else:
+            if size != 4:
+                raise ValueError("SUPPORTED_FEATURES is %d bytes" % size)
+            struct.pack_into("<I", out, desc, int(supported, 0))
+        found += 1
+    if not found:
+        raise ValueError("no Xen SUPPORTED_FEATURES note")
     return bytes(out)
 
 
@@ -68,6 +103,8 @@ def truncated_gzip(elf):
 def main(argv):
     if len(argv) == 4 and argv[0] == "xen-version":
         mode, src, dst, version = argv
+    elif len(argv) == 5 and argv[0] == "features":
+        mode, src, dst, features, supported = argv
     elif len(argv) == 3 and argv[0] == "gzip-truncated":
         mode, src, dst = argv
     else:
@@ -78,6 +115,8 @@ def main(argv):
     try:
         if mode == "xen-version":
             out = patch_xen_version(elf, version)
+        elif mode == "features":
+            out = patch_features(elf, features, supported)
         else:
             out = truncated_gzip(elf)
     except ValueError as e:

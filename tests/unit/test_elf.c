@@ -345,10 +345,115 @@ TEST(notes_with_bad_sizes)
     tu_elf_default(&e);
     e.notes[e.nnotes++] = (struct tu_note){ XEN_ELFNOTE_LOADER, 0, NULL, NULL };
     CHECK_EQ(parse(&e, &img), ELF_EINVAL);
-    /* SUPPORTED_FEATURES must be whole 32-bit words. */
+}
+
+/*
+ * As in Xen's libelf, a SUPPORTED_FEATURES descriptor that is not whole
+ * 32-bit words is accepted but contributes no bits; the note still counts
+ * as present for the dom0 rule.
+ */
+TEST(supported_features_odd_sizes)
+{
+    static const u8 six[8] = { 0x00, 0x08, 0, 0, 0xff, 0xff };
+    static const u8 eight[8] = { 0x00, 0x08, 0, 0, 0x01, 0, 0, 0 };
+    struct tu_elf e;
+    struct elf_image img;
+
     tu_elf_default(&e);
-    tu_note_num(&e, XEN_ELFNOTE_SUPPORTED_FEATURES, 1, 2);
-    CHECK_EQ(parse(&e, &img), ELF_EINVAL);
+    tu_remove_note(&e, XEN_ELFNOTE_SUPPORTED_FEATURES);
+    tu_note_num(&e, XEN_ELFNOTE_SUPPORTED_FEATURES, 1u << XENFEAT_dom0, 2);
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK(img.notes.has_supported_features);
+    CHECK_EQ(img.notes.supported_features, 0x11); /* FEATURES' bits only */
+
+    tu_remove_note(&e, XEN_ELFNOTE_SUPPORTED_FEATURES);
+    e.notes[e.nnotes++] =
+        (struct tu_note){ XEN_ELFNOTE_SUPPORTED_FEATURES, 6, six, NULL };
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK_EQ(img.notes.supported_features, 0x11);
+
+    tu_remove_note(&e, XEN_ELFNOTE_SUPPORTED_FEATURES);
+    e.notes[e.nnotes++] =
+        (struct tu_note){ XEN_ELFNOTE_SUPPORTED_FEATURES, 0, NULL, NULL };
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK(img.notes.has_supported_features);
+    CHECK_EQ(img.notes.supported_features, 0x11);
+
+    /* Two submaps: only submap 0 exists, the second word is ignored. */
+    tu_remove_note(&e, XEN_ELFNOTE_SUPPORTED_FEATURES);
+    e.notes[e.nnotes++] =
+        (struct tu_note){ XEN_ELFNOTE_SUPPORTED_FEATURES, 8, eight, NULL };
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK_EQ(img.notes.supported_features, 0x811);
+
+    tu_remove_note(&e, XEN_ELFNOTE_SUPPORTED_FEATURES);
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK(!img.notes.has_supported_features);
+}
+
+/* Role check of one variant of the default image; why names the rule. */
+static int role(struct tu_elf *e, bool privileged)
+{
+    struct elf_image img;
+    int rc = parse(e, &img);
+
+    why[0] = 0;
+    if (rc)
+        return rc;
+    return elf_check_role(&img, privileged, why, sizeof(why));
+}
+
+static void set_features(struct tu_elf *e, const char *features, long bitmap)
+{
+    tu_remove_note(e, XEN_ELFNOTE_FEATURES);
+    tu_remove_note(e, XEN_ELFNOTE_SUPPORTED_FEATURES);
+    if (features)
+        tu_note_str(e, XEN_ELFNOTE_FEATURES, features);
+    if (bitmap >= 0)
+        tu_note_num(e, XEN_ELFNOTE_SUPPORTED_FEATURES, (u64)bitmap, 4);
+}
+
+/*
+ * Xen 4.17's dom0 builder wants XENFEAT_dom0 only from a kernel that has
+ * a SUPPORTED_FEATURES note, and then from either the note or FEATURES;
+ * the toolstack refuses a domU kernel that requires dom0.
+ */
+TEST(dom0_rule_follows_supported_features_note)
+{
+    struct tu_elf e;
+
+    tu_elf_default(&e);
+    /* No SUPPORTED_FEATURES note: no rule, whatever FEATURES says. */
+    set_features(&e, NULL, -1);
+    CHECK_EQ(role(&e, true), 0);
+    set_features(&e, "writable_page_tables", -1);
+    CHECK_EQ(role(&e, true), 0);
+    /* The note without dom0, and no dom0 in FEATURES: refused. */
+    set_features(&e, NULL, 0);
+    CHECK_EQ(role(&e, true), ELF_EINVAL);
+    CHECK(strstr(why, "Kernel does not support Dom0 operation") != NULL);
+    set_features(&e, "writable_page_tables", 1);
+    CHECK_EQ(role(&e, true), ELF_EINVAL);
+    /* dom0 from either source satisfies it. */
+    set_features(&e, "dom0", 0);
+    CHECK_EQ(role(&e, true), 0);
+    set_features(&e, "!dom0", 0);
+    CHECK_EQ(role(&e, true), 0);
+    set_features(&e, NULL, 1L << XENFEAT_dom0);
+    CHECK_EQ(role(&e, true), 0);
+    /* A dom0 bit in an odd-sized note is no dom0 bit. */
+    set_features(&e, NULL, -1);
+    tu_note_num(&e, XEN_ELFNOTE_SUPPORTED_FEATURES, 1u << XENFEAT_dom0, 2);
+    CHECK_EQ(role(&e, true), ELF_EINVAL);
+
+    /* As a domU: only "!dom0" is refused. */
+    set_features(&e, NULL, 0);
+    CHECK_EQ(role(&e, false), 0);
+    set_features(&e, "dom0", 1L << XENFEAT_dom0);
+    CHECK_EQ(role(&e, false), 0);
+    set_features(&e, "!dom0", -1);
+    CHECK_EQ(role(&e, false), ELF_EINVAL);
+    CHECK(strstr(why, "unprivileged (DomU)") != NULL);
 }
 
 TEST(foreign_notes_ignored)
@@ -533,19 +638,56 @@ TEST(features_parse)
     CHECK_EQ(req, 0x1);
 
     sup = req = 0;
-    CHECK_EQ(xen_features_parse("dom0|hvm_pirqs|!auto_translated_physmap|"
-                                "bogus||!|writable_descriptor_tables",
+    CHECK_EQ(xen_features_parse("dom0|hvm_callback_vector|"
+                                "!auto_translated_physmap|"
+                                "bogus||writable_descriptor_tables",
                                 &sup, &req),
              0);
-    CHECK_EQ(sup, (1u << 11) | (1u << 10) | (1u << 2) | (1u << 1));
+    CHECK_EQ(sup, (1u << 11) | (1u << 8) | (1u << 2) | (1u << 1));
     CHECK_EQ(req, 1u << 2);
 
+    /*
+     * Xen 4.17's libelf knows seven names only: the other XENFEAT bits
+     * cannot be named, so requiring one is requiring an unknown feature.
+     */
     sup = req = 0;
-    CHECK_EQ(
-        xen_features_parse("!bogus|!dom0x|gnttab_map_avail_bits", &sup, &req),
-        2);
-    CHECK_EQ(sup, 1u << 7);
+    CHECK_EQ(xen_features_parse("!bogus|!dom0x|gnttab_map_avail_bits|"
+                                "hvm_pirqs|!mmu_pt_update_preserve_ad",
+                                &sup, &req),
+             3);
+    CHECK_EQ(sup, 0);
     CHECK_EQ(req, 0);
+
+    /* A bare "!" requires a feature with an empty name: unknown. */
+    sup = req = 0;
+    CHECK_EQ(xen_features_parse("dom0|!|pae_pgdir_above_4gb", &sup, &req), 1);
+    CHECK_EQ(sup, (1u << 11) | (1u << 4));
+
+    /* Tokens are cut every 63 characters, as Xen's 64-byte buffer does. */
+    {
+        char s[160];
+
+        sup = req = 0;
+        memset(s, 'x', 63);
+        strcpy(s + 63, "dom0|!pae_pgdir_above_4gb");
+        CHECK_EQ(xen_features_parse(s, &sup, &req), 0);
+        CHECK_EQ(sup, (1u << 11) | (1u << 4));
+        CHECK_EQ(req, 1u << 4);
+        /* 63 characters, then '|': the bar ends an empty token. */
+        sup = req = 0;
+        memset(s, 'x', 63);
+        strcpy(s + 63, "|!dom0");
+        CHECK_EQ(xen_features_parse(s, &sup, &req), 0);
+        CHECK_EQ(req, 1u << 11);
+        /* A "!" with 63 characters after it is cut before the name ends. */
+        sup = req = 0;
+        s[0] = '!';
+        memset(s + 1, 'y', 62);
+        strcpy(s + 63, "dom0");
+        CHECK_EQ(xen_features_parse(s, &sup, &req), 1);
+        CHECK_EQ(sup, 1u << 11);
+        CHECK_EQ(req, 0);
+    }
 
     sup = req = 0;
     CHECK_EQ(xen_features_parse("", &sup, &req), 0);

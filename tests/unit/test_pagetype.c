@@ -1021,3 +1021,60 @@ TEST(descriptor_pages)
     CHECK_EQ(audit(), 0);
 #undef GATE
 }
+
+/*
+ * Host fuzzing found (tests/fuzz/host/fuzz_pagetype.c): puts that do not
+ * drain first (base pointer swaps, GDT/LDT frames) can park several
+ * interrupted devalidations, filling every deferred slot; draining the
+ * newest then needs a slot for each frame below it that it stops in, and
+ * BUG_ON(p->nr_deferred >= PV_DEFER_MAX) fired. The drain must finish
+ * such a chain instead, leaving nothing half done.
+ */
+TEST(drain_with_full_deferred_slots)
+{
+    struct pv_mm_ctx c = ctx_for(&pre);
+    unsigned int calls = 0;
+    int rc;
+
+    setup();
+    /* Four chains L4 -> L3 -> L2 -> L1, each L1 mapping one data frame. */
+    for (mfn_t k = 0; k < 4; k++) {
+        mfn_t t = 300 + 4 * k;
+
+        mem[t][0] = PTE(t + 1, TF);
+        mem[t + 1][0] = PTE(t + 2, TF);
+        mem[t + 2][0] = PTE(t + 3, TF);
+        mem[t + 3][0] = PTE(400 + k, RO);
+        pre.budget = 64;
+        CHECK_EQ(get_page_and_type(&table[t], &dA, PGT_l4, &c), 0);
+    }
+    CHECK_EQ(audit_with((const struct pv_audit_hold[]){ { 300, 1, 1 },
+                                                        { 304, 1, 1 },
+                                                        { 308, 1, 1 },
+                                                        { 312, 1, 1 } },
+                        4),
+             0);
+    /* Each put with a one-unit budget parks [L4, L3]: 2, 4, 6, 8 slots. */
+    for (mfn_t k = 0; k < 4; k++) {
+        c.done = 0;
+        pre.budget = 1;
+        put_page_and_type(&table[300 + 4 * k], &c);
+    }
+    CHECK_EQ(pre.nr_deferred, PV_DEFER_MAX);
+    CHECK_EQ(audit(), 0);
+    /* The newest slot's L3 stops again below it: no slot is left. */
+    do {
+        c.done = 0;
+        pre.budget = 1;
+        rc = pv_drain_deferred(&c);
+        CHECK_EQ(audit(), 0);
+    } while (rc == -ERESTART && ++calls < 100);
+    CHECK_EQ(rc, 0);
+    CHECK_EQ(pre.nr_deferred, 0);
+    for (mfn_t m = 300; m < 316; m++) {
+        CHECK_EQ(tc(m), 0);
+        CHECK_EQ(gc(m), 1); /* only the allocation reference is left */
+    }
+    for (mfn_t m = 400; m < 404; m++)
+        CHECK_EQ(gc(m), 1);
+}

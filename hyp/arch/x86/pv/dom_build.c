@@ -303,11 +303,9 @@ int pv_build_domain(const struct pv_build_args *a)
         printk_lvl(LOG_ERR, "builder: not a usable PV kernel: %s\n", why);
         goto out;
     }
-    if (a->privileged &&
-        !(img.notes.supported_features & (1u << XENFEAT_dom0))) {
-        printk_lvl(LOG_ERR, "builder: kernel does not declare XENFEAT_dom0 "
-                            "support, cannot be the privileged domain\n");
-        rc = -EINVAL;
+    rc = elf_check_role(&img, a->privileged, why, sizeof(why));
+    if (rc) {
+        printk_lvl(LOG_ERR, "builder: %s\n", why);
         goto out;
     }
     if (plan_layout(&b.l, &img, a->initrd_len, nr_pages, a->console_ring)) {

@@ -537,6 +537,18 @@ static int devalidate_run(struct page_info **stack, unsigned int *depth,
  * slots (each slot holds a general reference so the frame cannot be freed
  * and reused under it). Without room, finish the work now instead.
  */
+static void devalidate_now(struct page_info **stack, unsigned int depth,
+                           struct pv_mm_ctx *ctx)
+{
+    struct pv_preempt *saved = ctx->preempt;
+    int rc;
+
+    ctx->preempt = NULL;
+    rc = devalidate_run(stack, &depth, ctx);
+    ctx->preempt = saved;
+    BUG_ON(rc || depth);
+}
+
 static void defer_leftovers(struct page_info **stack, unsigned int depth,
                             struct pv_mm_ctx *ctx)
 {
@@ -545,13 +557,7 @@ static void defer_leftovers(struct page_info **stack, unsigned int depth,
     if (!depth)
         return;
     if (!p || p->nr_deferred + depth > PV_DEFER_MAX) {
-        struct pv_preempt *saved = ctx->preempt;
-        int rc;
-
-        ctx->preempt = NULL;
-        rc = devalidate_run(stack, &depth, ctx);
-        ctx->preempt = saved;
-        BUG_ON(rc || depth);
+        devalidate_now(stack, depth, ctx);
         return;
     }
     /* Shallowest first, so the deepest frame is drained first. */
@@ -587,7 +593,15 @@ int pv_drain_deferred(struct pv_mm_ctx *ctx)
             struct page_info *stack[MAX_DEPTH] = { pg };
             unsigned int depth = 1;
 
-            if (devalidate_run(stack, &depth, ctx) == -ERESTART) {
+            if (devalidate_run(stack, &depth, ctx) == -ERESTART &&
+                p->nr_deferred + depth - 1 > PV_DEFER_MAX) {
+                /*
+                 * The frames below pg need slots of their own and the
+                 * slots are full (several devalidations were parked by
+                 * puts that do not drain first): finish this chain now.
+                 */
+                devalidate_now(stack, depth, ctx);
+            } else if (depth) {
                 /* stack[0] is still pg, still in its slot. */
                 for (unsigned int i = 1; i < depth; i++) {
                     BUG_ON(p->nr_deferred >= PV_DEFER_MAX);

@@ -51,6 +51,13 @@ static void idt_build(void)
     set_gate(TRAP_OF, 3, 0);
     /* Stacks that are known good even if RSP is not. */
     set_gate(TRAP_DF, 0, IST_DF);
+    /*
+     * #DB too: a guest data breakpoint on the operand of `mov %ss` is
+     * delivered after the following syscall, at Vesper's entry stub with
+     * the guest's RSP still loaded (CVE-2018-8897). It shares #DF's stack:
+     * a #DF is fatal, so it never needs the #DB frame it would overwrite.
+     */
+    set_gate(TRAP_DB, 0, IST_DF);
     set_gate(TRAP_NMI, 0, IST_NMI);
     set_gate(TRAP_MC, 0, IST_MC);
 }

@@ -70,7 +70,14 @@ common_entry:
     xor %ebp, %ebp
     testb $3, REGS_CS(%rsp)
     jz hyp_trap
-    /* From the guest: the frame is the cpu_info's guest_regs. */
+    /*
+     * From the guest: the frame must be the cpu_info's guest_regs. Vectors
+     * on an IST stack (#DB, NMI, #MC, #DF) saved it there instead: move it
+     * home and leave the IST stack, which the next such vector reuses.
+     */
+    call guest_frame_home
+    mov %rax, %rsp
+    mov %rax, %rdi
     call guest_trap
     jmp return_to_guest
 

@@ -222,6 +222,17 @@ void hyp_trap_c(struct cpu_regs *regs)
           (unsigned long long)regs->rip);
 }
 
+/* entry.S: where a frame from ring 3 belongs (see common_entry). */
+struct cpu_regs *guest_frame_home(struct cpu_regs *regs);
+struct cpu_regs *guest_frame_home(struct cpu_regs *regs)
+{
+    struct cpu_regs *home = guest_cpu_regs();
+
+    if (regs != home)
+        *home = *regs;
+    return home;
+}
+
 /* Everything from ring 3 except syscall: guest exceptions and interrupts. */
 void guest_trap(struct cpu_regs *regs);
 void guest_trap(struct cpu_regs *regs)

@@ -150,4 +150,9 @@ static inline long HYPERVISOR_event_channel_op(int cmd, void *arg)
     return _hypercall2(__HYPERVISOR_event_channel_op, cmd, arg);
 }
 
+static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
+{
+    return _hypercall2(__HYPERVISOR_physdev_op, cmd, arg);
+}
+
 #endif /* GUEST_HYPERCALL_H */

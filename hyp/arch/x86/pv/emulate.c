@@ -223,6 +223,20 @@ u64 *pv_gpr(struct cpu_regs *regs, unsigned int r)
     return map[r & 15];
 }
 
+/*
+ * Xen's rule: the guest kernel counts as ring 1 (ring 0 under the
+ * architectural_iopl assist) and may do port I/O when that ring is within
+ * its virtual IOPL. Only kernel mode gets here.
+ */
+static bool iopl_ok(const struct vcpu *v)
+{
+    unsigned int cpl =
+        (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ? 0
+                                                                         : 1;
+
+    return cpl <= v->arch.iopl;
+}
+
 bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
 {
     u8 insn[16];
@@ -256,7 +270,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     switch (insn[len]) {
     case 0xfa: /* cli / sti: no-ops under virtual IOPL */
     case 0xfb:
-        if (!v->arch.iopl)
+        if (!iopl_ok(v))
             return false;
         regs->rip += len + 1;
         return true;
@@ -264,7 +278,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     case 0xe5:
     case 0xec:
     case 0xed: /* in: all ones */
-        if (!v->arch.iopl)
+        if (!iopl_ok(v))
             return false;
         regs->rax |= insn[len] & 1 ? 0xffffffffUL : 0xffUL;
         regs->rip += len + ((insn[len] & 8) ? 1 : 2);
@@ -273,7 +287,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     case 0xe7:
     case 0xee:
     case 0xef: /* out: dropped */
-        if (!v->arch.iopl)
+        if (!iopl_ok(v))
             return false;
         regs->rip += len + ((insn[len] & 8) ? 1 : 2);
         return true;

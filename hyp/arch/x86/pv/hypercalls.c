@@ -123,9 +123,12 @@ HYPERCALL2(stack_switch, u64, ss, u64, sp)
 {
     struct vcpu *v = current;
 
-    if ((ss & 3) != 3 || !is_canonical(sp))
-        return -EPERM;
-    v->arch.kernel_ss = ss;
+    /*
+     * As Xen: the RPL is raised to the guest kernel's (3) and the call never
+     * fails. Linux passes __KERNEL_DS (RPL 0). A bad stack pointer is the
+     * guest's to fault on when the next bounce frame cannot be written.
+     */
+    v->arch.kernel_ss = pv_fixup_sel(ss);
     v->arch.kernel_sp = sp;
     return 0;
 }
@@ -274,13 +277,17 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     int rc;
 
     if (g->gdt_ents > FIRST_RESERVED_GDT_ENTRY || g->ldt_ents > 8192 ||
-        !is_canonical(g->user_regs.rip) || !is_canonical(g->kernel_sp) ||
+        !is_canonical(g->user_regs.rip) || !is_canonical(g->user_regs.rsp) ||
+        !is_canonical(g->kernel_sp) || (g->ldt_base & (PAGE_SIZE - 1)) ||
         !is_canonical(g->event_callback_eip) ||
         !is_canonical(g->failsafe_callback_eip) ||
         !is_canonical(g->syscall_callback_eip) || !is_canonical(g->fs_base) ||
         !is_canonical(g->gs_base_kernel) || !is_canonical(g->gs_base_user) ||
         !mfn_valid(l4) || (g->ctrlreg[1] && !mfn_valid(ul4)) || g->ldt_ents)
         return -EINVAL;
+    for (unsigned int i = 0; i < 256; i++)
+        if (!is_canonical(g->trap_ctxt[i].address))
+            return -EINVAL;
     for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++)
         frames[i] = g->gdt_frames[i];
     pv_mm_ctx_init(&c, d, NULL);
@@ -308,9 +315,16 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     memset(&a->regs, 0, sizeof(a->regs));
     a->regs.rip = g->user_regs.rip;
     a->regs.rsp = g->user_regs.rsp;
-    a->regs.rflags = g->user_regs.rflags;
-    a->regs.cs = FLAT_KERNEL_CS;
-    a->regs.ss = FLAT_KERNEL_SS;
+    /*
+     * IOPL is virtual (as Xen): it moves into the vCPU's iopl and the guest
+     * runs with IOPL 0 and interrupts on. The selectors are the guest's,
+     * RPL raised to 3; a bad one faults at the first iretq, whose fix-up
+     * hands the fault to the guest.
+     */
+    a->iopl = (u32)((g->user_regs.rflags & X86_EFLAGS_IOPL) >> 12);
+    a->regs.rflags = (g->user_regs.rflags & ~X86_EFLAGS_IOPL) | X86_EFLAGS_IF;
+    a->regs.cs = pv_fixup_sel(g->user_regs.cs);
+    a->regs.ss = pv_fixup_sel(g->user_regs.ss);
     a->regs.rax = g->user_regs.rax, a->regs.rbx = g->user_regs.rbx;
     a->regs.rcx = g->user_regs.rcx, a->regs.rdx = g->user_regs.rdx;
     a->regs.rsi = g->user_regs.rsi, a->regs.rdi = g->user_regs.rdi;
@@ -319,9 +333,11 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     a->regs.r11 = g->user_regs.r11, a->regs.r12 = g->user_regs.r12;
     a->regs.r13 = g->user_regs.r13, a->regs.r14 = g->user_regs.r14;
     a->regs.r15 = g->user_regs.r15;
-    for (unsigned int i = 0; i < 256; i++)
+    for (unsigned int i = 0; i < 256; i++) {
         a->trap_ctxt[i] = g->trap_ctxt[i];
-    a->kernel_ss = g->kernel_ss;
+        a->trap_ctxt[i].cs = (u16)pv_fixup_sel(g->trap_ctxt[i].cs);
+    }
+    a->kernel_ss = pv_fixup_sel(g->kernel_ss);
     a->kernel_sp = g->kernel_sp;
     a->fs_base = g->fs_base;
     a->gs_base_kernel = g->gs_base_kernel;

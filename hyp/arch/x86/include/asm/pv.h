@@ -82,4 +82,14 @@ extern u32 opt_audit_every;
 /* The guest frame of the vCPU running on this CPU. */
 struct cpu_regs *pv_guest_regs(void);
 
+/*
+ * A guest's code or stack selector with its RPL raised to the PV kernel's
+ * (3), as Xen fixes them up: a gate ignores RPL, so ring 0 must never be
+ * named, and an RPL above the kernel's is left alone.
+ */
+static inline u64 pv_fixup_sel(u64 sel)
+{
+    return (sel & 3) == 3 ? sel : (sel & ~3ull) | 3;
+}
+
 #endif

@@ -562,6 +562,18 @@ MUTATIONS = [
              "    v->arch.kernel_ss = ss;",
          test="pv_iopl",
          why="Linux passes __KERNEL_DS; Xen raises the RPL and never fails"),
+    dict(name="emul-in32-no-zero-extend",
+         file="hyp/arch/x86/pv/emulate.c",
+         old="            regs->rax = 0xffffffffUL;",
+         new="            regs->rax |= 0xffffffffUL;",
+         test="emul_io_width",
+         why="a 32-bit in zero-extends into RAX on the CPU and on Xen"),
+    dict(name="emul-no-opsize-prefix",
+         file="hyp/arch/x86/pv/emulate.c",
+         old="(insn[len] == 0x66 || (insn[len] & 0xf0) == 0x40)",
+         new="((insn[len] & 0xf0) == 0x40)",
+         test="emul_io_width",
+         why="Linux's early PCI probe uses in %dx,%ax (0x66 prefix)"),
 ]
 
 print_lock = threading.Lock()

@@ -241,6 +241,7 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
 {
     u8 insn[16];
     unsigned int len = 0, rex = 0;
+    bool opsz16 = false;
     u64 val;
 
     /* int $n through a DPL-0 gate: deliver if the guest's table allows. */
@@ -263,9 +264,13 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     for (unsigned int i = 0; i < sizeof(insn); i++)
         if (copy_from_guest(&insn[i], regs->rip + i, 1))
             break;
-    if ((insn[0] & 0xf0) == 0x40) {
-        rex = insn[0];
-        len = 1;
+    /* Operand-size prefixes, then REX (only last counts, as on the CPU). */
+    while (len < 4 && (insn[len] == 0x66 || (insn[len] & 0xf0) == 0x40)) {
+        if (insn[len] == 0x66)
+            opsz16 = true, rex = 0;
+        else
+            rex = insn[len];
+        len++;
     }
     switch (insn[len]) {
     case 0xfa: /* cli / sti: no-ops under virtual IOPL */
@@ -280,7 +285,16 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     case 0xed: /* in: all ones */
         if (!iopl_ok(v))
             return false;
-        regs->rax |= insn[len] & 1 ? 0xffffffffUL : 0xffUL;
+        /*
+         * All ones, written as the CPU would: a byte or word merges into
+         * RAX, a dword zero-extends.
+         */
+        if (!(insn[len] & 1))
+            regs->rax |= 0xffUL;
+        else if (opsz16)
+            regs->rax |= 0xffffUL;
+        else
+            regs->rax = 0xffffffffUL;
         regs->rip += len + ((insn[len] & 8) ? 1 : 2);
         return true;
     case 0xe6:

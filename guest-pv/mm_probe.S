@@ -67,6 +67,17 @@ mm_probe_orb:                   /* (p, mask) */
     ret
     .size mm_probe_orb, . - mm_probe_orb
 
+    /* Linux on one CPU: its lock prefix patched into ds (0x3e). */
+    .globl mm_probe_ds_andb
+    .type mm_probe_ds_andb, @function
+mm_probe_ds_andb:               /* (p, mask) */
+    xorl    %eax, %eax
+.Ldsandb:
+    .byte   0x3e
+    andb    %sil, (%rdi)
+    ret
+    .size mm_probe_ds_andb, . - mm_probe_ds_andb
+
     .globl mm_probe_fixup
     .type mm_probe_fixup, @function
 mm_probe_fixup:
@@ -78,4 +89,4 @@ mm_probe_fixup:
     .globl mm_probe_rips
     .p2align 3
 mm_probe_rips:
-    .quad .Lr64, .Lw64, .Lx64, .Lc64, .Landb, .Lorb, 0
+    .quad .Lr64, .Lw64, .Lx64, .Lc64, .Landb, .Lorb, .Ldsandb, 0

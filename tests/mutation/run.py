@@ -574,6 +574,12 @@ MUTATIONS = [
          new="((insn[len] & 0xf0) == 0x40)",
          test="emul_io_width",
          why="Linux's early PCI probe uses in %dx,%ax (0x66 prefix)"),
+    dict(name="ptwr-no-ds-prefix",
+         file="hyp/arch/x86/pv/ptwr.c",
+         old="b[i] == 0x36 || b[i] == 0x3e ||",
+         new="b[i] == 0x36 ||",
+         test="mm_ptwr",
+         why="Linux on one CPU patches lock into ds; fork() oopses without it"),
 ]
 
 print_lock = threading.Lock()

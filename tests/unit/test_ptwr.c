@@ -69,6 +69,25 @@ TEST(xchg_cmpxchg_and_or)
     CHECK(rc == 0 && in.op == PTWR_OR && in.size == 8 && in.src_reg == 0);
 }
 
+TEST(segment_prefixes)
+{
+    /* ds andb $0xfd,(%rdi): Linux's lock prefix patched for one CPU */
+    const u8 dsand[] = { 0x3e, 0x80, 0x27, 0xfd };
+    /* ds lock or %rax,(%rdi) ; gs mov %rsi,(%rdi) */
+    const u8 dslockor[] = { 0x3e, 0xf0, 0x48, 0x09, 0x07 };
+    const u8 gsmov[] = { 0x65, 0x48, 0x89, 0x37 };
+    int rc;
+    struct ptwr_insn in = dec(dsand, sizeof(dsand), &rc);
+
+    CHECK(rc == 0 && in.op == PTWR_AND && !in.lock && in.size == 1 &&
+          in.len == 4);
+    in = dec(dslockor, sizeof(dslockor), &rc);
+    CHECK(rc == 0 && in.op == PTWR_OR && in.lock && in.size == 8 &&
+          in.len == 5);
+    in = dec(gsmov, sizeof(gsmov), &rc);
+    CHECK(rc == 0 && in.op == PTWR_MOV && in.len == 4 && in.src_reg == 6);
+}
+
 TEST(immediates)
 {
     const u8 movq0[] = { 0x48, 0xc7, 0x07, 0, 0, 0, 0 }; /* movq $0,(%rdi) */

@@ -124,6 +124,7 @@ long mm_probe_xchg64(volatile void *p, uint64_t val, uint64_t *old);
 long mm_probe_cmpxchg64(volatile void *p, uint64_t old, uint64_t val);
 long mm_probe_andb(volatile void *p, uint8_t mask);
 long mm_probe_orb(volatile void *p, uint8_t mask);
+long mm_probe_ds_andb(volatile void *p, uint8_t mask);
 
 /*
  * A page-table tree built from spare pages: add mappings while it is

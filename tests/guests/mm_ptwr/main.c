@@ -102,6 +102,11 @@ void test_main(void)
     faults = mm_last_fault.count;
     TEST_EQ(mm_probe_orb(pte, (uint8_t)PTE_RW), 0);
     TEST_EQ(*pte, mm_kadj(ea));
+    /* The same and with a ds prefix (Linux's patched lock): emulated. */
+    TEST_EQ(mm_probe_ds_andb(pte, (uint8_t)~PTE_RW), 0);
+    TEST_EQ(*pte, mm_kadj(ea) & ~PTE_RW);
+    TEST_EQ(mm_probe_orb(pte, (uint8_t)PTE_RW), 0);
+    TEST_EQ(*pte, mm_kadj(ea));
     TEST_EQ(mm_invlpg(wva), 0);
     TEST_EQ(mm_probe_write64(w + 3, 0x33), 0);
     TEST_EQ(a[3], 0x33);

@@ -62,6 +62,14 @@ int ptwr_decode(const u8 *b, size_t avail, struct ptwr_insn *in)
             in->lock = true;
         else if (b[i] == 0x66)
             opsize16 = true;
+        else if (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 || b[i] == 0x3e ||
+                 b[i] == 0x64 || b[i] == 0x65)
+            /*
+             * Segment overrides: the store's address is the fault's, so
+             * they change nothing here. Linux on one CPU patches its lock
+             * prefixes into ds (0x3e), and Xen's emulator takes those.
+             */
+            continue;
         else
             break;
     }

@@ -96,16 +96,25 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 #   sched_crash                evt_pingpong again (its role=crash)
 #   smp4_pingpong              evt_pingpong again: two pairs on 4 CPUs
 #   console_in_switch          console_in again: input switched d0/d1
+#   boot_ramdisk_order         boot_multi again, with ramdisks between kernels
 GUEST_TOOLS := tests/tools
 PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
-    builder_feat_nodom0 builder_feat_bang
+    builder_feat_nodom0 builder_feat_bang boot_ramdisk_order
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
-guests: $(GUEST_DERIVED_ELFS)
+guests: $(GUEST_DERIVED_ELFS) $(GUEST_OUT)/ramdisk_gz.img
+
+# A gzip'd file that is no ELF: a ramdisk for boot-module ordering tests.
+$(GUEST_OUT)/ramdisk_gz.img:
+	$(V)mkdir -p $(dir $@) && printf 'a ramdisk, not a kernel\n' | \
+	    gzip -9 -n > $@.tmp && mv $@.tmp $@
+
+$(GUEST_OUT)/boot_ramdisk_order.elf: $(GUEST_OUT)/boot_multi.elf
+	$(V)cp $< $@
 
 $(GUEST_OUT)/hello_gz.elf: $(GUEST_OUT)/hello.elf
 	$(V)gzip -9 -n -c $< > $@.tmp && mv $@.tmp $@

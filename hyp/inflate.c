@@ -312,8 +312,12 @@ static int inflate_stored(struct inflate_state *s)
         return INFLATE_EINVAL;
     if ((size_t)(s->end - s->ip) < len)
         return INFLATE_EINVAL;
-    if (len > s->cap - s->op)
+    if (len > s->cap - s->op) {
+        /* Fill what fits: a caller peeking at the start gets its bytes. */
+        memcpy(s->out + s->op, s->ip, s->cap - s->op);
+        s->op = s->cap;
         return INFLATE_E2BIG;
+    }
     memcpy(s->out + s->op, s->ip, len);
     s->op += len;
     s->ip += len;

@@ -96,6 +96,19 @@ int kimage_probe(const void *in, size_t len, struct kimage_info *ki)
         return KIMG_OK;
     }
     if (has_prefix(p, len, "\x1f\x8b", 2)) {
+        /*
+         * A gzip'd kernel is a gzip'd ELF; a gzip'd cpio is a ramdisk. The
+         * magic's four distinct bytes are literals at the stream's start,
+         * so a 4-byte output buffer holds them before inflate runs out of
+         * room. A stream too broken to give them is left to the builder.
+         */
+        u8 head[4] = { 0 };
+        size_t got = 0;
+        int rc = gunzip(p, len, head, sizeof(head), &got);
+
+        if ((rc == INFLATE_OK || rc == INFLATE_E2BIG) &&
+            memcmp(head, "\177ELF", 4))
+            return KIMG_ENOEXEC;
         ki->format = KIMG_FMT_GZIP;
         ki->comp = KIMG_COMP_GZIP;
         ki->payload = p;

@@ -580,6 +580,12 @@ MUTATIONS = [
          new="b[i] == 0x36 ||",
          test="mm_ptwr",
          why="Linux on one CPU patches lock into ds; fork() oopses without it"),
+    dict(name="gzip-ramdisk-is-kernel",
+         file="hyp/kimage.c",
+         old="            memcmp(head, \"\\177ELF\", 4))",
+         new="            0)",
+         test="boot_ramdisk_order",
+         why="a gzip'd initramfs after dom0's kernel must stay its ramdisk"),
 ]
 
 print_lock = threading.Lock()

@@ -173,7 +173,9 @@ static void boot_domains(void)
         id = next_id++;
         if (k + 1 < n && mods_parsed[k + 1].ramdisk)
             rd = (int)k + 1;
-        for (unsigned int j = k + 2; j < n && mods_parsed[j].ramdisk; j++)
+        /* Only ramdisks after this kernel's own are extra. */
+        for (unsigned int j = k + 2; rd >= 0 && j < n && mods_parsed[j].ramdisk;
+             j++)
             printk_lvl(LOG_WARN,
                        "module %u: d%u already has a ramdisk (module %d); "
                        "ignored\n",

@@ -530,6 +530,14 @@ MUTATIONS = [
          new="    if (false)\n",
          test="feat_req_dom0",
          why="a kernel that requires dom0 is no domU"),
+    # elf notes
+    dict(name="string-note-nul-in-descsz",
+         file="hyp/elf.c",
+         old="        if (!note_str_ok(desc, avail))\n            return ELF_OK;\n",
+         new="        if (!note_str_ok(desc, descsz))\n            return ELF_EINVAL;\n",
+         test="hello_feat_padnul",
+         why="Xen reads string notes to the NUL past n_descsz (Linux's "
+             "FEATURES keeps it in the padding)"),
 ]
 
 print_lock = threading.Lock()

@@ -102,7 +102,8 @@ PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
-    builder_feat_nodom0 builder_feat_bang boot_ramdisk_order
+    builder_feat_nodom0 builder_feat_bang hello_feat_padnul \
+    boot_ramdisk_order
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
@@ -145,6 +146,12 @@ $(patsubst %,$(GUEST_OUT)/%.elf,hello_feat_nonote hello_feat_strdom0 \
         $(GUEST_TOOLS)/mkbadimage.py
 	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py features $< $@ \
 	    $(FEAT_ARGS_$(basename $(notdir $@)))
+
+# FEATURES "x|dom0" in a 6-byte descriptor: the NUL only in the padding.
+$(GUEST_OUT)/hello_feat_padnul.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbadimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py features-padnul $< $@ \
+	    "x|dom0" 0
 
 $(GUEST_OUT)/selftest_%.elf: $(GUEST_OUT)/hello.elf
 	$(V)cp $< $@

@@ -88,16 +88,28 @@ static u64 rd_le(const u8 *p, unsigned int n)
     return v;
 }
 
-static bool has_nul(const u8 *p, u32 n)
+/*
+ * Xen reads a string note as a C string that starts at the descriptor and
+ * ends at the first NUL anywhere in the image: n_descsz plays no part.
+ * Linux's FEATURES note is a bare .ascii whose NUL is the note's alignment
+ * padding, and a NUL-less string simply runs on into the next note. A string
+ * with no NUL before the image ends, or longer than Xen's 4096-character
+ * limit, makes Xen skip the note (its image-broken flag only logs a warning).
+ */
+#define NOTE_STR_MAX 4096
+
+static bool note_str_ok(const u8 *p, u64 avail)
 {
-    while (n--) {
-        if (*p++ == 0)
+    u64 i;
+
+    for (i = 0; i < avail && i <= NOTE_STR_MAX; i++) {
+        if (p[i] == 0)
             return true;
     }
     return false;
 }
 
-/* Copy a descriptor string known to hold a NUL, truncating to dst's size. */
+/* Copy a note string known to end in a NUL, truncating to dst's size. */
 static void note_str(char *dst, size_t dstlen, const u8 *src)
 {
     size_t i;
@@ -107,8 +119,9 @@ static void note_str(char *dst, size_t dstlen, const u8 *src)
     dst[i] = '\0';
 }
 
+/* avail: the bytes from desc to the end of the image. */
 static int parse_xen_note(struct xen_notes *xn, u32 type, const u8 *desc,
-                          u32 descsz)
+                          u32 descsz, u64 avail)
 {
     u64 val = 0;
 
@@ -120,9 +133,8 @@ static int parse_xen_note(struct xen_notes *xn, u32 type, const u8 *desc,
     case XEN_ELFNOTE_PAE_MODE:
     case XEN_ELFNOTE_FEATURES:
     case XEN_ELFNOTE_BSD_SYMTAB:
-        /* String notes must be terminated inside their descriptor. */
-        if (!has_nul(desc, descsz))
-            return ELF_EINVAL;
+        if (!note_str_ok(desc, avail))
+            return ELF_OK;
         break;
     case XEN_ELFNOTE_SUPPORTED_FEATURES:
         /*
@@ -250,7 +262,8 @@ static int parse_notes(struct elf_image *img, u64 off, u64 len,
         if (nh.n_namesz != 4 || memcmp(name, "Xen", 4))
             continue;
         img->notes.count++;
-        rc = parse_xen_note(&img->notes, nh.n_type, desc, nh.n_descsz);
+        rc = parse_xen_note(&img->notes, nh.n_type, desc, nh.n_descsz,
+                            img->size - (u64)(desc - img->data));
         if (rc)
             return rc;
     }

@@ -586,6 +586,14 @@ MUTATIONS = [
          new="            0)",
          test="boot_ramdisk_order",
          why="a gzip'd initramfs after dom0's kernel must stay its ramdisk"),
+    # elf notes
+    dict(name="string-note-nul-in-descsz",
+         file="hyp/elf.c",
+         old="        if (!note_str_ok(desc, avail))\n            return ELF_OK;\n",
+         new="        if (!note_str_ok(desc, descsz))\n            return ELF_EINVAL;\n",
+         test="hello_feat_padnul",
+         why="Xen reads string notes to the NUL past n_descsz (Linux's "
+             "FEATURES keeps it in the padding)"),
 ]
 
 print_lock = threading.Lock()

@@ -11,6 +11,10 @@ Usage:
       as long as the original) and the SUPPORTED_FEATURES note's bitmap set
       to SUPPORTED (a number), or, for SUPPORTED "none", that note turned
       into one of a type no hypervisor knows (ignored: as if absent).
+  mkbadimage.py features-padnul IN.elf OUT FEATURES SUPPORTED
+      As features, but with the FEATURES note's n_descsz cut to
+      len(FEATURES), so its NUL lies only in the note's alignment padding
+      (as in Linux's bare .ascii note); the note keeps its padded size.
   mkbadimage.py gzip-truncated IN.elf OUT
       gzip IN, cut the DEFLATE body to half its length and keep the 8-byte
       trailer, so the size field (ISIZE) still tells the truth and the only
@@ -51,11 +55,23 @@ def notes(elf):
             off = desc + (descsz + 3) // 4 * 4
 
 
-def patch_string_note(elf, out, want, value, what):
+def patch_string_note(elf, out, want, value, what, padnul=False):
     new = value.encode()
     found = 0
     for ntype, name, desc, size in notes(elf):
         if name == b"Xen" and ntype == want:
+            padded = (size + 3) // 4 * 4
+            if padnul:
+                # Same padded size, and at least one padding byte for the NUL.
+                if len(new) % 4 == 0 or (len(new) + 3) // 4 * 4 != padded:
+                    raise ValueError("'%s' cannot end in the padding of the "
+                                     "%d-byte note" % (value, size))
+                out[desc:desc + padded] = new + bytes(padded - len(new))
+                # n_descsz is the header's second word.
+                namesz = (len(b"Xen") + 1 + 3) // 4 * 4
+                struct.pack_into("<I", out, desc - namesz - 8, len(new))
+                found += 1
+                continue
             if len(new) + 1 > size:
                 raise ValueError("'%s' does not fit in the %d-byte note"
                                  % (value, size))
@@ -72,9 +88,10 @@ def patch_xen_version(elf, version):
     return bytes(out)
 
 
-def patch_features(elf, features, supported):
+def patch_features(elf, features, supported, padnul=False):
     out = bytearray(elf)
-    patch_string_note(elf, out, XEN_ELFNOTE_FEATURES, features, "FEATURES")
+    patch_string_note(elf, out, XEN_ELFNOTE_FEATURES, features, "FEATURES",
+                      padnul)
     found = 0
     for ntype, name, desc, size in notes(elf):
         if name != b"Xen" or ntype != XEN_ELFNOTE_SUPPORTED_FEATURES:
@@ -103,7 +120,7 @@ def truncated_gzip(elf):
 def main(argv):
     if len(argv) == 4 and argv[0] == "xen-version":
         mode, src, dst, version = argv
-    elif len(argv) == 5 and argv[0] == "features":
+    elif len(argv) == 5 and argv[0] in ("features", "features-padnul"):
         mode, src, dst, features, supported = argv
     elif len(argv) == 3 and argv[0] == "gzip-truncated":
         mode, src, dst = argv
@@ -115,8 +132,9 @@ def main(argv):
     try:
         if mode == "xen-version":
             out = patch_xen_version(elf, version)
-        elif mode == "features":
-            out = patch_features(elf, features, supported)
+        elif mode in ("features", "features-padnul"):
+            out = patch_features(elf, features, supported,
+                                 mode == "features-padnul")
         else:
             out = truncated_gzip(elf)
     except ValueError as e:

@@ -335,16 +335,72 @@ TEST(notes_with_bad_sizes)
     b = build(&e);
     tu_put32(b + n0 + 4, 0x1000); /* descsz past the note area */
     CHECK_EQ(elf_parse(&img, b, img_len), ELF_EINVAL);
+}
 
-    /* String note without a terminating NUL. */
+/*
+ * String notes are read as Xen reads them: from the descriptor to the first
+ * NUL in the image, whatever n_descsz says. Linux's FEATURES note keeps its
+ * NUL in the alignment padding.
+ */
+TEST(string_notes_end_at_first_nul)
+{
+    static char big[4098];
+    struct tu_elf e;
+    struct elf_image img;
+
+    /* "x|dom0" in a 6-byte descriptor: the NUL is padding byte 6. */
     tu_elf_default(&e);
+    tu_remove_note(&e, XEN_ELFNOTE_FEATURES);
+    e.notes[e.nnotes++] =
+        (struct tu_note){ XEN_ELFNOTE_FEATURES, 6, "x|dom0", NULL };
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK_STR(img.notes.features, "x|dom0");
+    CHECK_EQ(img.notes.supported_features, 0x8801 | (1u << XENFEAT_dom0));
+
+    /* No NUL in descriptor or padding: the string runs on into the next
+     * note's header, whose n_namesz is 4. */
+    tu_elf_default(&e);
+    tu_remove_note(&e, XEN_ELFNOTE_GUEST_OS);
+    tu_remove_note(&e, XEN_ELFNOTE_LOADER);
     e.notes[e.nnotes++] =
         (struct tu_note){ XEN_ELFNOTE_GUEST_OS, 4, "abcd", NULL };
-    CHECK_EQ(parse(&e, &img), ELF_EINVAL);
-    /* Empty string note. */
+    tu_note_str(&e, XEN_ELFNOTE_LOADER, "generic");
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK_STR(img.notes.guest_os, "abcd\x04");
+    CHECK_STR(img.notes.loader, "generic");
+
+    /* No NUL before the image ends: the note is skipped, the image kept. */
     tu_elf_default(&e);
+    tu_remove_note(&e, XEN_ELFNOTE_GUEST_OS);
+    e.filesz = 0;
+    e.notes[e.nnotes++] =
+        (struct tu_note){ XEN_ELFNOTE_GUEST_OS, 4, "abcd", NULL };
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK_STR(img.notes.guest_os, "");
+
+    /* An empty descriptor reads whatever follows (here the load data). */
+    tu_elf_default(&e);
+    tu_remove_note(&e, XEN_ELFNOTE_LOADER);
     e.notes[e.nnotes++] = (struct tu_note){ XEN_ELFNOTE_LOADER, 0, NULL, NULL };
-    CHECK_EQ(parse(&e, &img), ELF_EINVAL);
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK_EQ((u8)img.notes.loader[0], 1);
+    CHECK_EQ((u8)img.notes.loader[1], 8);
+
+    /* 4096 characters is Xen's limit; one more and the note is skipped. */
+    memset(big, 'a', 4096);
+    big[4096] = 0;
+    tu_elf_default(&e);
+    tu_remove_note(&e, XEN_ELFNOTE_GUEST_OS);
+    tu_note_str(&e, XEN_ELFNOTE_GUEST_OS, big);
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK_EQ(img.notes.guest_os[0], 'a');
+    big[4096] = 'a';
+    big[4097] = 0;
+    tu_elf_default(&e);
+    tu_remove_note(&e, XEN_ELFNOTE_GUEST_OS);
+    tu_note_str(&e, XEN_ELFNOTE_GUEST_OS, big);
+    CHECK_EQ(parse(&e, &img), 0);
+    CHECK_STR(img.notes.guest_os, "");
 }
 
 /*

@@ -144,13 +144,8 @@ void vcpu_poll_wake(struct domain *d, evtchn_port_t port)
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 
-        if (!v || !v->polling)
-            continue;
-        for (unsigned int j = 0; j < v->nr_poll_ports; j++)
-            if (v->poll_ports[j] == port) {
-                vcpu_wake(v);
-                break;
-            }
+        if (v && v->polling && (!v->poll_port || v->poll_port == port))
+            vcpu_wake(v);
     }
 }
 

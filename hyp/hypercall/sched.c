@@ -25,28 +25,39 @@ static long sched_shutdown(struct vcpu *v, u64 arg, bool act)
 
 /*
  * Sleep until one of the given ports is pending or the timeout passes.
- * Returns 0 at once if one already is; the guest looks again on wake-up.
+ * Xen's order: an upcall the vCPU would take at once ends the poll before
+ * any port is read or checked; then each port in turn is read, checked
+ * and tested, so a pending one ends the poll before a later bad one is
+ * seen. Polling one port waits for that port alone; polling none or
+ * several wakes on any port of the domain going pending (the guest looks
+ * again), so a poll of no ports is not at the mercy of an upcall flag
+ * that was already set. Returns 0 at once if one already is pending.
  */
 static long sched_poll(struct vcpu *v, u64 arg)
 {
     struct sched_poll p;
-    evtchn_port_t ports[ARRAY_SIZE(v->poll_ports)];
+    evtchn_port_t port = 0;
 
     if (copy_from_guest(&p, arg, sizeof(p)))
         return -EFAULT;
-    if (p.nr_ports > ARRAY_SIZE(ports))
+    if (p.nr_ports > 128)
         return -EINVAL;
-    if (p.nr_ports && copy_from_guest(ports, (u64)(uintptr_t)p.ports,
-                                      p.nr_ports * sizeof(ports[0])))
+    if (!guest_range_ok((u64)(uintptr_t)p.ports,
+                        (u64)p.nr_ports * sizeof(port)))
         return -EFAULT;
-    for (unsigned int i = 0; i < p.nr_ports; i++)
-        if (!evtchn_port_is_valid(v->domain, ports[i]))
+    if (v->vcpu_info->evtchn_upcall_pending &&
+        !v->vcpu_info->evtchn_upcall_mask)
+        return 0;
+    for (unsigned int i = 0; i < p.nr_ports; i++) {
+        if (copy_from_guest(&port, (u64)(uintptr_t)p.ports + i * sizeof(port),
+                            sizeof(port)))
+            return -EFAULT;
+        if (!evtchn_port_is_valid(v->domain, port))
             return -EINVAL;
-    for (unsigned int i = 0; i < p.nr_ports; i++)
-        if (evtchn_port_is_pending(v->domain, ports[i]))
+        if (evtchn_port_is_pending(v->domain, port))
             return 0;
-    memcpy(v->poll_ports, ports, p.nr_ports * sizeof(ports[0]));
-    v->nr_poll_ports = p.nr_ports;
+    }
+    v->poll_port = p.nr_ports == 1 ? port : 0;
     v->polling = true;
     vcpu_pause_flag(v, VPF_blocked);
     if (p.timeout) {

@@ -87,7 +87,7 @@ bool evtchn_op_has_output(int cmd);
  * Hooks evtchn.c calls, implemented by the scheduler (schedule.c):
  * vcpu_mark_events_pending sets vcpu_info->evtchn_upcall_pending and
  * wakes/kicks v so the upcall is delivered; vcpu_poll_wake wakes the
- * vCPUs of d blocked in SCHEDOP_poll on port.
+ * vCPUs of d blocked in SCHEDOP_poll on port, or on any port.
  */
 void vcpu_mark_events_pending(struct vcpu *v);
 void vcpu_poll_wake(struct domain *d, evtchn_port_t port);

@@ -41,9 +41,8 @@ struct vcpu {
     cpumask_t affinity_saved; /* what the override replaced */
     struct csched_vcpu sched;
 
-    /* SCHEDOP_poll: ports it waits on (at most 128), deadline timer. */
-    evtchn_port_t poll_ports[128];
-    unsigned int nr_poll_ports;
+    /* SCHEDOP_poll: the one port it waits on, 0 = any; deadline timer. */
+    evtchn_port_t poll_port;
     bool polling;
     struct timer poll_timer;
 

@@ -594,8 +594,20 @@ MUTATIONS = [
          test="hello_feat_padnul",
          why="Xen reads string notes to the NUL past n_descsz (Linux's "
              "FEATURES keeps it in the padding)"),
+    # fuzz findings
+    dict(name="poll-any-port-dropped",
+         file="hyp/schedule.c",
+         old="        if (v && v->polling && (!v->poll_port || v->poll_port == port))\n",
+         new="        if (v && v->polling && v->poll_port == port)\n",
+         test="sched_poll_any",
+         why="a poll of none or several ports wakes on any port, as on Xen"),
+    dict(name="poll-delivery-first-dropped",
+         file="hyp/hypercall/sched.c",
+         old="        !v->vcpu_info->evtchn_upcall_mask)\n        return 0;\n",
+         new="        false)\n        return 0;\n",
+         test="sched_poll_any",
+         why="Xen's poll ends at once for a deliverable upcall"),
 ]
-
 print_lock = threading.Lock()
 
 

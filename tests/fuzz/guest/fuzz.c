@@ -867,6 +867,14 @@ static void gen_sched_op(struct fz_call *c)
         c->a[0] = cmd = SCHEDOP_shutdown_code;
     if ((cmd == SCHEDOP_block || cmd == SCHEDOP_poll) && !on(FZ_BLOCK))
         c->a[0] = cmd = SCHEDOP_yield;
+    /*
+     * A poll struct we did not write (a pointer into our image) can ask
+     * for no ports and no timeout: with the FIFO ABI on, VIRQ_TIMER's port
+     * stays pending whatever arm_wakeup clears, so nothing would end it,
+     * on Xen either (seed 1 with enable=block, #1729 and #5070).
+     */
+    if (cmd == SCHEDOP_poll && !b)
+        c->a[0] = cmd = SCHEDOP_yield;
     if (!b)
         return;
     fill(b, 64);
@@ -1285,18 +1293,42 @@ static void arm_wakeup(void)
     HYPERVISOR_set_timer_op(fz_now() + 200 * NS_PER_US + below(2 * NS_PER_MS));
 }
 
+/*
+ * A multicall longer than the entries we wrote runs whatever follows them
+ * (old calls, our own image), which can hold a SCHEDOP_block or a poll of
+ * no ports: that sleeps until an event comes, on Xen too, and once our
+ * timers and VIRQ_TIMER are gone none ever does (seed 140, #22147: a 2M
+ * entry batch over our image blocked vCPU 0 with nothing bound). So such
+ * a batch runs with a periodic tick on a fresh VIRQ_TIMER binding.
+ */
+static int may_run_junk(const struct fz_call *c)
+{
+    return c->nr == __HYPERVISOR_multicall && c->a[1] > 12;
+}
+
 static long issue(const struct fz_call *c)
 {
+    long rc;
+
     if (c->kind == FZ_K_IRET)
         return fz_iret(c->a[0], c->a[1], c->a[2], c->a[3], c->x[0], c->x[1]);
     /* Blocking calls always have a timer that ends them. */
-    if (c->nr == __HYPERVISOR_sched_op &&
-        (c->a[0] == SCHEDOP_block || c->a[0] == SCHEDOP_poll))
+    if ((c->nr == __HYPERVISOR_sched_op &&
+         (c->a[0] == SCHEDOP_block || c->a[0] == SCHEDOP_poll)) ||
+        may_run_junk(c))
         arm_wakeup();
+    if (may_run_junk(c)) {
+        struct vcpu_set_periodic_timer pt = { .period_ns = NS_PER_MS };
+
+        HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &pt);
+    }
     if (c->kind == FZ_K_RAW)
-        return hypercall_raw(c->nr, c->a[0], c->a[1], c->a[2], c->a[3],
-                             c->a[4]);
-    return hypercall6(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+        rc = hypercall_raw(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+    else
+        rc = hypercall6(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+    if (may_run_junk(c))
+        HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+    return rc;
 }
 
 /* Calls after which our trap table or callbacks may be gone. */

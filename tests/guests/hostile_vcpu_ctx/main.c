@@ -3,6 +3,7 @@
 #include <guest/hypercall.h>
 #include <guest/smp.h>
 #include <guest/test.h>
+#include <guest/traps.h>
 #include <public/vcpu.h>
 
 /*
@@ -23,6 +24,17 @@ static uint8_t data_page[4096] __attribute__((aligned(4096)));
 static int which;
 static volatile int done;
 static volatile uint64_t seen_cs, seen_ss, seen_dr0, seen_dr6, seen_dr7;
+static volatile uint64_t seen_ds, seen_es, failsafe_rip;
+static volatile int failsafes;
+extern char ap_entry[], failsafe_callback[];
+
+/* The bad data selectors' failsafe callback, before vCPU 1's first insn. */
+static int on_failsafe(struct trap_frame *f)
+{
+    failsafes++;
+    failsafe_rip = f->rip;
+    return 1;
+}
 
 static void edit(unsigned int cpu, struct vcpu_guest_context *c)
 {
@@ -98,6 +110,10 @@ static void edit(unsigned int cpu, struct vcpu_guest_context *c)
         c->debugreg[1] = HOLE;          /* -EPERM: dropped */
         c->debugreg[6] = 1UL << 32 | 1; /* reserved bits: dropped */
         c->debugreg[7] = 0x2000 | 1;    /* GD: dropped */
+        /* An LDT selector with no LDT, a GDT one past its end: failsafe. */
+        c->user_regs.ds = 0x0007;
+        c->user_regs.es = 0x0fab;
+        c->failsafe_callback_eip = (uint64_t)failsafe_callback;
         break;
     }
 }
@@ -109,12 +125,15 @@ static long get_dr(unsigned int reg)
 
 static void report(unsigned int cpu, void *arg)
 {
-    uint16_t cs, ss;
+    uint16_t cs, ss, ds, es;
 
     (void)cpu, (void)arg;
     __asm__ volatile("mov %%cs, %0; mov %%ss, %1" : "=r"(cs), "=r"(ss));
     seen_cs = cs;
     seen_ss = ss;
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1" : "=r"(ds), "=r"(es));
+    seen_ds = ds;
+    seen_es = es;
     seen_dr0 = (uint64_t)get_dr(0);
     seen_dr6 = (uint64_t)get_dr(6);
     seen_dr7 = (uint64_t)get_dr(7);
@@ -135,6 +154,7 @@ void test_main(void)
         TEST_EQ(vcpu_up(1), -XEN_EINVAL);
     }
     which = 0;
+    trap_set_handler(TRAP_VEC_FAILSAFE, on_failsafe);
     TEST_EQ(vcpu_start(1, report, NULL), 0);
     vcpu_context_hook = NULL;
     for (spins = 0; !done && spins < 2000; spins++)
@@ -144,6 +164,13 @@ void test_main(void)
            (unsigned long)seen_cs, (unsigned long)seen_ss,
            (unsigned long)seen_dr0, (unsigned long)seen_dr6,
            (unsigned long)seen_dr7);
+    printk("failsafe callbacks %d at 0x%lx, then ds 0x%lx es 0x%lx\n",
+           failsafes, (unsigned long)failsafe_rip, (unsigned long)seen_ds,
+           (unsigned long)seen_es);
+    TEST_EQ(failsafes, 1);
+    TEST_EQ(failsafe_rip, (uint64_t)ap_entry);
+    TEST_EQ(seen_ds, 0);
+    TEST_EQ(seen_es, 0);
     TEST_EQ(seen_cs, FLAT_KERNEL_CS);
     TEST_EQ(seen_ss, FLAT_KERNEL_SS);
     TEST_EQ(seen_dr0, (uint64_t)data_page);

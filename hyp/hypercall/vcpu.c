@@ -26,7 +26,6 @@ static void arm(struct timer *t, struct vcpu *v, u64 when)
 static long vcpu_initialise(struct vcpu *v, u64 arg)
 {
     struct vcpu_guest_context *g;
-    u64 g_flags;
     long rc;
 
     if (v->initialised)
@@ -37,15 +36,10 @@ static long vcpu_initialise(struct vcpu *v, u64 arg)
     rc = copy_from_guest(g, arg, sizeof(*g)) ? -EFAULT : 0;
     if (!rc)
         rc = arch_set_vcpu_context(v, g);
-    g_flags = g->flags;
     xfree(g);
-    if (rc)
-        return rc;
-    v->initialised = true;
-    /* Xen: VGCF_online starts the vCPU at once, without VCPUOP_up. */
-    if (g_flags & VGCF_online)
-        vcpu_unpause_flag(v, VPF_down);
-    return 0;
+    if (!rc)
+        v->initialised = true;
+    return rc;
 }
 
 static long register_runstate(struct vcpu *v, u64 arg)

@@ -573,6 +573,12 @@ MUTATIONS = [
          new='    a->ds = a->es = 0;\n',
          test='hostile_vcpu_ctx',
          why='a bad data selector in the context gets the failsafe callback'),
+    dict(name='vcpuctx-always-kernel-mode',
+         file='hyp/arch/x86/pv/hypercalls.c',
+         old='    a->kernel_mode = (g->flags & VGCF_in_kernel) != 0;\n',
+         new='    a->kernel_mode = true;\n',
+         test='vcpu_user_start',
+         why='without VGCF_in_kernel the vCPU starts in user mode'),
 ]
 
 print_lock = threading.Lock()

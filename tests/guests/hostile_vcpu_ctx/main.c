@@ -157,7 +157,7 @@ void test_main(void)
     trap_set_handler(TRAP_VEC_FAILSAFE, on_failsafe);
     TEST_EQ(vcpu_start(1, report, NULL), 0);
     vcpu_context_hook = NULL;
-    for (spins = 0; !done && spins < 2000; spins++)
+    for (spins = 0; !done && spins < 200000; spins++)
         sched_yield();
     TEST_CHECK(done);
     printk("vCPU 1 runs with cs 0x%lx ss 0x%lx dr0 0x%lx dr6 0x%lx dr7 0x%lx\n",

@@ -54,7 +54,7 @@ static void run(unsigned int cpu, uint64_t rflags)
     vcpu_context_hook = set_flags;
     TEST_EQ(vcpu_start(cpu, probe, NULL), 0);
     vcpu_context_hook = NULL;
-    for (spins = 0; !done[cpu] && spins < 2000; spins++)
+    for (spins = 0; !done[cpu] && spins < 200000; spins++)
         sched_yield();
     printk("vCPU %u started with eflags 0x%lx: runs with 0x%lx, %s\n", cpu,
            (unsigned long)rflags, (unsigned long)flags_seen[cpu],

@@ -557,7 +557,7 @@ MUTATIONS = [
          why='a user-mode start needs a user L4'),
     dict(name='vcpuctx-iopl-ignored',
          file='hyp/arch/x86/pv/hypercalls.c',
-         old='    a->iopl = (u32)(g->user_regs.rflags & X86_EFLAGS_IOPL);\n',
+         old='    a->iopl = (u32)((g->user_regs.rflags & X86_EFLAGS_IOPL) >> 12);\n',
          new='',
          test='vcpu_iopl',
          why="the context's IOPL is the vCPU's virtual IOPL"),

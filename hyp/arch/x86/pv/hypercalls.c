@@ -346,7 +346,7 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
      * (port I/O is then emulated for it) and the guest runs with IOPL 0
      * and, whatever it asked for, with interrupts on.
      */
-    a->iopl = (u32)(g->user_regs.rflags & X86_EFLAGS_IOPL);
+    a->iopl = (u32)((g->user_regs.rflags & X86_EFLAGS_IOPL) >> 12);
     a->regs.rflags = (g->user_regs.rflags & ~X86_EFLAGS_IOPL) | X86_EFLAGS_IF;
     /* A guest selector never gets an RPL below the guest kernel's, 3. */
     a->regs.cs = fixup_guest_sel(g->user_regs.cs);

@@ -7,6 +7,7 @@
 #include "lib.h"
 #include "sched.h"
 #include "asm/cpu.h"
+#include "asm/debugreg.h"
 #include "asm/mm.h"
 #include "asm/pagetype.h"
 #include "asm/percpu.h"
@@ -262,6 +263,12 @@ HYPERCALL2(set_gdt, u64, frame_list, unsigned int, entries)
     return pv_set_gdt(current, frames, entries);
 }
 
+/* Xen's __addr_ok: below the hypervisor hole, or above its end. */
+static bool ldt_base_ok(u64 va)
+{
+    return va < (1UL << 47) || va >= HYPERVISOR_VIRT_END;
+}
+
 /*
  * VCPUOP_initialise: a stopped vCPU gets its whole register context, as
  * Xen's arch_set_info_guest does for 64-bit PV. Checks first; the page
@@ -276,18 +283,34 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     struct pv_mm_ctx c;
     int rc;
 
-    if (g->gdt_ents > FIRST_RESERVED_GDT_ENTRY || g->ldt_ents > 8192 ||
-        !is_canonical(g->user_regs.rip) || !is_canonical(g->user_regs.rsp) ||
-        !is_canonical(g->kernel_sp) || (g->ldt_base & (PAGE_SIZE - 1)) ||
+    /* Xen's order and answers: every refusal here is -EINVAL. */
+    if (!is_canonical(g->user_regs.rip) || !is_canonical(g->user_regs.rsp) ||
+        !is_canonical(g->kernel_sp) ||
+        (g->ldt_ents && !is_canonical(g->ldt_base)) ||
+        !is_canonical(g->fs_base) || !is_canonical(g->gs_base_kernel) ||
+        !is_canonical(g->gs_base_user) ||
         !is_canonical(g->event_callback_eip) ||
-        !is_canonical(g->failsafe_callback_eip) ||
-        !is_canonical(g->syscall_callback_eip) || !is_canonical(g->fs_base) ||
-        !is_canonical(g->gs_base_kernel) || !is_canonical(g->gs_base_user) ||
-        !mfn_valid(l4) || (g->ctrlreg[1] && !mfn_valid(ul4)) || g->ldt_ents)
+        !is_canonical(g->syscall_callback_eip) ||
+        !is_canonical(g->failsafe_callback_eip))
         return -EINVAL;
     for (unsigned int i = 0; i < 256; i++)
         if (!is_canonical(g->trap_ctxt[i].address))
             return -EINVAL;
+    if (!ldt_base_ok(g->ldt_base) || (g->ldt_base & (PAGE_SIZE - 1)) ||
+        g->ldt_ents > 8192)
+        return -EINVAL;
+    if (g->gdt_ents > FIRST_RESERVED_GDT_ENTRY || !mfn_valid(l4) ||
+        (g->ctrlreg[1] && !mfn_valid(ul4)))
+        return -EINVAL;
+    /* A vCPU may start in user mode only with a user page table. */
+    if (!(g->flags & VGCF_in_kernel) && !g->ctrlreg[1])
+        return -EINVAL;
+    /*
+     * Xen maps a context's LDT lazily; Vesper maps LDTs through the
+     * running vCPU's tables only (MMUEXT_SET_LDT), so not here yet.
+     */
+    if (g->ldt_ents)
+        return -EINVAL;
     for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++)
         frames[i] = g->gdt_frames[i];
     pv_mm_ctx_init(&c, d, NULL);
@@ -311,18 +334,18 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
         put_page_and_type(mfn_to_page(a->guest_table_user), &c);
     a->guest_table = l4;
     a->guest_table_user = ul4;
-    a->kernel_mode = true;
+    a->kernel_mode = (g->flags & VGCF_in_kernel) != 0;
     memset(&a->regs, 0, sizeof(a->regs));
     a->regs.rip = g->user_regs.rip;
     a->regs.rsp = g->user_regs.rsp;
     /*
-     * IOPL is virtual (as Xen): it moves into the vCPU's iopl and the guest
-     * runs with IOPL 0 and interrupts on. The selectors are the guest's,
-     * RPL raised to 3; a bad one faults at the first iretq, whose fix-up
-     * hands the fault to the guest.
+     * IOPL is virtual, as in Xen: the context's IOPL becomes the vCPU's
+     * (port I/O is then emulated for it) and the guest runs with IOPL 0
+     * and, whatever it asked for, with interrupts on.
      */
     a->iopl = (u32)((g->user_regs.rflags & X86_EFLAGS_IOPL) >> 12);
     a->regs.rflags = (g->user_regs.rflags & ~X86_EFLAGS_IOPL) | X86_EFLAGS_IF;
+    /* A guest selector never gets an RPL below the guest kernel's, 3. */
     a->regs.cs = pv_fixup_sel(g->user_regs.cs);
     a->regs.ss = pv_fixup_sel(g->user_regs.ss);
     a->regs.rax = g->user_regs.rax, a->regs.rbx = g->user_regs.rbx;
@@ -342,7 +365,23 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     a->fs_base = g->fs_base;
     a->gs_base_kernel = g->gs_base_kernel;
     a->gs_base_user = g->gs_base_user;
-    a->ds = a->es = a->fs = a->gs = 0;
+    /* Loaded on the first entry: a bad one is nulled, failsafe callback. */
+    a->ds = g->user_regs.ds;
+    a->es = g->user_regs.es;
+    a->fs = g->user_regs.fs;
+    a->gs = g->user_regs.gs;
+    /*
+     * Xen's set_debugreg rules, register by register, from the reset
+     * state; like Xen, a value it refuses is dropped, not an error.
+     */
+    memset(a->dr, 0, sizeof(a->dr));
+    a->dr6 = DR6_DEFAULT;
+    a->dr7 = DR7_DEFAULT;
+    a->dr7_emul = 0;
+    for (unsigned int i = 0; i < 4; i++)
+        (void)pv_set_debugreg(v, i, g->debugreg[i]);
+    (void)pv_set_debugreg(v, 6, g->debugreg[6]);
+    (void)pv_set_debugreg(v, 7, g->debugreg[7]);
     /* Already checked canonical; a zero address just leaves none set. */
     (void)register_callback(v, CALLBACKTYPE_event, g->event_callback_eip, 0);
     (void)register_callback(

@@ -61,6 +61,117 @@ static long memory_map(struct domain *d, u64 arg)
     return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
 }
 
+/*
+ * XENMEM_machine_memory_map, for the privileged domain only (-EPERM): the
+ * boot loader's map, sorted, and, as Xen adds them, a reserved entry for
+ * each run of frames in a hole between its entries that dom0 may not map
+ * (below the physical width). Vesper's own RAM stays RAM, as Xen's does.
+ */
+#define MACHINE_MAP_MAX 128
+#define IO_DENIED_MAX 8
+
+struct e820e {
+    u64 addr, size;
+    u32 type;
+} __attribute__((packed));
+
+struct mmap_ent {
+    u64 addr, size;
+    u32 type;
+};
+
+struct mmap_ctx {
+    struct xen_memory_map map;
+    bool store;
+    unsigned int n;
+};
+
+static long mmap_emit(struct mmap_ctx *c, u64 addr, u64 size, u32 type)
+{
+    struct e820e e = { addr, size, type };
+
+    if (c->store &&
+        copy_to_guest((u64)(uintptr_t)c->map.buffer + c->n * sizeof(e), &e,
+                      sizeof(e)))
+        return -EFAULT;
+    c->n++;
+    return 0;
+}
+
+/*
+ * The denied runs inside the hole [from, to) (frames). Xen reports a run
+ * only if a frame dom0 may map, or the next map entry, follows it below
+ * the physical width; and it wants room for one more entry after it.
+ */
+static long mmap_hole(struct mmap_ctx *c, u64 from, u64 to, bool inner,
+                      u64 (*deny)[2], unsigned int nd, u64 limit)
+{
+    for (unsigned int i = 0; i < nd; i++) {
+        u64 s = MAX(deny[i][0], from), e = MIN(deny[i][1] + 1, to);
+        long rc;
+
+        if (s >= e || (e >= limit && !(inner && e == to)))
+            continue;
+        if (c->store && c->n + 1 >= c->map.nr_entries)
+            return -EINVAL;
+        rc = mmap_emit(c, s << PAGE_SHIFT, (e - s) << PAGE_SHIFT, 2);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static long machine_memory_map(struct domain *d, u64 arg)
+{
+    static struct mmap_ent ents[MACHINE_MAP_MAX]; /* under the big lock */
+    u64 deny[IO_DENIED_MAX][2], limit, next = 0;
+    unsigned int nr = 0, nd;
+    struct mmap_ctx c;
+    long rc;
+
+    if (!d->is_privileged)
+        return -EPERM;
+    if (copy_from_guest(&c.map, arg, sizeof(c.map)))
+        return -EFAULT;
+    c.store = c.map.buffer != 0;
+    c.n = 0;
+    /* Sorted by address (insertion sort: a firmware map is short). */
+    while (nr < MACHINE_MAP_MAX &&
+           arch_boot_mmap(nr, &ents[nr].addr, &ents[nr].size, &ents[nr].type)) {
+        struct mmap_ent e = ents[nr];
+        unsigned int j = nr++;
+
+        for (; j && ents[j - 1].addr > e.addr; j--)
+            ents[j] = ents[j - 1];
+        ents[j] = e;
+    }
+    if (c.store && c.map.nr_entries < nr + 1)
+        return -EINVAL;
+    nd = arch_io_denied(deny, IO_DENIED_MAX, &limit);
+    for (unsigned int i = 0; i < nr; i++) {
+        u64 s = ents[i].addr >> PAGE_SHIFT;
+
+        if (s > next) {
+            rc = mmap_hole(&c, next, s, true, deny, nd, limit);
+            if (rc)
+                return rc;
+        }
+        if (c.store && c.map.nr_entries <= c.n + (nr - i))
+            return -EINVAL;
+        rc = mmap_emit(&c, ents[i].addr, ents[i].size, ents[i].type);
+        if (rc)
+            return rc;
+        next = ALIGN_UP(ents[i].addr + ents[i].size, PAGE_SIZE) >> PAGE_SHIFT;
+    }
+    if (next) {
+        rc = mmap_hole(&c, next, limit, false, deny, nd, limit);
+        if (rc)
+            return rc;
+    }
+    c.map.nr_entries = c.n;
+    return copy_to_guest(arg, &c.map, sizeof(c.map)) ? -EFAULT : 0;
+}
+
 static long machphys_mfn_list(u64 arg)
 {
     struct xen_machphys_mfn_list l;
@@ -259,6 +370,8 @@ HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
         return reservation_query(d, (unsigned int)cmd, arg);
     case XENMEM_memory_map:
         return memory_map(d, arg);
+    case XENMEM_machine_memory_map:
+        return machine_memory_map(d, arg);
     case XENMEM_machphys_mfn_list:
         return machphys_mfn_list(arg);
     case XENMEM_machphys_mapping: {

@@ -190,8 +190,7 @@ static long machphys_mfn_list(u64 arg)
 }
 
 /*
- * Single-page extents of the caller's own memory are all we offer. Xen
- * answers a domain it will not change (another one without privilege, or
+ * Extents of the caller's own memory are all we offer. Xen answers a domain it will not change (another one without privilege, or
  * none at all) with 0 extents done; so do we for every other domain, the
  * privileged domain's foreign changes (which Xen allows) included.
  */
@@ -200,8 +199,6 @@ static long read_reservation(const struct domain *d, u64 arg,
 {
     if (copy_from_guest(r, arg, sizeof(*r)))
         return -EFAULT;
-    if (r->extent_order != 0)
-        return -EINVAL;
     if (r->domid != DOMID_SELF && r->domid != d->domain_id)
         r->nr_extents = 0;
     return 0;
@@ -237,6 +234,16 @@ static int extent_put(const struct xen_memory_reservation *r, unsigned long i,
  * stop and let the guest re-issue the rest; only where a continuation can
  * be made (hypercall_preemptible), else the call runs to its end.
  */
+/*
+ * Xen's largest extent orders on x86: 9 (a superpage) for a domU, 18 for
+ * the control domain (Vesper's privileged domain is that too). Beyond it
+ * no extent is done.
+ */
+static unsigned int memop_max_order(const struct domain *d)
+{
+    return d->is_privileged ? 18 : 9;
+}
+
 static bool memop_preempt(unsigned long i, unsigned long start)
 {
     return i - start >= MEMOP_BATCH && hypercall_preemptible();
@@ -256,23 +263,27 @@ static long decrease_reservation(struct domain *d,
     unsigned long i;
 
     for (i = start; i < r->nr_extents; i++) {
-        u64 mfn;
+        u64 mfn, j;
         struct page_info *pg;
 
         if (memop_preempt(i, start)) {
             *preempted = true;
             break;
         }
+        /* Xen answers a failed copy with the extents done so far. */
         if (extent_get(r, i, &mfn))
-            return i ? (long)i : -EFAULT;
-        if (!mfn_valid(mfn))
             break;
-        pg = mfn_to_page(mfn);
-        if (!arch_get_page(pg, d))
-            break;
-        /* Already released but still mapped counts as done, as in Xen. */
-        arch_page_release(pg);
-        arch_put_page(pg);
+        /* Frame by frame: a refused one ends the call, its extent undone. */
+        for (j = 0; j < (1UL << r->extent_order); j++) {
+            if (!mfn_valid(mfn + j))
+                return (long)i;
+            pg = mfn_to_page(mfn + j);
+            if (!arch_get_page(pg, d))
+                return (long)i;
+            /* Already released but still mapped counts as done, as Xen. */
+            arch_page_release(pg);
+            arch_put_page(pg);
+        }
     }
     return (long)i;
 }
@@ -282,7 +293,7 @@ static long populate_physmap(struct domain *d,
                              unsigned long start, bool populate,
                              bool *preempted)
 {
-    unsigned long i;
+    unsigned long i, n = 1UL << r->extent_order;
 
     for (i = start; i < r->nr_extents; i++) {
         u64 gpfn = 0, mfn;
@@ -292,22 +303,28 @@ static long populate_physmap(struct domain *d,
             *preempted = true;
             break;
         }
-        if (d->tot_pages >= d->max_pages)
+        if (d->tot_pages + n > d->max_pages)
             break;
+        /* Xen answers a failed copy with the extents done so far. */
         if (populate && extent_get(r, i, &gpfn))
-            return i ? (long)i : -EFAULT;
-        pg = alloc_pages(0);
+            break;
+        pg = alloc_pages(r->extent_order);
         if (!pg)
             break;
         mfn = page_to_mfn(pg);
-        memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
-        page_list_add(&d->page_list, pg);
-        arch_page_assign(pg, d);
-        d->tot_pages++;
-        arch_m2p_set(mfn, populate ? gpfn : ~0UL);
-        /* PV: the guest learns the MFN in place of the GPFN it asked for. */
-        if (extent_put(r, i, mfn))
-            return i ? (long)i : -EFAULT;
+        for (unsigned long j = 0; j < n; j++) {
+            memset(mfn_to_virt(mfn + j), 0, PAGE_SIZE);
+            page_list_add(&d->page_list, pg + j);
+            arch_page_assign(pg + j, d);
+            d->tot_pages++;
+            arch_m2p_set(mfn + j, populate ? gpfn + j : ~0UL);
+        }
+        /*
+         * PV: the guest learns the first MFN in place of the GPFN it asked
+         * for; if it cannot, the extent stays its own, uncounted, as Xen.
+         */
+        if ((populate || r->extent_start) && extent_put(r, i, mfn))
+            break;
     }
     return (long)i;
 }
@@ -326,7 +343,7 @@ static long reservation_op(struct domain *d, unsigned int op,
     /* Xen: no more extents than a continuation can encode, and no
      * progress beyond the end. */
     if (r.nr_extents > (0xffffffffUL >> MEMOP_EXTENT_SHIFT) ||
-        start >= r.nr_extents)
+        start >= r.nr_extents || r.extent_order > memop_max_order(d))
         return (long)start;
     if (op == XENMEM_decrease_reservation)
         rc = decrease_reservation(d, &r, start, &preempted);

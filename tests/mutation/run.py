@@ -569,6 +569,25 @@ MUTATIONS = [
          test="mem_machine_map",
          why="a Linux dom0 BUGs without the machine map"),
 
+    dict(name="memop-order-refused",
+         file="hyp/hypercall/memory.c",
+         old="        start >= r.nr_extents || r.extent_order > memop_max_order(d))\n",
+         new="        start >= r.nr_extents || r.extent_order > 0)\n",
+         test="mem_order",
+         why="Xen does extents of orders up to its limit"),
+    dict(name="memop-order-unlimited",
+         file="hyp/hypercall/memory.c",
+         old="    return d->is_privileged ? 18 : 9;\n",
+         new="    return d->is_privileged ? 19 : 9;\n",
+         test="mem_order",
+         why="beyond Xen's largest order no extent is done"),
+    dict(name="memop-efault-not-count",
+         file="hyp/hypercall/memory.c",
+         old="        if (extent_get(r, i, &mfn))\n            break;\n",
+         new="        if (extent_get(r, i, &mfn))\n            return i ? (long)i : -EFAULT;\n",
+         test="mem_order",
+         why="Xen answers a failed copy with the extents done (0)"),
+
 ]
 
 print_lock = threading.Lock()

@@ -41,7 +41,12 @@ static long reservation_query(struct domain *cur, unsigned int cmd, u64 arg)
                                                     : d->max_pages);
 }
 
-/* The guest's pseudo-physical map: one RAM range covering its pages. */
+/*
+ * The guest's pseudo-physical map: one RAM range covering its pages, the
+ * map Xen's toolstack gives a PV domU (xc_domain_set_memmap_limit), cut to
+ * the buffer's size. A PV dom0 has none in Xen (-ENOSYS): it asks for the
+ * machine map instead.
+ */
 static long memory_map(struct domain *d, u64 arg)
 {
     struct xen_memory_map map;
@@ -53,11 +58,12 @@ static long memory_map(struct domain *d, u64 arg)
     BUILD_BUG_ON(sizeof(e) != VESPER_E820_ENTRY_SIZE);
     if (copy_from_guest(&map, arg, sizeof(map)))
         return -EFAULT;
-    if (map.nr_entries < 1)
-        return -EINVAL;
-    if (copy_to_guest((u64)(uintptr_t)map.buffer, &e, sizeof(e)))
+    if (d->is_privileged)
+        return -ENOSYS;
+    map.nr_entries = MIN(map.nr_entries, 1u);
+    if (map.nr_entries &&
+        copy_to_guest((u64)(uintptr_t)map.buffer, &e, sizeof(e)))
         return -EFAULT;
-    map.nr_entries = 1;
     return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
 }
 

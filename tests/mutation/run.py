@@ -588,6 +588,13 @@ MUTATIONS = [
          test="mem_order",
          why="Xen answers a failed copy with the extents done (0)"),
 
+    dict(name="memory-map-dom0",
+         file="hyp/hypercall/memory.c",
+         old="    if (d->is_privileged)\n        return -ENOSYS;\n",
+         new="",
+         test="mem_machine_map",
+         why="a PV dom0 has no memory_map in Xen"),
+
 ]
 
 print_lock = threading.Lock()

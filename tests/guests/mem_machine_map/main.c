@@ -75,6 +75,15 @@ void test_main(void)
     TEST_CHECK(xf != 0);
     e = entry_of(n, (uint64_t)xf << 12);
     TEST_CHECK(e >= 0 && map[e].type == 1);
+    /* A PV dom0 has no pseudo-physical map of its own in Xen. */
+    {
+        struct xen_memory_map m;
+
+        memset(&m, 0, sizeof(m));
+        m.nr_entries = MAX_E;
+        set_xen_guest_handle(m.buffer, map + MAX_E / 2);
+        TEST_EQ(HYPERVISOR_memory_op(XENMEM_memory_map, &m), -XEN_ENOSYS);
+    }
     /* The LAPIC/MSI window is a reserved entry dom0 must not use. */
     e = entry_of(n, MSI_WINDOW);
     TEST_CHECK(e >= 0 && map[e].type == 2);

@@ -41,7 +41,12 @@ static long reservation_query(struct domain *cur, unsigned int cmd, u64 arg)
                                                     : d->max_pages);
 }
 
-/* The guest's pseudo-physical map: one RAM range covering its pages. */
+/*
+ * The guest's pseudo-physical map: one RAM range covering its pages, the
+ * map Xen's toolstack gives a PV domU (xc_domain_set_memmap_limit), cut to
+ * the buffer's size. A PV dom0 has none in Xen (-ENOSYS): it asks for the
+ * machine map instead.
+ */
 static long memory_map(struct domain *d, u64 arg)
 {
     struct xen_memory_map map;
@@ -53,12 +58,124 @@ static long memory_map(struct domain *d, u64 arg)
     BUILD_BUG_ON(sizeof(e) != VESPER_E820_ENTRY_SIZE);
     if (copy_from_guest(&map, arg, sizeof(map)))
         return -EFAULT;
-    if (map.nr_entries < 1)
-        return -EINVAL;
-    if (copy_to_guest((u64)(uintptr_t)map.buffer, &e, sizeof(e)))
+    if (d->is_privileged)
+        return -ENOSYS;
+    map.nr_entries = MIN(map.nr_entries, 1u);
+    if (map.nr_entries &&
+        copy_to_guest((u64)(uintptr_t)map.buffer, &e, sizeof(e)))
         return -EFAULT;
-    map.nr_entries = 1;
     return copy_to_guest(arg, &map, sizeof(map)) ? -EFAULT : 0;
+}
+
+/*
+ * XENMEM_machine_memory_map, for the privileged domain only (-EPERM): the
+ * boot loader's map, sorted, and, as Xen adds them, a reserved entry for
+ * each run of frames in a hole between its entries that dom0 may not map
+ * (below the physical width). Vesper's own RAM stays RAM, as Xen's does.
+ */
+#define MACHINE_MAP_MAX 128
+#define IO_DENIED_MAX 8
+
+struct e820e {
+    u64 addr, size;
+    u32 type;
+} __attribute__((packed));
+
+struct mmap_ent {
+    u64 addr, size;
+    u32 type;
+};
+
+struct mmap_ctx {
+    struct xen_memory_map map;
+    bool store;
+    unsigned int n;
+};
+
+static long mmap_emit(struct mmap_ctx *c, u64 addr, u64 size, u32 type)
+{
+    struct e820e e = { addr, size, type };
+
+    if (c->store &&
+        copy_to_guest((u64)(uintptr_t)c->map.buffer + c->n * sizeof(e), &e,
+                      sizeof(e)))
+        return -EFAULT;
+    c->n++;
+    return 0;
+}
+
+/*
+ * The denied runs inside the hole [from, to) (frames). Xen reports a run
+ * only if a frame dom0 may map, or the next map entry, follows it below
+ * the physical width; and it wants room for one more entry after it.
+ */
+static long mmap_hole(struct mmap_ctx *c, u64 from, u64 to, bool inner,
+                      u64 (*deny)[2], unsigned int nd, u64 limit)
+{
+    for (unsigned int i = 0; i < nd; i++) {
+        u64 s = MAX(deny[i][0], from), e = MIN(deny[i][1] + 1, to);
+        long rc;
+
+        if (s >= e || (e >= limit && !(inner && e == to)))
+            continue;
+        if (c->store && c->n + 1 >= c->map.nr_entries)
+            return -EINVAL;
+        rc = mmap_emit(c, s << PAGE_SHIFT, (e - s) << PAGE_SHIFT, 2);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static long machine_memory_map(struct domain *d, u64 arg)
+{
+    static struct mmap_ent ents[MACHINE_MAP_MAX]; /* under the big lock */
+    u64 deny[IO_DENIED_MAX][2], limit, next = 0;
+    unsigned int nr = 0, nd;
+    struct mmap_ctx c;
+    long rc;
+
+    if (!d->is_privileged)
+        return -EPERM;
+    if (copy_from_guest(&c.map, arg, sizeof(c.map)))
+        return -EFAULT;
+    c.store = c.map.buffer != 0;
+    c.n = 0;
+    /* Sorted by address (insertion sort: a firmware map is short). */
+    while (nr < MACHINE_MAP_MAX &&
+           arch_boot_mmap(nr, &ents[nr].addr, &ents[nr].size, &ents[nr].type)) {
+        struct mmap_ent e = ents[nr];
+        unsigned int j = nr++;
+
+        for (; j && ents[j - 1].addr > e.addr; j--)
+            ents[j] = ents[j - 1];
+        ents[j] = e;
+    }
+    if (c.store && c.map.nr_entries < nr + 1)
+        return -EINVAL;
+    nd = arch_io_denied(deny, IO_DENIED_MAX, &limit);
+    for (unsigned int i = 0; i < nr; i++) {
+        u64 s = ents[i].addr >> PAGE_SHIFT;
+
+        if (s > next) {
+            rc = mmap_hole(&c, next, s, true, deny, nd, limit);
+            if (rc)
+                return rc;
+        }
+        if (c.store && c.map.nr_entries <= c.n + (nr - i))
+            return -EINVAL;
+        rc = mmap_emit(&c, ents[i].addr, ents[i].size, ents[i].type);
+        if (rc)
+            return rc;
+        next = ALIGN_UP(ents[i].addr + ents[i].size, PAGE_SIZE) >> PAGE_SHIFT;
+    }
+    if (next) {
+        rc = mmap_hole(&c, next, limit, false, deny, nd, limit);
+        if (rc)
+            return rc;
+    }
+    c.map.nr_entries = c.n;
+    return copy_to_guest(arg, &c.map, sizeof(c.map)) ? -EFAULT : 0;
 }
 
 static long machphys_mfn_list(u64 arg)
@@ -79,8 +196,7 @@ static long machphys_mfn_list(u64 arg)
 }
 
 /*
- * Single-page extents of the caller's own memory are all we offer. Xen
- * answers a domain it will not change (another one without privilege, or
+ * Extents of the caller's own memory are all we offer. Xen answers a domain it will not change (another one without privilege, or
  * none at all) with 0 extents done; so do we for every other domain, the
  * privileged domain's foreign changes (which Xen allows) included.
  */
@@ -89,8 +205,6 @@ static long read_reservation(const struct domain *d, u64 arg,
 {
     if (copy_from_guest(r, arg, sizeof(*r)))
         return -EFAULT;
-    if (r->extent_order != 0)
-        return -EINVAL;
     if (r->domid != DOMID_SELF && r->domid != d->domain_id)
         r->nr_extents = 0;
     return 0;
@@ -126,6 +240,16 @@ static int extent_put(const struct xen_memory_reservation *r, unsigned long i,
  * stop and let the guest re-issue the rest; only where a continuation can
  * be made (hypercall_preemptible), else the call runs to its end.
  */
+/*
+ * Xen's largest extent orders on x86: 9 (a superpage) for a domU, 18 for
+ * the control domain (Vesper's privileged domain is that too). Beyond it
+ * no extent is done.
+ */
+static unsigned int memop_max_order(const struct domain *d)
+{
+    return d->is_privileged ? 18 : 9;
+}
+
 static bool memop_preempt(unsigned long i, unsigned long start)
 {
     return i - start >= MEMOP_BATCH && hypercall_preemptible();
@@ -145,23 +269,27 @@ static long decrease_reservation(struct domain *d,
     unsigned long i;
 
     for (i = start; i < r->nr_extents; i++) {
-        u64 mfn;
+        u64 mfn, j;
         struct page_info *pg;
 
         if (memop_preempt(i, start)) {
             *preempted = true;
             break;
         }
+        /* Xen answers a failed copy with the extents done so far. */
         if (extent_get(r, i, &mfn))
-            return i ? (long)i : -EFAULT;
-        if (!mfn_valid(mfn))
             break;
-        pg = mfn_to_page(mfn);
-        if (!arch_get_page(pg, d))
-            break;
-        /* Already released but still mapped counts as done, as in Xen. */
-        arch_page_release(pg);
-        arch_put_page(pg);
+        /* Frame by frame: a refused one ends the call, its extent undone. */
+        for (j = 0; j < (1UL << r->extent_order); j++) {
+            if (!mfn_valid(mfn + j))
+                return (long)i;
+            pg = mfn_to_page(mfn + j);
+            if (!arch_get_page(pg, d))
+                return (long)i;
+            /* Already released but still mapped counts as done, as Xen. */
+            arch_page_release(pg);
+            arch_put_page(pg);
+        }
     }
     return (long)i;
 }
@@ -171,7 +299,7 @@ static long populate_physmap(struct domain *d,
                              unsigned long start, bool populate,
                              bool *preempted)
 {
-    unsigned long i;
+    unsigned long i, n = 1UL << r->extent_order;
 
     for (i = start; i < r->nr_extents; i++) {
         u64 gpfn = 0, mfn;
@@ -181,22 +309,28 @@ static long populate_physmap(struct domain *d,
             *preempted = true;
             break;
         }
-        if (d->tot_pages >= d->max_pages)
+        if (d->tot_pages + n > d->max_pages)
             break;
+        /* Xen answers a failed copy with the extents done so far. */
         if (populate && extent_get(r, i, &gpfn))
-            return i ? (long)i : -EFAULT;
-        pg = alloc_pages(0);
+            break;
+        pg = alloc_pages(r->extent_order);
         if (!pg)
             break;
         mfn = page_to_mfn(pg);
-        memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
-        page_list_add(&d->page_list, pg);
-        arch_page_assign(pg, d);
-        d->tot_pages++;
-        arch_m2p_set(mfn, populate ? gpfn : ~0UL);
-        /* PV: the guest learns the MFN in place of the GPFN it asked for. */
-        if (extent_put(r, i, mfn))
-            return i ? (long)i : -EFAULT;
+        for (unsigned long j = 0; j < n; j++) {
+            memset(mfn_to_virt(mfn + j), 0, PAGE_SIZE);
+            page_list_add(&d->page_list, pg + j);
+            arch_page_assign(pg + j, d);
+            d->tot_pages++;
+            arch_m2p_set(mfn + j, populate ? gpfn + j : ~0UL);
+        }
+        /*
+         * PV: the guest learns the first MFN in place of the GPFN it asked
+         * for; if it cannot, the extent stays its own, uncounted, as Xen.
+         */
+        if ((populate || r->extent_start) && extent_put(r, i, mfn))
+            break;
     }
     return (long)i;
 }
@@ -215,7 +349,7 @@ static long reservation_op(struct domain *d, unsigned int op,
     /* Xen: no more extents than a continuation can encode, and no
      * progress beyond the end. */
     if (r.nr_extents > (0xffffffffUL >> MEMOP_EXTENT_SHIFT) ||
-        start >= r.nr_extents)
+        start >= r.nr_extents || r.extent_order > memop_max_order(d))
         return (long)start;
     if (op == XENMEM_decrease_reservation)
         rc = decrease_reservation(d, &r, start, &preempted);
@@ -259,6 +393,8 @@ HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
         return reservation_query(d, (unsigned int)cmd, arg);
     case XENMEM_memory_map:
         return memory_map(d, arg);
+    case XENMEM_machine_memory_map:
+        return machine_memory_map(d, arg);
     case XENMEM_machphys_mfn_list:
         return machphys_mfn_list(arg);
     case XENMEM_machphys_mapping: {

@@ -73,6 +73,14 @@ void arch_unmap_guest_frame(struct page_info *pg);
 
 /* Highest machine frame number. */
 u64 arch_max_mfn(void);
+/* Entry i of the boot loader's memory map; false past the end. */
+bool arch_boot_mmap(unsigned int i, u64 *addr, u64 *len, u32 *type);
+/*
+ * The MMIO frames the privileged domain may not map (Vesper's LAPIC and
+ * IOAPIC, the MSI window), as sorted [first, last] frame ranges; returns
+ * how many (at most max). *limit: first frame past the physical width.
+ */
+unsigned int arch_io_denied(u64 (*r)[2], unsigned int max, u64 *limit);
 /* The guest-visible M2P window (XENMEM_machphys_mapping). */
 void arch_machphys_mapping(u64 *v_start, u64 *v_end, u64 *max_mfn);
 

@@ -111,6 +111,20 @@ static struct mb_mmap *mmap_next(struct mb_mmap *e)
          (u8 *)e < (u8 *)maddr_to_virt(mbi->mmap_addr) + mbi->mmap_length; \
          e = mmap_next(e))
 
+bool arch_boot_mmap(unsigned int i, u64 *addr, u64 *len, u32 *type)
+{
+    struct mb_mmap *e;
+
+    for_each_mmap(e)
+    {
+        if (i--)
+            continue;
+        *addr = e->addr, *len = e->len, *type = e->type;
+        return true;
+    }
+    return false;
+}
+
 static void memory_init(void)
 {
     struct mb_mmap *e;

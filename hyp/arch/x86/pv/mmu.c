@@ -241,6 +241,25 @@ static unsigned int table_level(const struct page_info *pg)
     return 0;
 }
 
+/* The guest writes an ordinary word of its frame through mmu_update. */
+static void store_word(mfn_t mfn, const struct mmu_update *req)
+{
+    volatile u64 *w = pv_frame_map(mfn);
+
+    w[(req->ptr & (PAGE_SIZE - 1)) / 8] = req->val;
+}
+
+/* No type in use: store under a writable type reference of our own. */
+static int write_plain(struct domain *d, struct page_info *pg,
+                       const struct mmu_update *req, struct pv_mm_ctx *c)
+{
+    if (get_page_and_type(pg, d, PGT_writable, c))
+        return -EINVAL;
+    store_word(page_to_mfn(pg), req);
+    put_page_and_type(pg, c);
+    return 0;
+}
+
 static int mmu_update_one(struct domain *d, struct domain *pgo,
                           const struct mmu_update *req, struct pv_mm_ctx *c)
 {
@@ -259,8 +278,22 @@ static int mmu_update_one(struct domain *d, struct domain *pgo,
     switch (cmd) {
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_PRESERVE_AD:
+    case MMU_PT_UPDATE_NO_TRANSLATE: /* the same as normal for PV, as Xen */
         if (pg->owner != d)
             return -EINVAL;
+        /*
+         * Xen's rules: a frame in use with a validated type is updated by
+         * that type (a table entry, or a plain store into a writable
+         * frame; any other type is -EINVAL); otherwise the store goes
+         * through a writable type reference, refused if another type is
+         * in use. Linux relies on the plain store.
+         */
+        if (!(pg->type_info & PGT_validated) || !pgt_count(pg))
+            return write_plain(d, pg, req, c);
+        if (pgt_type(pg) == PGT_writable) {
+            store_word(mfn, req);
+            return 0;
+        }
         level = table_level(pg);
         if (!level)
             return -EINVAL;

@@ -69,9 +69,12 @@ static long quirk(u32 id)
 }
 
 /*
- * The C/P/T-state and _PDC uploads: Xen without cpufreq/cpuidle support
- * for a type answers -ENOSYS, which Linux's processor driver takes as
- * "the hypervisor does not manage power" and stops uploading.
+ * The C/P/T-state and _PDC uploads. Vesper manages no processor power
+ * states, so it answers as Xen does for a type whose cpufreq/cpuidle
+ * support is off (-ENOSYS), which Linux's xen-acpi-processor takes as
+ * "nothing to upload". Xen 4.17's default has Cx and Px on and would
+ * take the data (a known difference; QEMU's ACPI tables have no _CST or
+ * _PSS for Linux to upload anyway).
  */
 static long pminfo(u32 type)
 {

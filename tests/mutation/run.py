@@ -530,6 +530,19 @@ MUTATIONS = [
          new="    if (false)\n",
          test="feat_req_dom0",
          why="a kernel that requires dom0 is no domU"),
+    # platform_op (issue 11, h-dom0)
+    dict(name="platform-op-no-priv-check",
+         file="hyp/hypercall/platform.c",
+         old="    if (!current_domain()->is_privileged)\n        return -EPERM;\n",
+         new="",
+         test="priv_platform",
+         why="platform_op is the privileged domain's alone"),
+    dict(name="platform-op-max-present",
+         file="hyp/hypercall/platform.c",
+         old="    return nr_cpus - 1;\n",
+         new="    return nr_cpus;\n",
+         test="platform_op",
+         why="max_present is the highest CPU number, as Xen's cpumask_last"),
 ]
 
 print_lock = threading.Lock()

@@ -543,6 +543,13 @@ MUTATIONS = [
          new="    return nr_cpus;\n",
          test="platform_op",
          why="max_present is the highest CPU number, as Xen's cpumask_last"),
+    # console_io policy (issue 11, h-dom0)
+    dict(name="console-domu-write-allowed",
+         file="hyp/hypercall/console.c",
+         old="!(cmd == CONSOLEIO_write && opt_domu_console_io))",
+         new="!(cmd == CONSOLEIO_write))",
+         test="console_domu",
+         why="a release Xen refuses a domU's console_io writes"),
 ]
 
 print_lock = threading.Lock()

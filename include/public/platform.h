@@ -18,7 +18,7 @@
 #define XENPF_del_memtype 32
 #define XENPF_read_memtype 33
 #define XENPF_microcode_update 35
-#define XENPF_platform_quirk 39 /* xenpf_platform_quirk */
+#define XENPF_platform_quirk 39  /* xenpf_platform_quirk */
 #define XENPF_get_cpu_version 48 /* xenpf_pcpu_version */
 #define XENPF_efi_runtime_call 49
 #define XENPF_firmware_info 50 /* xenpf_firmware_info */
@@ -26,7 +26,7 @@
 #define XENPF_change_freq 52
 #define XENPF_getidletime 53
 #define XENPF_set_processor_pminfo 54 /* xenpf_set_processor_pminfo */
-#define XENPF_get_cpuinfo 55 /* xenpf_pcpuinfo */
+#define XENPF_get_cpuinfo 55          /* xenpf_pcpuinfo */
 #define XENPF_cpu_online 56
 #define XENPF_cpu_offline 57
 #define XENPF_cpu_hotadd 58
@@ -120,8 +120,7 @@ typedef struct xen_platform_op xen_platform_op_t;
 
 VESPER_ABI_ASSERT(sizeof(struct xenpf_settime64) == 24, xenpf_settime64);
 VESPER_ABI_ASSERT(sizeof(struct xenpf_pcpuinfo) == 20, xenpf_pcpuinfo);
-VESPER_ABI_ASSERT(sizeof(struct xenpf_pcpu_version) == 32,
-                  xenpf_pcpu_version);
+VESPER_ABI_ASSERT(sizeof(struct xenpf_pcpu_version) == 32, xenpf_pcpu_version);
 VESPER_ABI_ASSERT(sizeof(struct xen_platform_op) == 136, xen_platform_op);
 
 #endif

@@ -36,6 +36,7 @@
 #define XENPF_settime64 62 /* xenpf_settime64 */
 #define XENPF_get_symbol 63
 
+#ifndef __ASSEMBLY__
 /* Set the wall clock: secs.nsecs was the time at system_time. */
 struct xenpf_settime64 {
     uint64_t secs;
@@ -122,5 +123,7 @@ VESPER_ABI_ASSERT(sizeof(struct xenpf_settime64) == 24, xenpf_settime64);
 VESPER_ABI_ASSERT(sizeof(struct xenpf_pcpuinfo) == 20, xenpf_pcpuinfo);
 VESPER_ABI_ASSERT(sizeof(struct xenpf_pcpu_version) == 32, xenpf_pcpu_version);
 VESPER_ABI_ASSERT(sizeof(struct xen_platform_op) == 136, xen_platform_op);
+
+#endif /* !__ASSEMBLY__ */
 
 #endif

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* A small vsnprintf and printk on top of console_io(CONSOLEIO_write). */
+/* A small vsnprintf and printk on console_io, or the console ring. */
 #include <guest/guest.h>
+#include <guest/mm.h>
+#include <public/io/console.h>
+#include <stdbool.h>
 
 struct out {
     char *buf;
@@ -159,9 +162,76 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+/*
+ * Xen lets only the console domain use console_io (-EPERM for the rest,
+ * Vesper too unless domu_console_io is set), so a domU that is refused
+ * falls back to its console ring, as Linux's hvc_xen and Mini-OS do.
+ */
+static volatile struct xencons_interface *con_ring;
+static bool con_refused;
+static int con_lock;
+
+static void ring_notify(void)
+{
+    struct evtchn_send send = { .port = start_info->console.domU.evtchn };
+
+    if (send.port)
+        HYPERVISOR_event_channel_op(EVTCHNOP_send, &send);
+    else
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL); /* the poll timer reads */
+}
+
+static bool ring_find(void)
+{
+    unsigned long mfn = start_info->console.domU.mfn, pfn;
+
+    if (!mfn)
+        return false;
+    pfn = MM_M2P[mfn];
+    if (pfn >= start_info->nr_pages)
+        return false;
+    con_ring = (volatile void *)(MM_VIRT_BASE + (pfn << 12));
+    return true;
+}
+
+/* Copy out and wait until the back end has read it all (like console_io). */
+static void ring_write(const char *s, size_t n)
+{
+    volatile struct xencons_interface *r = con_ring;
+    unsigned long spins = 0;
+
+    while (__atomic_exchange_n(&con_lock, 1, __ATOMIC_ACQUIRE))
+        __asm__ volatile("pause");
+    while (n || r->out_cons != r->out_prod) {
+        XENCONS_RING_IDX cons = r->out_cons, prod = r->out_prod;
+        size_t space = sizeof(r->out) - (prod - cons);
+
+        while (space && n) {
+            r->out[MASK_XENCONS_IDX(prod++, r->out)] = *s++;
+            space--;
+            n--;
+        }
+        __asm__ volatile("" ::: "memory"); /* bytes before the index */
+        r->out_prod = prod;
+        ring_notify();
+        if (++spins > 1000000)
+            break; /* no back end: give up rather than hang */
+    }
+    __atomic_store_n(&con_lock, 0, __ATOMIC_RELEASE);
+}
+
 long console_write(const char *s, size_t len)
 {
-    return HYPERVISOR_console_io(CONSOLEIO_write, (int)len, s);
+    long rc;
+
+    if (!con_refused) {
+        rc = HYPERVISOR_console_io(CONSOLEIO_write, (int)len, s);
+        if (rc != -XEN_EPERM || !ring_find())
+            return rc;
+        con_refused = true;
+    }
+    ring_write(s, len);
+    return 0;
 }
 
 void vprintk(const char *fmt, va_list ap)

@@ -173,5 +173,7 @@ long vcpu_register_time_area(struct vcpu *v, u64 arg);
 
 /* Console output from a guest, with "(dN) " line prefixes. */
 void guest_console_write(struct domain *d, const char *buf, size_t len);
+/* domu_console_io: unprivileged domains may CONSOLEIO_write (debugging). */
+extern bool opt_domu_console_io;
 
 #endif

@@ -26,6 +26,7 @@
 #include <xen/memory.h>
 #include <xen/nmi.h>
 #include <xen/physdev.h>
+#include <xen/platform.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
@@ -43,6 +44,7 @@
 #include <public/memory.h>
 #include <public/nmi.h>
 #include <public/physdev.h>
+#include <public/platform.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>

@@ -383,7 +383,7 @@ MUTATIONS = [
          why="the XSM_TARGET rule itself"),
     dict(name="priv-console-io",
          file="hyp/hypercall/console.c",
-         old="    if (!d->is_privileged && cmd != CONSOLEIO_write)\n"
+         old="    if (!d->is_privileged && !(cmd == CONSOLEIO_write && opt_domu_console_io))\n"
              "        return -EPERM;\n",
          new="",
          test="priv_domid",
@@ -656,6 +656,33 @@ MUTATIONS = [
          new="    if ((ss & 3) != 3)\n        return -EPERM;\n    v->arch.kernel_ss = ss;\n",
          test="stack_switch_rpl",
          why="Xen raises the RPL to 3 and never fails"),
+    # platform_op (issue 11, h-dom0)
+    dict(name="platform-op-no-priv-check",
+         file="hyp/hypercall/platform.c",
+         old="    if (!current_domain()->is_privileged)\n        return -EPERM;\n",
+         new="",
+         test="priv_platform",
+         why="platform_op is the privileged domain's alone"),
+    dict(name="platform-op-max-present",
+         file="hyp/hypercall/platform.c",
+         old="    return nr_cpus - 1;\n",
+         new="    return nr_cpus;\n",
+         test="platform_op",
+         why="max_present is the highest CPU number, as Xen's cpumask_last"),
+    # console_io policy (issue 11, h-dom0)
+    dict(name="console-domu-write-allowed",
+         file="hyp/hypercall/console.c",
+         old="!(cmd == CONSOLEIO_write && opt_domu_console_io))",
+         new="!(cmd == CONSOLEIO_write))",
+         test="console_domu",
+         why="a release Xen refuses a domU's console_io writes"),
+    # hypercall trace (issue 11, h-dom0)
+    dict(name="hctrace-site-every-time",
+         file="hyp/arch/x86/pv/hypercalls.c",
+         old="        if (hctrace_site[k].rip == rip && hctrace_site[k].dom == dom)\n            return false;\n",
+         new="        if (hctrace_site[k].rip == rip && hctrace_site[k].dom == dom)\n            return true;\n",
+         test="hctrace",
+         why="loglvl=all logs a failing call site once"),
 
     dict(name="machine-map-no-io-holes",
          file="hyp/hypercall/memory.c",

@@ -17,7 +17,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 int snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Write raw bytes to the console; returns the console_io result. */
+/*
+ * Write raw bytes to the console; returns the console_io result, or 0
+ * when console_io is refused (-EPERM) and the console ring carries them.
+ */
 long console_write(const char *s, size_t len);
 
 /* Formatted console output; lines over 512 bytes are truncated. */

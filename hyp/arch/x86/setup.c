@@ -41,6 +41,8 @@ static const struct param hyp_params[] = {
     PARAM_UINT_VAR("audit_every", opt_audit_every),
     PARAM_UINT_VAR("cycles", opt_cycles),
     PARAM_UINT_VAR("maxcpus", opt_maxcpus),
+    PARAM_BOOL_VAR("domu_console_io", opt_domu_console_io),
+    PARAM_UINT_VAR("hctrace", opt_hctrace),
 };
 
 static bool memchr_eq(const char *s, char c, size_t n)

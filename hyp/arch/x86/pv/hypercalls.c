@@ -425,3 +425,85 @@ HYPERCALL2(update_descriptor, u64, maddr, u64, desc)
     put_page_and_type(pg, &c);
     return 0;
 }
+
+/*
+ * Hypercall trace for people porting guests: hctrace=N logs the first N
+ * hypercalls a guest makes through syscall, and at loglvl=all every
+ * failing one is logged once per call site (domain and caller). Off,
+ * it costs one well-predicted branch per hypercall.
+ */
+u64 opt_hctrace;
+static u64 hctrace_done;
+extern int console_loglvl; /* console.c: loglvl= */
+
+#define HCTRACE_SITES 256
+static struct {
+    u64 rip;
+    domid_t dom;
+    bool used;
+} hctrace_site[HCTRACE_SITES];
+static bool hctrace_sites_full;
+
+static const char *const hypercall_names[VESPER_NR_HYPERCALLS] = {
+#define HC_NAME(num, name, nargs) [num] = #name,
+    VESPER_HYPERCALL_LIST(HC_NAME)
+#undef HC_NAME
+};
+
+static const char *hc_name(u64 nr)
+{
+    if (nr < VESPER_NR_HYPERCALLS && hypercall_names[nr])
+        return hypercall_names[nr];
+    return "?";
+}
+
+/* True the first time (dom, rip) fails; a full table logs no new sites. */
+static bool first_failure_at(domid_t dom, u64 rip)
+{
+    unsigned int h = (unsigned int)((rip ^ (rip >> 12) ^ dom) % HCTRACE_SITES);
+
+    for (unsigned int i = 0; i < HCTRACE_SITES; i++) {
+        unsigned int k = (h + i) % HCTRACE_SITES;
+
+        if (!hctrace_site[k].used) {
+            hctrace_site[k].used = true;
+            hctrace_site[k].rip = rip;
+            hctrace_site[k].dom = dom;
+            return true;
+        }
+        if (hctrace_site[k].rip == rip && hctrace_site[k].dom == dom)
+            return false;
+    }
+    if (!hctrace_sites_full)
+        printk("hctrace: %u failing call sites seen, no more are logged\n",
+               HCTRACE_SITES);
+    hctrace_sites_full = true;
+    return false;
+}
+
+void pv_hctrace(const struct vcpu *v, const struct cpu_regs *regs, long ret,
+                bool cont)
+{
+    bool traced = hctrace_done < opt_hctrace;
+    u64 caller = 0;
+
+    if (likely(!traced && (ret >= 0 || cont || console_loglvl < LOG_DEBUG)))
+        return;
+    /*
+     * Guests call through the hypercall page, so the syscall's own RIP
+     * names the hypercall, not the caller. Each page entry pushes %rcx
+     * and %r11 before its syscall, which puts the caller's return address
+     * two words up the guest's stack (0 if it cannot be read).
+     */
+    if (copy_from_guest(&caller, regs->rsp + 16, sizeof(caller)))
+        caller = 0;
+    if (traced) {
+        hctrace_done++;
+    } else if (!first_failure_at(v->domain->domain_id, caller)) {
+        return;
+    }
+    printk("hctrace: d%u v%u %s(%lx, %lx, %lx, %lx, %lx) = %s%ld from %lx\n",
+           v->domain->domain_id, v->vcpu_id, hc_name(regs->rax), regs->rdi,
+           regs->rsi, regs->rdx, regs->r10, regs->r8, cont ? "continued " : "",
+           cont ? 0 : ret, caller);
+}

@@ -79,6 +79,12 @@ int pv_audit_domain(struct domain *d);
 extern bool opt_audit;
 extern u32 opt_audit_every;
 
+/* hctrace=N and loglvl=all's failing-hypercall log (hypercalls.c). */
+struct cpu_regs;
+extern u64 opt_hctrace;
+void pv_hctrace(const struct vcpu *v, const struct cpu_regs *regs, long ret,
+                bool cont);
+
 /* The guest frame of the vCPU running on this CPU. */
 struct cpu_regs *pv_guest_regs(void);
 

@@ -81,6 +81,11 @@ bool arch_boot_mmap(unsigned int i, u64 *addr, u64 *len, u32 *type);
  * how many (at most max). *limit: first frame past the physical width.
  */
 unsigned int arch_io_denied(u64 (*r)[2], unsigned int max, u64 *limit);
+/*
+ * Of those, the ones the privileged domain may map read-only (Xen's
+ * mmio_ro_ranges: the IOAPIC page); returns how many (at most max).
+ */
+unsigned int arch_io_readonly(u64 (*r)[2], unsigned int max);
 /* The guest-visible M2P window (XENMEM_machphys_mapping). */
 void arch_machphys_mapping(u64 *v_start, u64 *v_end, u64 *max_mfn);
 

@@ -723,6 +723,38 @@ MUTATIONS = [
          test="mem_machine_map",
          why="a PV dom0 has no memory_map in Xen"),
 
+    # I/O frames (issue 11)
+    dict(name="io-frames-none-for-dom0",
+         file="hyp/arch/x86/pv/mmu.c",
+         old="        c->io_ok = true;\n",
+         new="        c->io_ok = false;\n",
+         test="io_frames",
+         why="Xen's dom0 maps firmware and MMIO frames"),
+    dict(name="io-frames-not-marked",
+         file="hyp/arch/x86/setup.c",
+         old="        frame_table[mfn].count_info = PGC_io;\n",
+         new="        frame_table[mfn].count_info = 0;\n",
+         test="io_frames",
+         why="the BIOS area is I/O, not an ownerless RAM frame"),
+    dict(name="io-frames-deny-ignored",
+         file="hyp/arch/x86/pv/pagetype.c",
+         old="            if (mfn >= ctx->io_deny[i][0] && mfn <= ctx->io_deny[i][1])\n                return -EPERM;\n",
+         new="",
+         test="io_frames",
+         why="the LAPIC page is never dom0's"),
+    dict(name="io-frames-ro-writable",
+         file="hyp/arch/x86/pv/pagetype.c",
+         old="            e &= ~_PAGE_RW;\n",
+         new="            e &= ~0UL;\n",
+         test="io_frames",
+         why="Xen maps the IOAPIC page read-only"),
+    dict(name="io-frames-domu",
+         file="hyp/arch/x86/pv/mmu.c",
+         old="    if (d && d->is_privileged) {\n        static u64 deny",
+         new="    if (d) {\n        static u64 deny",
+         test="priv_domid",
+         why="an unprivileged domain has no I/O rights"),
+
 ]
 print_lock = threading.Lock()
 

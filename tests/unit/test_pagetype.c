@@ -501,6 +501,24 @@ TEST(ownership_foreign_and_io)
                           false, &c),
              0);
     CHECK_EQ(mem[160][4] & _PAGE_CACHE_ATTRS, _PAGE_PAT);
+    /* Denied I/O frames stay refused; read-only ones lose RW. */
+    {
+        static const u64 deny[1][2] = { { IO_FIRST + 1, IO_FIRST + 2 } };
+        static const u64 ro[1][2] = { { IO_FIRST + 2, IO_FIRST + 2 } };
+
+        c.io_deny = deny;
+        c.io_ndeny = 1;
+        c.io_ro = ro;
+        c.io_nro = 1;
+        CHECK_EQ(pv_mod_entry(&dA, 160, 6, PTE(IO_FIRST + 1, RO), 1, false, &c),
+                 -EPERM);
+        CHECK_EQ(mem[160][6], 0);
+        CHECK_EQ(pv_mod_entry(&dA, 160, 6, PTE(IO_FIRST + 2, RW), 1, false, &c),
+                 0);
+        CHECK_EQ(mem[160][6] & _PAGE_RW, 0);
+        CHECK_EQ(pv_mod_entry(&dA, 160, 6, 0, 1, false, &c), 0);
+        c.io_ndeny = c.io_nro = 0;
+    }
     /* Address bits beyond the physical width are never installed. */
     c.max_mfn = 1UL << 20;
     CHECK_EQ(pv_mod_entry(&dA, 160, 5, PTE(1UL << 21, RO), 1, false, &c),

@@ -127,6 +127,30 @@ bool arch_boot_mmap(unsigned int i, u64 *addr, u64 *len, u32 *type)
     return false;
 }
 
+/*
+ * Xen's I/O frames: the whole first MiB (firmware tables, the VGA window,
+ * historically I/O) and every frame below the top of RAM that no RAM or
+ * unusable range of the firmware map covers. They belong to no domain, are
+ * never reference-counted, and the privileged domain may map them.
+ */
+static void mark_io_frames(u64 frames)
+{
+    struct mb_mmap *e;
+
+    for (u64 mfn = 0; mfn < frames; mfn++)
+        frame_table[mfn].count_info = PGC_io;
+    for_each_mmap(e)
+    {
+        u64 s = MAX(ALIGN_UP(e->addr, PAGE_SIZE), 0x100000UL) >> PAGE_SHIFT;
+        u64 end = MIN((e->addr + e->len) >> PAGE_SHIFT, frames);
+
+        if (e->type != 1 && e->type != 5)
+            continue;
+        for (u64 mfn = s; mfn < end; mfn++)
+            frame_table[mfn].count_info = 0;
+    }
+}
+
 static void memory_init(void)
 {
     struct mb_mmap *e;
@@ -182,6 +206,7 @@ static void memory_init(void)
               (unsigned long long)(ft_bytes >> 10));
     reserve(ft_at, ft_at + ft_bytes);
     page_alloc_init(maddr_to_virt(ft_at), frames);
+    mark_io_frames(frames);
 
     /* Only memory under the boot mapping (4 GiB) until the direct map exists. */
     for_each_mmap(e)

@@ -122,6 +122,13 @@ static void attack_mmu_update(void)
     /* DOMID_IO owns no RAM: neither dom0's frame nor ours. */
     TEST_EQ(mmu1(DOMID_IO, wpte_ma, ro, &done), -XEN_EBUSY);
     TEST_EQ(mmu1(DOMID_IO, wpte_ma, worig & ~PTE_RW, &done), -XEN_EBUSY);
+    /* I/O frames (the BIOS page, the VGA window): no I/O rights here. */
+    TEST_EQ(mmu1(DOMID_IO, wpte_ma, MFN_PTE(0xf0, PTE_P | PTE_A), &done),
+            -XEN_EPERM);
+    TEST_EQ(mmu1(DOMID_SELF, wpte_ma, MFN_PTE(0xb8, PTE_P | PTE_A), &done),
+            -XEN_EPERM);
+    TEST_EQ(mm_update_va(wva, MFN_PTE(0xf0, PTE_P | PTE_A), UVMF_INVLPG),
+            -XEN_EPERM);
     /* No such domain, or ourselves by number. */
     TEST_EQ(mmu1(NOBODY, wpte_ma, ro, &done), -XEN_ESRCH);
     TEST_EQ(done, 0);

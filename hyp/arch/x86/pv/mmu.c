@@ -79,6 +79,27 @@ void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
      */
     c->cache_ok = true;
     /*
+     * Xen's I/O rights: the privileged domain may map every I/O frame but
+     * those Vesper keeps (arch_io_denied); nobody else any.
+     */
+    if (d && d->is_privileged) {
+        static u64 deny[8][2], ro[2][2];
+        static unsigned int ndeny, nro;
+        static bool have_ranges;
+        u64 limit;
+
+        if (!have_ranges) {
+            ndeny = arch_io_denied(deny, 8, &limit);
+            nro = arch_io_readonly(ro, 2);
+            have_ranges = true;
+        }
+        c->io_ok = true;
+        c->io_ro = (const u64(*)[2])ro;
+        c->io_nro = nro;
+        c->io_deny = (const u64(*)[2])deny;
+        c->io_ndeny = ndeny;
+    }
+    /*
      * Like Xen: frames past RAM are I/O (-EPERM for a domain without I/O
      * rights); only the all-ones "invalid" MFN is malformed (-EINVAL).
      */
@@ -224,6 +245,19 @@ static struct domain *pg_owner_of(struct domain *d, domid_t fd)
     return domain_by_id(fd);
 }
 
+/*
+ * The page owner of new L1 entries. I/O frames are judged by Xen's rule:
+ * DOMID_IO stands for the caller, a real foreign domain for itself (and
+ * only the caller holds I/O rights here).
+ */
+static void set_pg_owner(struct pv_mm_ctx *c, struct domain *d,
+                         struct domain *pgo)
+{
+    c->pg_owner = pgo;
+    if (pgo != d && pgo != &dom_io)
+        c->io_ok = false;
+}
+
 static unsigned int table_level(const struct page_info *pg)
 {
     u64 t = pgt_type(pg);
@@ -297,7 +331,7 @@ static int mmu_update_one(struct domain *d, struct domain *pgo,
         level = table_level(pg);
         if (!level)
             return -EINVAL;
-        c->pg_owner = pgo;
+        set_pg_owner(c, d, pgo);
         return pv_mod_entry(d, mfn, (req->ptr & (PAGE_SIZE - 1)) / 8, req->val,
                             level, cmd == MMU_PT_UPDATE_PRESERVE_AD, c);
     case MMU_MACHPHYS_UPDATE:
@@ -603,7 +637,7 @@ static long do_uvma(struct domain *d, u64 va, u64 val, u64 flags,
     int rc;
 
     pv_mm_ctx_init(&c, d, v);
-    c.pg_owner = pgo;
+    set_pg_owner(&c, d, pgo);
     rc = find_l1(v, va, &l1);
     if (!rc)
         rc = pv_mod_entry(d, l1, l1_index(va), val, 1, false, &c);

@@ -196,6 +196,14 @@ static int check_l1e(u64 e, const struct pv_mm_ctx *ctx)
     return 0;
 }
 
+static bool io_in(const u64 (*r)[2], unsigned int n, mfn_t mfn)
+{
+    for (unsigned int i = 0; i < n; i++)
+        if (mfn >= r[i][0] && mfn <= r[i][1])
+            return true;
+    return false;
+}
+
 /*
  * The guest kernel runs in ring 3, so every mapping needs US; remember
  * which were the kernel's. Kernel mappings are never global (they would
@@ -218,6 +226,8 @@ static u64 adjust_l1e(u64 e, const struct pv_mm_ctx *ctx)
 
         if (idx == 0 || idx == 1 || idx == 5)
             e = (e & ~_PAGE_CACHE_ATTRS) | _PAGE_PCD | _PAGE_PWT;
+        if (io_in(ctx->io_ro, ctx->io_nro, pte_mfn(e)))
+            e &= ~_PAGE_RW;
     }
     return e;
 }
@@ -308,8 +318,16 @@ static int get_l1e_refs(u64 e, struct domain *expected, struct pv_mm_ctx *ctx)
     struct page_info *pg;
     struct domain *owner;
 
-    if (is_io_frame(mfn))
-        return ctx->io_ok ? 0 : -EPERM;
+    if (is_io_frame(mfn)) {
+        if (!ctx->io_ok)
+            return -EPERM;
+        if (io_in(ctx->io_ro, ctx->io_nro, mfn))
+            return 0;
+        for (unsigned int i = 0; i < ctx->io_ndeny; i++)
+            if (mfn >= ctx->io_deny[i][0] && mfn <= ctx->io_deny[i][1])
+                return -EPERM;
+        return 0;
+    }
     pg = mfn_to_page(mfn);
     owner = pg->owner;
     /* Free, hypervisor-private or foreign without privilege (2.2, 2.7). */

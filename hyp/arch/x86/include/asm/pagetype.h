@@ -107,8 +107,17 @@ struct pv_mm_ctx {
      * means the table's owner. The caller checks privilege over it first.
      */
     struct domain *pg_owner;
-    bool foreign_ok;  /* table owner may map any domain's frames (privileged) */
-    bool io_ok;       /* table owner may map I/O frames (dom0) */
+    bool foreign_ok; /* table owner may map any domain's frames (privileged) */
+    bool io_ok;      /* table owner may map I/O frames (dom0) */
+    /*
+     * I/O frame ranges [first, last]: read-only ones (writable mappings
+     * lose RW, as Xen's mmio_ro_ranges), checked first, then the ones
+     * refused even with io_ok.
+     */
+    const u64 (*io_ro)[2];
+    unsigned int io_nro;
+    const u64 (*io_deny)[2];
+    unsigned int io_ndeny;
     bool cache_ok;    /* table owner may set PWT/PCD/PAT in L1 entries */
     bool user_global; /* set G on guest user mappings (global user pages) */
     bool l1tf; /* CPU is L1TF-vulnerable: refuse unsafe non-present entries */

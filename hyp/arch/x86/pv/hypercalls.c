@@ -429,12 +429,10 @@ HYPERCALL2(update_descriptor, u64, maddr, u64, desc)
 /*
  * Hypercall trace for people porting guests: hctrace=N logs the first N
  * hypercalls a guest makes through syscall, and at loglvl=all every
- * failing one is logged once per call site (domain and caller). Off,
- * it costs one well-predicted branch per hypercall.
+ * failing one is logged once per call site (domain and caller). The
+ * cheap test is pv_hctrace_maybe's, inline in the hypercall path.
  */
-u64 opt_hctrace;
-static u64 hctrace_done;
-extern int console_loglvl; /* console.c: loglvl= */
+u64 opt_hctrace, pv_hctrace_done;
 
 #define HCTRACE_SITES 256
 static struct {
@@ -484,11 +482,8 @@ static bool first_failure_at(domid_t dom, u64 rip)
 void pv_hctrace(const struct vcpu *v, const struct cpu_regs *regs, long ret,
                 bool cont)
 {
-    bool traced = hctrace_done < opt_hctrace;
+    bool traced = pv_hctrace_done < opt_hctrace;
     u64 caller = 0;
-
-    if (likely(!traced && (ret >= 0 || cont || console_loglvl < LOG_DEBUG)))
-        return;
     /*
      * Guests call through the hypercall page, so the syscall's own RIP
      * names the hypercall, not the caller. Each page entry pushes %rcx
@@ -498,7 +493,7 @@ void pv_hctrace(const struct vcpu *v, const struct cpu_regs *regs, long ret,
     if (copy_from_guest(&caller, regs->rsp + 16, sizeof(caller)))
         caller = 0;
     if (traced) {
-        hctrace_done++;
+        pv_hctrace_done++;
     } else if (!first_failure_at(v->domain->domain_id, caller)) {
         return;
     }

@@ -49,7 +49,7 @@ int pv_syscall(struct cpu_regs *regs)
     ret = hypercall_dispatch(regs->rax, regs->rdi, regs->rsi, regs->rdx,
                              regs->r10, regs->r8);
     pc->in_hypercall = false;
-    pv_hctrace(v, regs, ret, pc->cont);
+    pv_hctrace_maybe(v, regs, ret, pc->cont);
     if (pc->cont) {
         /* Re-issue the syscall with the updated arguments. */
         regs->rax = pc->cont_nr;

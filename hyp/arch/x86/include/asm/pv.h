@@ -81,9 +81,20 @@ extern u32 opt_audit_every;
 
 /* hctrace=N and loglvl=all's failing-hypercall log (hypercalls.c). */
 struct cpu_regs;
-extern u64 opt_hctrace;
+extern u64 opt_hctrace, pv_hctrace_done;
+extern int console_loglvl; /* console.c: loglvl= */
 void pv_hctrace(const struct vcpu *v, const struct cpu_regs *regs, long ret,
                 bool cont);
+
+/* Inline so that, off, a hypercall pays two compares and no call. */
+static inline void pv_hctrace_maybe(const struct vcpu *v,
+                                    const struct cpu_regs *regs, long ret,
+                                    bool cont)
+{
+    if (unlikely(pv_hctrace_done < opt_hctrace) ||
+        unlikely(ret < 0 && console_loglvl >= LOG_DEBUG && !cont))
+        pv_hctrace(v, regs, ret, cont);
+}
 
 /* The guest frame of the vCPU running on this CPU. */
 struct cpu_regs *pv_guest_regs(void);

@@ -32,7 +32,7 @@ UNIT_VEC_STAMP := $(UNIT_VEC_DIR)/.stamp
 
 # ------------------------------------------------------------------ Tests
 UNIT_TESTS += test_inflate
-UNIT_SRCS_test_inflate := hyp/inflate.c
+UNIT_SRCS_test_inflate := hyp/inflate.c hyp/lib/crc.c
 UNIT_ARGS_test_inflate := $(UNIT_VEC_DIR)
 UNIT_DEPS_test_inflate := $(UNIT_VEC_STAMP)
 
@@ -40,7 +40,8 @@ UNIT_TESTS += test_elf
 UNIT_SRCS_test_elf := hyp/elf.c
 
 UNIT_TESTS += test_kimage
-UNIT_SRCS_test_kimage := hyp/kimage.c hyp/inflate.c hyp/elf.c
+UNIT_SRCS_test_kimage := hyp/kimage.c hyp/inflate.c hyp/xz.c hyp/lib/crc.c \
+    hyp/elf.c
 # A cached distribution kernel, if one was downloaded, is tried as well.
 UNIT_ARGS_test_kimage := $(UNIT_VEC_DIR) \
     $(firstword $(wildcard $(BUILD)/cache/vmlinuz*))
@@ -53,7 +54,8 @@ UNIT_TESTS += test_bootcfg
 UNIT_SRCS_test_bootcfg := hyp/bootcfg.c hyp/cmdline.c
 
 UNIT_TESTS += test_fuzz
-UNIT_SRCS_test_fuzz := hyp/elf.c hyp/inflate.c hyp/kimage.c hyp/cmdline.c
+UNIT_SRCS_test_fuzz := hyp/elf.c hyp/inflate.c hyp/xz.c hyp/lib/crc.c \
+    hyp/kimage.c hyp/cmdline.c
 UNIT_ARGS_test_fuzz := $(UNIT_VEC_DIR)
 UNIT_DEPS_test_fuzz := $(UNIT_VEC_STAMP)
 

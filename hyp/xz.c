@@ -91,6 +91,8 @@ struct xz_dec {
     u32 block_hash;
 };
 
+static const u8 xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+
 static struct xz_dec xz_state;
 static bool xz_busy;
 static const char *xz_why;
@@ -745,14 +747,13 @@ static int stream(struct xz_dec *d, bool first)
     size_t isize;
     int rc;
 
-    if (avail(d) < XZ_HEADER_SIZE || memcmp(h,
-                                            "\xfd"
-                                            "7zXZ\0",
-                                            6)) {
+    if (avail(d) < sizeof(xz_magic) || memcmp(h, xz_magic, sizeof(xz_magic))) {
         if (first)
             return fail(XZ_ENOEXEC, "not an xz stream");
         return fail(XZ_EINVAL, "garbage after the xz stream");
     }
+    if (avail(d) < XZ_HEADER_SIZE)
+        return TRUNCATED();
     if (crc32_update(0, h + 6, 2) != get_le32(h + 8))
         return fail(XZ_EINVAL, "stream header CRC32 mismatch");
     if (h[6] || h[7] & 0xf0)

@@ -101,7 +101,8 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 GUEST_TOOLS := tests/tools
 PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
-    builder_gz_truncated builder_xz_corrupt selftest_pf selftest_ud \
+    builder_gz_truncated builder_xz_corrupt builder_xz_badcheck \
+    selftest_pf selftest_ud \
     selftest_bug sched_crash \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
     builder_feat_nodom0 builder_feat_bang hello_feat_padnul \
@@ -137,6 +138,10 @@ $(GUEST_OUT)/builder_xz.elf: $(GUEST_OUT)/hello.elf \
 $(GUEST_OUT)/builder_xz_corrupt.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbadimage.py $(GUEST_TOOLS)/mkbzimage.py
 	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py xz-bitflip $< $@
+
+$(GUEST_OUT)/builder_xz_badcheck.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbadimage.py $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py xz-badcheck $< $@
 
 $(GUEST_OUT)/builder_gz_truncated.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbadimage.py

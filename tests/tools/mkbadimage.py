@@ -23,6 +23,9 @@ Usage:
       Wrap IN in a bzImage with an xz payload (mkbzimage.py --compress xz)
       and flip one bit halfway through the payload: every header and size
       stays right, the compressed data (and so the check) does not.
+  mkbadimage.py xz-badcheck IN.elf OUT
+      As xz-bitflip, but the flipped bit is in the block's stored CRC32:
+      the data decodes cleanly and only comparing the check can tell.
 """
 
 import gzip
@@ -124,15 +127,21 @@ def truncated_gzip(elf):
     return gz[:10] + body[:len(body) // 2] + gz[-GZIP_TRAILER:]
 
 
-def xz_bitflip(elf):
+def xz_bitflip(elf, in_check=False):
     import mkbzimage
 
     image = bytearray(mkbzimage.build(elf, "xz"))
     setup_sects = image[0x1F1] or 4
     payload_off, payload_len = struct.unpack_from("<II", image, 0x248)
     start = (setup_sects + 1) * 512 + payload_off
-    # Halfway into the stream (its last 4 bytes are the size trailer).
-    image[start + (payload_len - 4) // 2] ^= 0x10
+    end = start + payload_len - 4  # the stream; then the size trailer
+    if in_check:
+        # One block, CRC32 check: the 4-byte check ends where the index
+        # starts, which the footer's backward size locates.
+        backward, = struct.unpack_from("<I", image, end - 8)
+        image[end - 12 - (backward + 1) * 4 - 2] ^= 0x10
+    else:
+        image[(start + end) // 2] ^= 0x10
     return bytes(image)
 
 
@@ -141,7 +150,8 @@ def main(argv):
         mode, src, dst, version = argv
     elif len(argv) == 5 and argv[0] in ("features", "features-padnul"):
         mode, src, dst, features, supported = argv
-    elif len(argv) == 3 and argv[0] in ("gzip-truncated", "xz-bitflip"):
+    elif len(argv) == 3 and argv[0] in ("gzip-truncated", "xz-bitflip",
+                                        "xz-badcheck"):
         mode, src, dst = argv
     else:
         sys.stderr.write(__doc__)
@@ -154,8 +164,8 @@ def main(argv):
         elif mode in ("features", "features-padnul"):
             out = patch_features(elf, features, supported,
                                  mode == "features-padnul")
-        elif mode == "xz-bitflip":
-            out = xz_bitflip(elf)
+        elif mode in ("xz-bitflip", "xz-badcheck"):
+            out = xz_bitflip(elf, mode == "xz-badcheck")
         else:
             out = truncated_gzip(elf)
     except ValueError as e:

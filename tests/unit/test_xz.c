@@ -113,8 +113,36 @@ static int dec(const u8 *in, size_t len, size_t cap, u8 **out, size_t *olen)
     return unxz(in, len, *out, cap, olen);
 }
 
+/* Bit at a time, straight from the definition: the reference. */
+static u32 crc32_bitwise(const u8 *p, size_t n)
+{
+    u32 c = ~0u;
+
+    while (n--) {
+        c ^= *p++;
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (c & 1 ? 0xedb88320u : 0);
+    }
+    return ~c;
+}
+
 TEST(crc_check_values)
 {
+    u8 buf[300];
+    u64 seed = 99;
+
+    /* Every start alignment and length around the 8-byte steps. */
+    for (size_t i = 0; i < sizeof(buf); i++)
+        buf[i] = (u8)tu_rand(&seed);
+    for (size_t off = 0; off < 8; off++)
+        for (size_t n = 0; n + off <= sizeof(buf); n += 1 + n / 16) {
+            u32 want = crc32_bitwise(buf + off, n);
+
+            CHECK_EQ(crc32_update(0, buf + off, n), want);
+            CHECK_EQ(crc32_update(crc32_update(0, buf + off, n / 3),
+                                  buf + off + n / 3, n - n / 3),
+                     want);
+        }
     CHECK_EQ(crc32_update(0, "123456789", 9), 0xcbf43926u);
     CHECK_EQ(crc64_update(0, "123456789", 9), 0x995dc9bbdf1939faull);
     CHECK_EQ(crc64_update(0, "", 0), 0);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Guest kernel image detection and unpacking: ELF, gzip'd ELF, bzImage (gzip, xz). */
+/* Guest kernel image detection and unpacking: ELF, gzip'd ELF, bzImage. */
 #include "types.h"
 #include "lib.h"
 #include "inflate.h"

@@ -35,6 +35,7 @@ static const char *const variants[] = {
     "lc4",    /* --lzma2=lc=4,lp=0,pb=0 */
     "blk",    /* --check=crc32 --block-size=3000 */
     "blkx86", /* --check=crc32 --x86 --lzma2 --block-size=1501 */
+    "mt",     /* -T2 --block-size=7000: sizes in the block headers */
     "e",      /* --format=xz -e */
     "L0",     "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", /* -N */
 };
@@ -276,7 +277,7 @@ TEST(truncation_everywhere)
     static const char *const names[][2] = {
         { "small", ".c32.xz" }, { "small", ".blkx86.xz" },
         { "one", ".linux.xz" }, { "empty", ".c64.xz" },
-        { "small", ".blk.xz" },
+        { "small", ".blk.xz" }, { "text", ".mt.xz" },
     };
     unsigned tried = 0;
 

@@ -41,7 +41,7 @@ UNIT_XZ_VARIANTS := c0:--check=none c32:--check=crc32 c64:--check=crc64 \
     lp4:--lzma2=lc=0,lp=4,pb=4 lc4:--lzma2=lc=4,lp=0,pb=0 \
     blk:--check=crc32+--block-size=3000 \
     blkx86:--check=crc32+--x86+--lzma2+--block-size=1501 \
-    e:--format=xz+-e $(foreach n,0 1 2 3 4 5 6 7 8 9,L$(n):-$(n))
+    mt:-T2+--block-size=7000 e:--format=xz+-e $(foreach n,0 1 2 3 4 5 6 7 8 9,L$(n):-$(n))
 # Refusals, made from small.bin only.
 UNIT_XZ_BAD := sha:--check=sha256 delta:--delta=dist=4+--lzma2 \
     arm:--arm+--lzma2 lzma:--format=lzma

@@ -3,6 +3,7 @@
 #include "types.h"
 #include "lib.h"
 #include "inflate.h"
+#include "xz.h"
 #include "kimage.h"
 
 /* x86 boot protocol setup-header offsets (Documentation/x86/boot.rst). */
@@ -78,8 +79,13 @@ static int probe_bzimage(const u8 *p, size_t len, struct kimage_info *ki)
     ki->payload_len = (size_t)plen;
     ki->out_size = le32(ki->payload + plen - 4);
     ki->comp = detect_comp(ki->payload, ki->payload_len);
-    if (ki->comp != KIMG_COMP_GZIP)
+    switch (ki->comp) {
+    case KIMG_COMP_GZIP:
+    case KIMG_COMP_XZ:
+        break;
+    default:
         return KIMG_EOPNOTSUPP;
+    }
     return KIMG_OK;
 }
 
@@ -143,6 +149,16 @@ int kimage_unpack(const struct kimage_info *ki, void *out, size_t out_cap,
         if (rc)
             return rc == INFLATE_ENOEXEC ? KIMG_EINVAL : rc;
         break;
+    case KIMG_COMP_XZ:
+        /*
+         * The stream is all but the size word appended after it. Its own
+         * errors are ours too; "not xz" cannot be, probe saw the magic,
+         * but an unsupported filter or check keeps its -ENOEXEC.
+         */
+        rc = unxz(ki->payload, ki->payload_len - 4, out, out_cap, out_len);
+        if (rc)
+            return rc;
+        break;
     default:
         return KIMG_EOPNOTSUPP;
     }
@@ -151,6 +167,16 @@ int kimage_unpack(const struct kimage_info *ki, void *out, size_t out_cap,
         return KIMG_ENOEXEC;
     }
     return KIMG_OK;
+}
+
+const char *kimage_unpack_reason(const struct kimage_info *ki)
+{
+    switch (ki->comp) {
+    case KIMG_COMP_XZ:
+        return unxz_reason();
+    default:
+        return NULL;
+    }
 }
 
 const char *kimage_format_name(enum kimage_format fmt)

@@ -45,6 +45,9 @@
 #define LZMA_MOVE_BITS 5
 #define RC_TOP (1u << 24)
 
+/* The range decoder's pieces must inline into the loop for speed. */
+#define XZ_INLINE static inline __attribute__((always_inline))
+
 /* Match length coder: 2..9 low, 10..17 mid, 18..273 high. */
 struct lzma_len {
     u16 choice, choice2;
@@ -148,7 +151,7 @@ static int get_vli(struct xz_dec *d, size_t end, u64 *v)
 
 /* ---------------------------------------------------------- range decoder */
 
-static inline __attribute__((always_inline)) void rc_norm(struct rc *rc)
+XZ_INLINE void rc_norm(struct rc *rc)
 {
     if (rc->range < RC_TOP) {
         rc->range <<= 8;
@@ -160,8 +163,7 @@ static inline __attribute__((always_inline)) void rc_norm(struct rc *rc)
     }
 }
 
-static inline __attribute__((always_inline)) unsigned rc_bit(struct rc *rc,
-                                                             u16 *prob)
+XZ_INLINE unsigned rc_bit(struct rc *rc, u16 *prob)
 {
     u32 bound;
 
@@ -179,8 +181,7 @@ static inline __attribute__((always_inline)) unsigned rc_bit(struct rc *rc,
 }
 
 /* A bits-deep binary tree, most significant bit first; probs[1..]. */
-static inline __attribute__((always_inline)) unsigned
-rc_tree(struct rc *rc, u16 *probs, unsigned bits)
+XZ_INLINE unsigned rc_tree(struct rc *rc, u16 *probs, unsigned bits)
 {
     unsigned sym = 1;
 
@@ -191,7 +192,7 @@ rc_tree(struct rc *rc, u16 *probs, unsigned bits)
 }
 
 /* The same tree with the value's bits taken least significant first. */
-static inline unsigned rc_rtree(struct rc *rc, u16 *probs, unsigned bits)
+XZ_INLINE unsigned rc_rtree(struct rc *rc, u16 *probs, unsigned bits)
 {
     unsigned sym = 1, val = 0;
 
@@ -205,7 +206,7 @@ static inline unsigned rc_rtree(struct rc *rc, u16 *probs, unsigned bits)
 }
 
 /* Bits of probability one half, no model. */
-static inline u32 rc_direct(struct rc *rc, unsigned bits)
+XZ_INLINE u32 rc_direct(struct rc *rc, unsigned bits)
 {
     u32 val = 0;
 
@@ -222,7 +223,7 @@ static inline u32 rc_direct(struct rc *rc, unsigned bits)
     return val;
 }
 
-static unsigned rc_len(struct rc *rc, struct lzma_len *l, unsigned ps)
+XZ_INLINE unsigned rc_len(struct rc *rc, struct lzma_len *l, unsigned ps)
 {
     if (!rc_bit(rc, &l->choice))
         return LZMA_MATCH_MIN + rc_tree(rc, l->low[ps], 3);
@@ -244,7 +245,7 @@ static void lzma_reset_state(struct xz_dec *d)
 }
 
 /* Distance (minus one) of a new match of length len. */
-static u32 lzma_dist(struct xz_dec *d, struct rc *rc, unsigned len)
+XZ_INLINE u32 lzma_dist(struct xz_dec *d, struct rc *rc, unsigned len)
 {
     unsigned ls = len - LZMA_MATCH_MIN < LZMA_LEN_STATES - 1
                       ? len - LZMA_MATCH_MIN
@@ -268,8 +269,16 @@ static u32 lzma_dist(struct xz_dec *d, struct rc *rc, unsigned len)
  * reach before the last dictionary reset, farther than the dictionary size,
  * or past the chunk's end (LZMA2 never splits one across chunks).
  */
-static int lzma_chunk(struct xz_dec *d, struct rc *rc, size_t end)
+static int lzma_chunk(struct xz_dec *d, struct rc *rcp, size_t end)
 {
+    /*
+     * The hot loop works on copies in locals: out[] is a u8 pointer, which
+     * may alias anything, so fields reached through d or rcp would be
+     * reloaded after every byte stored (all helpers below are inlined, so
+     * the copies can live in registers).
+     */
+    struct rc r = *rcp, *rc = &r;
+    u32 dict_size = d->dict_size;
     u8 *out = d->out;
     size_t pos = d->pos, ds = d->dict_start;
     unsigned state = d->state, lc = d->lc;
@@ -351,7 +360,7 @@ static int lzma_chunk(struct xz_dec *d, struct rc *rc, size_t end)
         }
     copy:
         /* rep0 = 0xffffffff (the end marker) fails here too. */
-        if (rep0 >= pos - ds || rep0 >= d->dict_size) {
+        if (rep0 >= pos - ds || rep0 >= dict_size) {
             rc_err = fail(XZ_EINVAL, "LZMA match distance beyond dictionary");
             break;
         }
@@ -369,6 +378,7 @@ static int lzma_chunk(struct xz_dec *d, struct rc *rc, size_t end)
                 *dst++ = *src++;
         }
     }
+    *rcp = r;
     d->pos = pos;
     d->state = state;
     d->rep[0] = rep0, d->rep[1] = rep1, d->rep[2] = rep2, d->rep[3] = rep3;
@@ -506,6 +516,20 @@ static void bcj_x86(u8 *buf, size_t size, u32 start)
     for (size_t i = 0; size >= 5 && i <= size - 5; i++) {
         size_t gap;
 
+        /*
+         * Skip eight bytes at a time while none of them is E8/E9: XOR
+         * makes such a byte (bit 0 ignored) zero, and the usual
+         * borrow trick spots a zero byte in a word. The bound keeps i a
+         * position with a whole operand after it.
+         */
+        while (i + 8 <= size - 5) {
+            u64 w = get_le64(buf + i);
+            u64 x = (w & 0xfefefefefefefefeull) ^ 0xe8e8e8e8e8e8e8e8ull;
+
+            if ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
         if ((buf[i] & 0xfe) != 0xe8)
             continue;
         gap = i - prev;

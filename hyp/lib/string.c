@@ -2,10 +2,18 @@
 /* The few C-library string routines the hypervisor uses. */
 #include "lib.h"
 
+/*
+ * Eight bytes per iteration, then the tail: emulators (QEMU's TCG, Bochs)
+ * run string instructions one iteration at a time, so movsb would cost
+ * eight times as much there; on hardware the two are alike.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *ret = dst;
-    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n)::"memory");
+    size_t q = n / 8, r = n % 8;
+
+    __asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(q)::"memory");
+    __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(r)::"memory");
     return ret;
 }
 
@@ -24,7 +32,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *ret = dst;
-    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+    u64 pat = (u8)c * 0x0101010101010101UL;
+    size_t q = n / 8, r = n % 8;
+
+    __asm__ volatile("rep stosq" : "+D"(dst), "+c"(q) : "a"(pat) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(dst), "+c"(r) : "a"(pat) : "memory");
     return ret;
 }
 

@@ -3,6 +3,7 @@
 #include "types.h"
 #include "lib.h"
 #include "inflate.h"
+#include "lz4.h"
 #include "kimage.h"
 
 /* x86 boot protocol setup-header offsets (Documentation/x86/boot.rst). */
@@ -78,7 +79,7 @@ static int probe_bzimage(const u8 *p, size_t len, struct kimage_info *ki)
     ki->payload_len = (size_t)plen;
     ki->out_size = le32(ki->payload + plen - 4);
     ki->comp = detect_comp(ki->payload, ki->payload_len);
-    if (ki->comp != KIMG_COMP_GZIP)
+    if (ki->comp != KIMG_COMP_GZIP && ki->comp != KIMG_COMP_LZ4)
         return KIMG_EOPNOTSUPP;
     return KIMG_OK;
 }
@@ -122,6 +123,35 @@ int kimage_probe(const void *in, size_t len, struct kimage_info *ki)
     return KIMG_ENOEXEC;
 }
 
+/*
+ * As Linux's boot decompressor does, leave the size trailer out of the
+ * stream; the stream's output must then be exactly that size.
+ */
+static int unpack_lz4(const struct kimage_info *ki, void *out, size_t out_cap,
+                      size_t *out_len)
+{
+    int rc;
+
+    if (ki->payload_len < 4)
+        return KIMG_EINVAL;
+    rc = unlz4_legacy(ki->payload, ki->payload_len - 4, out, out_cap, out_len);
+    if (rc) {
+        printk_lvl(LOG_ERR, "kimage: lz4 payload: %s (error %d)\n",
+                   rc == LZ4_E2BIG ? "output larger than its buffer"
+                                   : "corrupt or truncated stream",
+                   rc);
+        return rc == LZ4_ENOEXEC ? KIMG_EINVAL : rc;
+    }
+    if (*out_len != ki->out_size) {
+        printk_lvl(LOG_ERR,
+                   "kimage: lz4 payload: %zu bytes, size trailer says %zu\n",
+                   *out_len, ki->out_size);
+        *out_len = 0;
+        return KIMG_EINVAL;
+    }
+    return KIMG_OK;
+}
+
 int kimage_unpack(const struct kimage_info *ki, void *out, size_t out_cap,
                   size_t *out_len)
 {
@@ -142,6 +172,11 @@ int kimage_unpack(const struct kimage_info *ki, void *out, size_t out_cap,
         rc = gunzip(ki->payload, ki->payload_len, out, out_cap, out_len);
         if (rc)
             return rc == INFLATE_ENOEXEC ? KIMG_EINVAL : rc;
+        break;
+    case KIMG_COMP_LZ4:
+        rc = unpack_lz4(ki, out, out_cap, out_len);
+        if (rc)
+            return rc;
         break;
     default:
         return KIMG_EOPNOTSUPP;

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* LZ4 legacy-frame decoder, written from the LZ4 block format description. */
+#include "types.h"
+#include "lib.h"
+#include "lz4.h"
+
+/*
+ * Block format, as the LZ4 documentation describes it: a block is a run of
+ * sequences.  A sequence starts with a token byte; its high nibble is the
+ * literal count, its low nibble the match length minus 4 (the minimum
+ * match).  A nibble of 15 is continued by extra bytes, each added to it,
+ * until one is not 255.  Then come the literals, then a 2-byte
+ * little-endian offset back into the output (0 is invalid), then the match
+ * length's extra bytes.  The last sequence has literals only and ends the
+ * block.  Its end conditions: the last 5 bytes are literals and the last
+ * match starts at least 12 bytes before the end; every LZ4 compressor
+ * keeps to them, so a block that breaks them is corrupt.
+ */
+#define MIN_MATCH 4
+#define LAST_LITERALS 5
+#define MATCH_END_LIMIT 12
+#define BLOCK_BOUND LZ4_COMPRESS_BOUND(LZ4_LEGACY_BLOCK_MAX)
+
+static u32 get_le32(const u8 *p)
+{
+    return p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
+}
+
+/*
+ * Short runs dominate; a byte loop beats a rep-movsb start-up for them.
+ * The ranges never overlap here.
+ */
+static void copy_bytes(u8 *dst, const u8 *src, size_t n)
+{
+    if (n > 16) {
+        memcpy(dst, src, n);
+        return;
+    }
+    while (n--)
+        *dst++ = *src++;
+}
+
+/*
+ * A match of n bytes from off bytes back.  When off < n the source runs
+ * into the bytes being written (a repeating pattern): copy the pattern in
+ * chunks that double, each chunk's source lying wholly before its target.
+ */
+static void copy_match(u8 *dst, size_t off, size_t n)
+{
+    const u8 *src = dst - off;
+
+    while (n) {
+        size_t chunk = (size_t)(dst - src);
+
+        if (chunk > n)
+            chunk = n;
+        copy_bytes(dst, src, chunk);
+        dst += chunk;
+        n -= chunk;
+    }
+}
+
+/*
+ * Add a length's continuation bytes to *len.  Each byte read moves *ip on,
+ * so the loop ends by the input's end at the latest; a total above limit
+ * is refused before it can grow further.
+ */
+static int read_ext_len(const u8 **ip, const u8 *end, size_t *len, size_t limit)
+{
+    u8 b;
+
+    do {
+        if (*ip >= end)
+            return LZ4_EINVAL;
+        b = *(*ip)++;
+        *len += b;
+        if (*len > limit)
+            return LZ4_EINVAL;
+    } while (b == 255);
+    return LZ4_OK;
+}
+
+/*
+ * Room for n more bytes at block offset op: a block never exceeds
+ * LZ4_LEGACY_BLOCK_MAX (corrupt otherwise), and the caller's buffer has
+ * room more bytes from the block's start.  op never exceeds either bound.
+ */
+static int check_room(size_t op, size_t n, size_t room)
+{
+    if (n > LZ4_LEGACY_BLOCK_MAX - op)
+        return LZ4_EINVAL;
+    if (n > room - op)
+        return LZ4_E2BIG;
+    return LZ4_OK;
+}
+
+/*
+ * Decode the block [ip, end) to out, which has room bytes.  The block is
+ * independent: offsets reach back within its own output only.  Each turn
+ * of the loop consumes at least the token byte.
+ */
+static int decode_block(const u8 *ip, const u8 *end, u8 *out, size_t room,
+                        size_t *produced)
+{
+    size_t op = 0, last_match = 0, last_end = 0;
+    bool matched = false;
+    int rc;
+
+    for (;;) {
+        size_t lit, len, off;
+        u8 token;
+
+        /* The last sequence ends on literals; a match cannot end a block. */
+        if (ip >= end)
+            return LZ4_EINVAL;
+        token = *ip++;
+        lit = token >> 4;
+        if (lit == 15) {
+            rc = read_ext_len(&ip, end, &lit, (size_t)(end - ip));
+            if (rc)
+                return rc;
+        }
+        if (lit > (size_t)(end - ip))
+            return LZ4_EINVAL;
+        rc = check_room(op, lit, room);
+        if (rc)
+            return rc;
+        copy_bytes(out + op, ip, lit);
+        ip += lit;
+        op += lit;
+        if (ip == end)
+            break;
+
+        if (end - ip < 2)
+            return LZ4_EINVAL;
+        off = ip[0] | ((size_t)ip[1] << 8);
+        ip += 2;
+        if (off == 0 || off > op)
+            return LZ4_EINVAL;
+        len = token & 15;
+        if (len == 15) {
+            rc = read_ext_len(&ip, end, &len, LZ4_LEGACY_BLOCK_MAX);
+            if (rc)
+                return rc;
+        }
+        len += MIN_MATCH;
+        rc = check_room(op, len, room);
+        if (rc)
+            return rc;
+        copy_match(out + op, off, len);
+        last_match = op;
+        matched = true;
+        op += len;
+        last_end = op;
+    }
+    /* The end conditions, once the block's length is known. */
+    if (matched &&
+        (op - last_match < MATCH_END_LIMIT || op - last_end < LAST_LITERALS))
+        return LZ4_EINVAL;
+    *produced = op;
+    return LZ4_OK;
+}
+
+int unlz4_legacy(const void *in, size_t in_len, void *out, size_t out_cap,
+                 size_t *out_len)
+{
+    const u8 *p = in;
+    u8 *o = out;
+    size_t pos = 4, done = 0;
+
+    *out_len = 0;
+    if (in_len < 4 || get_le32(p) != LZ4_LEGACY_MAGIC)
+        return LZ4_ENOEXEC;
+    /* Each turn consumes at least the 4-byte size or magic. */
+    while (pos < in_len) {
+        size_t size, got = 0;
+        int rc;
+
+        if (in_len - pos < 4)
+            return LZ4_EINVAL;
+        size = get_le32(p + pos);
+        pos += 4;
+        if (size == LZ4_LEGACY_MAGIC)
+            continue; /* a concatenated frame: its output follows on */
+        /* Anything else that is no block size is trailing garbage. */
+        if (size == 0 || size > BLOCK_BOUND || size > in_len - pos)
+            return LZ4_EINVAL;
+        rc = decode_block(p + pos, p + pos + size, o + done, out_cap - done,
+                          &got);
+        if (rc)
+            return rc;
+        pos += size;
+        done += got;
+    }
+    *out_len = done;
+    return LZ4_OK;
+}

@@ -755,6 +755,25 @@ MUTATIONS = [
          test="priv_domid",
          why="an unprivileged domain has no I/O rights"),
 
+    # lz4 decoder
+    dict(name="lz4-offset-bound",
+         file="hyp/lz4.c",
+         old="        if (off == 0 || off > op)\n",
+         new="        if (off == 0)\n",
+         test="builder_lz4_bad_offset",
+         why="a match offset reaching before the output's start is corrupt"),
+    dict(name="lz4-trailer-in-stream",
+         file="hyp/kimage.c",
+         old="    rc = unlz4_legacy(ki->payload, ki->payload_len - 4, out, out_cap, out_len);\n",
+         new="    rc = unlz4_legacy(ki->payload, ki->payload_len, out, out_cap, out_len);\n",
+         test="hello_bzimage_lz4",
+         why="the payload's size trailer is not an lz4 block header"),
+    dict(name="lz4-length-not-continued",
+         file="hyp/lz4.c",
+         old="    } while (b == 255);\n",
+         new="    } while (0);\n",
+         test="hello_bzimage_lz4",
+         why="a length byte of 255 is continued by the next byte"),
 ]
 print_lock = threading.Lock()
 

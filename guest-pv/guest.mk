@@ -104,7 +104,8 @@ GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
     builder_feat_nodom0 builder_feat_bang hello_feat_padnul \
-    boot_ramdisk_order hello_bzimage_lz4 builder_lz4_bad_offset
+    boot_ramdisk_order hello_bzimage_lz4 builder_lz4_bad_offset \
+    builder_lz4_bad_size
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
@@ -133,6 +134,11 @@ $(GUEST_OUT)/builder_lz4_bad_offset.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbzimage.py
 	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress lz4 \
 	    --lz4-bad-offset $< $@
+
+$(GUEST_OUT)/builder_lz4_bad_size.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress lz4 \
+	    --lz4-bad-size $< $@
 
 $(GUEST_OUT)/builder_bad_version.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbadimage.py

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Wrap an ELF kernel in a minimal, well-formed x86 bzImage (boot protocol 2.15).
 
-Usage: mkbzimage.py [--compress gzip|xz|lz4] [--lz4-bad-offset] IN.elf OUT
+Usage: mkbzimage.py [--compress gzip|xz|lz4] [--lz4-bad-offset]
+                    [--lz4-bad-size] IN.elf OUT
 
 The image has the layout a real Linux bzImage has, cut to the bone:
 
@@ -180,10 +181,13 @@ def lz4_bad_offset(payload):
     return bytes(out)
 
 
-def build(elf, method, bad_offset=False):
+def build(elf, method, bad_offset=False, bad_size=False):
     payload = compress(elf, method)
     if bad_offset:
         payload = lz4_bad_offset(payload)
+    if bad_size:
+        # A size trailer one more than the stream gives; the stream is fine.
+        payload = payload[:-4] + struct.pack("<I", len(elf) + 1)
     setup_len = (SETUP_SECTS + 1) * SECTOR
     setup = bytearray(setup_len)
 
@@ -238,6 +242,8 @@ def main():
     ap.add_argument("--lz4-bad-offset", action="store_true",
                     help="with lz4: corrupt the first match offset so it "
                     "points before the start of the output")
+    ap.add_argument("--lz4-bad-size", action="store_true",
+                    help="with lz4: a size trailer one more than the ELF's")
     ap.add_argument("input", help="ELF kernel")
     ap.add_argument("output", help="bzImage to write")
     args = ap.parse_args()
@@ -246,9 +252,9 @@ def main():
         elf = f.read()
     if elf[:4] != b"\x7fELF":
         sys.exit("mkbzimage: %s is not an ELF file" % args.input)
-    if args.lz4_bad_offset and args.compress != "lz4":
-        sys.exit("mkbzimage: --lz4-bad-offset needs --compress lz4")
-    image = build(elf, args.compress, args.lz4_bad_offset)
+    if (args.lz4_bad_offset or args.lz4_bad_size) and args.compress != "lz4":
+        sys.exit("mkbzimage: --lz4-bad-* need --compress lz4")
+    image = build(elf, args.compress, args.lz4_bad_offset, args.lz4_bad_size)
     with open(args.output, "wb") as f:
         f.write(image)
     return 0

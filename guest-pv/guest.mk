@@ -90,6 +90,7 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 # from a main.c of their own. Each has tests/guests/<name>/test.conf only.
 #   hello_gz, hello_bzimage    hello in the builder's other accepted formats
 #   hello_bzimage_lz4          (the latter also with an lz4 payload)
+#   lz4_patterns_bzimage       lz4_patterns (short-period data) as lz4
 #   builder_*                  images the builder must refuse (a panic)
 #   hello_feat_*               hello with other FEATURES/SUPPORTED_FEATURES
 #                              notes that the dom0 builder must accept
@@ -105,7 +106,7 @@ GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
     builder_feat_nodom0 builder_feat_bang hello_feat_padnul \
     boot_ramdisk_order hello_bzimage_lz4 builder_lz4_bad_offset \
-    builder_lz4_bad_size
+    builder_lz4_bad_size lz4_patterns_bzimage
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
@@ -127,6 +128,10 @@ $(GUEST_OUT)/hello_bzimage.elf: $(GUEST_OUT)/hello.elf \
 	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py $< $@
 
 $(GUEST_OUT)/hello_bzimage_lz4.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress lz4 $< $@
+
+$(GUEST_OUT)/lz4_patterns_bzimage.elf: $(GUEST_OUT)/lz4_patterns.elf \
         $(GUEST_TOOLS)/mkbzimage.py
 	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress lz4 $< $@
 

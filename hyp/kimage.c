@@ -137,9 +137,7 @@ static int unpack_lz4(const struct kimage_info *ki, void *out, size_t out_cap,
     rc = unlz4_legacy(ki->payload, ki->payload_len - 4, out, out_cap, out_len);
     if (rc) {
         printk_lvl(LOG_ERR, "kimage: lz4 payload: %s (error %d)\n",
-                   rc == LZ4_E2BIG ? "output larger than its buffer"
-                                   : "corrupt or truncated stream",
-                   rc);
+                   unlz4_reason(), rc);
         return rc == LZ4_ENOEXEC ? KIMG_EINVAL : rc;
     }
     if (*out_len != ki->out_size) {

@@ -21,6 +21,20 @@
 #define MATCH_END_LIMIT 12
 #define BLOCK_BOUND LZ4_COMPRESS_BOUND(LZ4_LEGACY_BLOCK_MAX)
 
+/* Why the last unlz4_legacy call failed; the builder prints it. */
+static const char *fail_why;
+
+static int fail(int rc, const char *why)
+{
+    fail_why = why;
+    return rc;
+}
+
+const char *unlz4_reason(void)
+{
+    return fail_why;
+}
+
 static u32 get_le32(const u8 *p)
 {
     return p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
@@ -82,11 +96,11 @@ static int read_ext_len(const u8 **ip, const u8 *end, size_t *len, size_t limit)
 
     do {
         if (*ip >= end)
-            return LZ4_EINVAL;
+            return fail(LZ4_EINVAL, "a length runs past the block");
         b = *(*ip)++;
         *len += b;
         if (*len > limit)
-            return LZ4_EINVAL;
+            return fail(LZ4_EINVAL, "a length beyond the block's bounds");
     } while (b == 255);
     return LZ4_OK;
 }
@@ -99,9 +113,9 @@ static int read_ext_len(const u8 **ip, const u8 *end, size_t *len, size_t limit)
 static int check_room(size_t op, size_t n, size_t room)
 {
     if (n > LZ4_LEGACY_BLOCK_MAX - op)
-        return LZ4_EINVAL;
+        return fail(LZ4_EINVAL, "a block decodes to more than 8 MiB");
     if (n > room - op)
-        return LZ4_E2BIG;
+        return fail(LZ4_E2BIG, "output larger than its buffer");
     return LZ4_OK;
 }
 
@@ -123,7 +137,7 @@ static int decode_block(const u8 *ip, const u8 *end, u8 *out, size_t room,
 
         /* The last sequence ends on literals; a match cannot end a block. */
         if (ip >= end)
-            return LZ4_EINVAL;
+            return fail(LZ4_EINVAL, "a block ends on a match");
         token = *ip++;
         lit = token >> 4;
         if (lit == 15) {
@@ -132,7 +146,7 @@ static int decode_block(const u8 *ip, const u8 *end, u8 *out, size_t room,
                 return rc;
         }
         if (lit > (size_t)(end - ip))
-            return LZ4_EINVAL;
+            return fail(LZ4_EINVAL, "literals run past the block");
         rc = check_room(op, lit, room);
         if (rc)
             return rc;
@@ -143,11 +157,14 @@ static int decode_block(const u8 *ip, const u8 *end, u8 *out, size_t room,
             break;
 
         if (end - ip < 2)
-            return LZ4_EINVAL;
+            return fail(LZ4_EINVAL,
+                        "a match offset cut off by the block's end");
         off = ip[0] | ((size_t)ip[1] << 8);
         ip += 2;
-        if (off == 0 || off > op)
-            return LZ4_EINVAL;
+        if (off == 0)
+            return fail(LZ4_EINVAL, "match offset 0");
+        if (off > op)
+            return fail(LZ4_EINVAL, "a match offset before the block's start");
         len = token & 15;
         if (len == 15) {
             rc = read_ext_len(&ip, end, &len, LZ4_LEGACY_BLOCK_MAX);
@@ -167,7 +184,7 @@ static int decode_block(const u8 *ip, const u8 *end, u8 *out, size_t room,
     /* The end conditions, once the block's length is known. */
     if (matched &&
         (op - last_match < MATCH_END_LIMIT || op - last_end < LAST_LITERALS))
-        return LZ4_EINVAL;
+        return fail(LZ4_EINVAL, "a block's end breaks the format's end rules");
     *produced = op;
     return LZ4_OK;
 }
@@ -180,22 +197,27 @@ int unlz4_legacy(const void *in, size_t in_len, void *out, size_t out_cap,
     size_t pos = 4, done = 0;
 
     *out_len = 0;
+    fail_why = NULL;
     if (in_len < 4 || get_le32(p) != LZ4_LEGACY_MAGIC)
-        return LZ4_ENOEXEC;
+        return fail(LZ4_ENOEXEC, "no legacy lz4 magic");
     /* Each turn consumes at least the 4-byte size or magic. */
     while (pos < in_len) {
         size_t size, got = 0;
         int rc;
 
         if (in_len - pos < 4)
-            return LZ4_EINVAL;
+            return fail(LZ4_EINVAL, "a block size cut off");
         size = get_le32(p + pos);
         pos += 4;
         if (size == LZ4_LEGACY_MAGIC)
             continue; /* a concatenated frame: its output follows on */
         /* Anything else that is no block size is trailing garbage. */
-        if (size == 0 || size > BLOCK_BOUND || size > in_len - pos)
-            return LZ4_EINVAL;
+        if (size == 0)
+            return fail(LZ4_EINVAL, "block size 0");
+        if (size > BLOCK_BOUND)
+            return fail(LZ4_EINVAL, "data after the stream that is no block");
+        if (size > in_len - pos)
+            return fail(LZ4_EINVAL, "a block runs past the input");
         rc = decode_block(p + pos, p + pos + size, o + done, out_cap - done,
                           &got);
         if (rc)

@@ -34,4 +34,10 @@ enum {
 int unlz4_legacy(const void *in, size_t in_len, void *out, size_t out_cap,
                  size_t *out_len);
 
+/*
+ * After a failed unlz4_legacy, what was wrong (a constant string); NULL
+ * after a success.  One static pointer: callers run one decode at a time.
+ */
+const char *unlz4_reason(void);
+
 #endif

@@ -469,11 +469,13 @@ TEST(lz4_handmade_hostile_offsets)
     w_seq(w, "abcd", 0, 8);
     w_seq(w, "efghi", 0, 0);
     CHECK_EQ(w_rc(w), LZ4_EINVAL);
+    CHECK_STR(unlz4_reason(), "match offset 0");
     /* One byte before the output's start. */
     w = w_new();
     w_seq(w, "abcd", 5, 8);
     w_seq(w, "efghi", 0, 0);
     CHECK_EQ(w_rc(w), LZ4_EINVAL);
+    CHECK_STR(unlz4_reason(), "a match offset before the block's start");
     /* The largest offset, far before the start. */
     w = w_new();
     w_seq(w, "abcd", 0xffff, 8);
@@ -578,6 +580,7 @@ TEST(lz4_handmade_end_conditions)
     /* A block that ends on a match. */
     w_seq(w, "abcd", 4, 20);
     CHECK_EQ(w_rc(w), LZ4_EINVAL);
+    CHECK_STR(unlz4_reason(), "a block ends on a match");
     /* Only four literals after the last match (five are required). */
     w = w_new();
     w_seq(w, "abcd", 4, 20);
@@ -588,11 +591,13 @@ TEST(lz4_handmade_end_conditions)
     w_seq(w, "abcd", 4, 6);
     w_seq(w, "vwxyz", 0, 0);
     CHECK_EQ(w_rc(w), LZ4_EINVAL);
+    CHECK_STR(unlz4_reason(), "a block's end breaks the format's end rules");
     /* 12 bytes before the end, five literals: fine. */
     w = w_new();
     w_seq(w, "abcd", 4, 7);
     w_seq(w, "vwxyz", 0, 0);
     CHECK_EQ(w_rc(w), LZ4_OK);
+    CHECK(unlz4_reason() == NULL);
     /* A block without matches may be shorter than five bytes. */
     w = w_new();
     w_seq(w, "ab", 0, 0);
@@ -816,7 +821,7 @@ TEST(lz4_kimage_bzimage)
     CHECK_EQ(kimage_probe(bz, blen, &ki), KIMG_OK);
     shim_log_reset();
     CHECK_EQ(kimage_unpack(&ki, out, elen + 1, &outlen), KIMG_EINVAL);
-    CHECK(strstr(shim_last_log, "corrupt") != NULL);
+    CHECK(strstr(shim_last_log, "literals run past the block") != NULL);
     free(bz);
     free(out);
     free(elf);

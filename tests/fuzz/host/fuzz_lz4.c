@@ -28,6 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rc = unlz4_legacy(in, f.n, out, cap, &out_len);
     FZ_CHECK(rc == LZ4_OK || rc == LZ4_E2BIG || rc == LZ4_ENOEXEC ||
              rc == LZ4_EINVAL);
+    /* Every refusal says why; a success leaves no stale reason. */
+    FZ_CHECK((rc == LZ4_OK) == (unlz4_reason() == NULL));
     if (rc == LZ4_OK) {
         FZ_CHECK(out_len <= cap);
         FZ_CHECK(unlz4_legacy(in, f.n, out, cap, &again) == LZ4_OK);

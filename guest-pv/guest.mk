@@ -91,7 +91,8 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 #   hello_gz, hello_bzimage    hello in the builder's other accepted formats
 #   hello_bzimage_lz4          (the latter also with an lz4 payload)
 #   lz4_patterns_bzimage       lz4_patterns (short-period data) as lz4
-#   builder_*                  images the builder must refuse (a panic)
+#   builder_*                  images the builder must refuse (a panic),
+#                              but builder_xz: hello as an xz bzImage (boots)
 #   hello_feat_*               hello with other FEATURES/SUPPORTED_FEATURES
 #                              notes that the dom0 builder must accept
 #   selftest_*                 hello again, with a hypervisor selftest= fault
@@ -102,7 +103,9 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 GUEST_TOOLS := tests/tools
 PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
-    builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash \
+    builder_gz_truncated builder_xz_corrupt builder_xz_badcheck \
+    selftest_pf selftest_ud \
+    selftest_bug sched_crash \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
     builder_feat_nodom0 builder_feat_bang hello_feat_padnul \
     boot_ramdisk_order hello_bzimage_lz4 builder_lz4_bad_offset \
@@ -152,6 +155,14 @@ $(GUEST_OUT)/builder_bad_version.elf: $(GUEST_OUT)/hello.elf \
 $(GUEST_OUT)/builder_xz.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbzimage.py
 	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress xz $< $@
+
+$(GUEST_OUT)/builder_xz_corrupt.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbadimage.py $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py xz-bitflip $< $@
+
+$(GUEST_OUT)/builder_xz_badcheck.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbadimage.py $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbadimage.py xz-badcheck $< $@
 
 $(GUEST_OUT)/builder_gz_truncated.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbadimage.py

@@ -468,25 +468,6 @@ int inflate_raw(const void *in, size_t in_len, size_t *in_used, void *out,
     return INFLATE_OK;
 }
 
-/* CRC-32 a nibble at a time: a 16-entry table keeps it small and reentrant. */
-u32 crc32_update(u32 crc, const void *buf, size_t len)
-{
-    static const u32 tab[16] = {
-        0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4,
-        0x4db26158, 0x5005713c, 0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-        0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
-    };
-    const u8 *p = buf;
-
-    crc = ~crc;
-    while (len--) {
-        crc ^= *p++;
-        crc = (crc >> 4) ^ tab[crc & 15];
-        crc = (crc >> 4) ^ tab[crc & 15];
-    }
-    return ~crc;
-}
-
 static u32 le32(const u8 *p)
 {
     return p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);

@@ -4,6 +4,7 @@
 #define VESPER_INFLATE_H
 
 #include "types.h"
+#include "crc.h" /* crc32_update, which gunzip checks with */
 
 /*
  * Error values match Xen's public errno numbers so callers can pass them on
@@ -38,8 +39,5 @@ int gunzip(const void *in, size_t in_len, void *out, size_t out_cap,
  * four bytes of the input; 0 if the input cannot be a gzip stream.
  */
 size_t gzip_isize(const void *in, size_t in_len);
-
-/* CRC-32 (IEEE 802.3, as gzip uses it); start with crc = 0. */
-u32 crc32_update(u32 crc, const void *buf, size_t len);
 
 #endif

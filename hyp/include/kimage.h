@@ -58,6 +58,12 @@ int kimage_probe(const void *in, size_t len, struct kimage_info *ki);
 int kimage_unpack(const struct kimage_info *ki, void *out, size_t out_cap,
                   size_t *out_len);
 
+/*
+ * After a failed kimage_unpack, the decoder's own words for what was wrong
+ * (a constant string), or NULL when it has none.
+ */
+const char *kimage_unpack_reason(const struct kimage_info *ki);
+
 const char *kimage_format_name(enum kimage_format fmt);
 const char *kimage_comp_name(enum kimage_comp comp);
 

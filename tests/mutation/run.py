@@ -755,6 +755,38 @@ MUTATIONS = [
          test="priv_domid",
          why="an unprivileged domain has no I/O rights"),
 
+
+    # xz decoder
+    dict(name="xz-crc32-skipped",
+         file="hyp/xz.c",
+         old="        crc32_update(0, d->out + bstart, out) != get_le32(d->in + d->ip))\n",
+         new="        !get_le32(d->in + d->ip))\n",
+         test="builder_xz_badcheck",
+         why="a stored CRC32 that does not match the data is corruption"),
+    dict(name="xz-bcj-off",
+         file="hyp/xz.c",
+         old="        bcj_x86(d->out + bstart, out, f.x86_start);\n",
+         new="        bcj_x86(d->out + bstart, 0, f.x86_start);\n",
+         test="builder_xz",
+         why="Linux's payloads are x86-BCJ filtered: unfiltered calls are wrong"),
+    dict(name="xz-rep1-shifts-rep2",
+         file="hyp/xz.c",
+         old="""                rep2 = rep1;
+            }
+            rep1 = rep0;
+""",
+         new="""            }
+            rep2 = rep1;
+            rep1 = rep0;
+""",
+         test="builder_xz",
+         why="a rep1 match swaps rep0 and rep1 only; rep2 stays"),
+    dict(name="xz-size-trailer-in-stream",
+         file="hyp/kimage.c",
+         old="rc = unxz(ki->payload, ki->payload_len - 4, out, out_cap, out_len);",
+         new="rc = unxz(ki->payload, ki->payload_len, out, out_cap, out_len);",
+         test="builder_xz",
+         why="the bzImage's size word after the stream is no stream padding"),
     # lz4 decoder
     dict(name="lz4-offset-bound",
          file="hyp/lz4.c",

@@ -19,11 +19,21 @@ Usage:
       gzip IN, cut the DEFLATE body to half its length and keep the 8-byte
       trailer, so the size field (ISIZE) still tells the truth and the only
       fault is the missing data: an image damaged in the middle.
+  mkbadimage.py xz-bitflip IN.elf OUT
+      Wrap IN in a bzImage with an xz payload (mkbzimage.py --compress xz)
+      and flip one bit halfway through the payload: every header and size
+      stays right, the compressed data (and so the check) does not.
+  mkbadimage.py xz-badcheck IN.elf OUT
+      As xz-bitflip, but the flipped bit is in the block's stored CRC32:
+      the data decodes cleanly and only comparing the check can tell.
 """
 
 import gzip
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 PT_NOTE = 4
 XEN_ELFNOTE_XEN_VERSION = 5
@@ -117,12 +127,31 @@ def truncated_gzip(elf):
     return gz[:10] + body[:len(body) // 2] + gz[-GZIP_TRAILER:]
 
 
+def xz_bitflip(elf, in_check=False):
+    import mkbzimage
+
+    image = bytearray(mkbzimage.build(elf, "xz"))
+    setup_sects = image[0x1F1] or 4
+    payload_off, payload_len = struct.unpack_from("<II", image, 0x248)
+    start = (setup_sects + 1) * 512 + payload_off
+    end = start + payload_len - 4  # the stream; then the size trailer
+    if in_check:
+        # One block, CRC32 check: the 4-byte check ends where the index
+        # starts, which the footer's backward size locates.
+        backward, = struct.unpack_from("<I", image, end - 8)
+        image[end - 12 - (backward + 1) * 4 - 2] ^= 0x10
+    else:
+        image[(start + end) // 2] ^= 0x10
+    return bytes(image)
+
+
 def main(argv):
     if len(argv) == 4 and argv[0] == "xen-version":
         mode, src, dst, version = argv
     elif len(argv) == 5 and argv[0] in ("features", "features-padnul"):
         mode, src, dst, features, supported = argv
-    elif len(argv) == 3 and argv[0] == "gzip-truncated":
+    elif len(argv) == 3 and argv[0] in ("gzip-truncated", "xz-bitflip",
+                                        "xz-badcheck"):
         mode, src, dst = argv
     else:
         sys.stderr.write(__doc__)
@@ -135,6 +164,8 @@ def main(argv):
         elif mode in ("features", "features-padnul"):
             out = patch_features(elf, features, supported,
                                  mode == "features-padnul")
+        elif mode in ("xz-bitflip", "xz-badcheck"):
+            out = xz_bitflip(elf, mode == "xz-badcheck")
         else:
             out = truncated_gzip(elf)
     except ValueError as e:

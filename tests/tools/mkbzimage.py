@@ -134,9 +134,11 @@ def compress(data, method):
         # mtime 0 and no file name: the same input gives the same image.
         return gzip.compress(data, compresslevel=9, mtime=0)
     if method == "xz":
-        # Linux's kernel xz payloads use CRC32 checks; so do we.
-        out = subprocess.run(["xz", "--format=xz", "--check=crc32", "-9",
-                              "--stdout"], input=data, stdout=subprocess.PIPE,
+        # The options Linux's x86 build uses (scripts/xz_wrap.sh): CRC32
+        # check, the x86 BCJ filter before LZMA2 with a 32 MiB dictionary.
+        out = subprocess.run(["xz", "--format=xz", "--check=crc32", "--x86",
+                              "--lzma2=preset=9,dict=32MiB", "--stdout"],
+                             input=data, stdout=subprocess.PIPE,
                              check=True).stdout
         # Unlike gzip, xz has no size trailer: append one (boot.rst).
         return out + struct.pack("<I", len(data) & 0xFFFFFFFF)

@@ -189,9 +189,6 @@ TEST(bzimage_unsupported_compression)
         enum kimage_comp comp;
         const char *name;
     } c[] = {
-        { "\xfd"
-          "7zXZ\0",
-          6, KIMG_COMP_XZ, "xz" },
         { "BZh9", 4, KIMG_COMP_BZIP2, "bzip2" },
         { "\x5d\x00\x00\x80", 4, KIMG_COMP_LZMA, "lzma" },
         { "\x89LZO\0\r\n\x1a\n", 9, KIMG_COMP_LZO, "lzo" },
@@ -217,6 +214,28 @@ TEST(bzimage_unsupported_compression)
                  KIMG_EOPNOTSUPP);
         free(bz);
     }
+}
+
+/* xz is decoded now: the probe takes it, the junk stream is corrupt. */
+TEST(bzimage_xz_probed_then_refused_as_corrupt)
+{
+    struct kimage_info ki;
+    size_t bzlen, outlen;
+    u8 payload[64], out[64], *bz;
+
+    memset(payload, 0x11, sizeof(payload));
+    memcpy(payload,
+           "\xfd"
+           "7zXZ\0",
+           6);
+    bz = make_bzimage(payload, sizeof(payload), 27, 0x100, 0x020f, &bzlen);
+    CHECK_EQ(kimage_probe(bz, bzlen, &ki), KIMG_OK);
+    CHECK_EQ(ki.comp, KIMG_COMP_XZ);
+    CHECK_STR(kimage_comp_name(ki.comp), "xz");
+    CHECK_EQ(ki.out_size, 0x11111111);
+    CHECK_EQ(kimage_unpack(&ki, out, sizeof(out), &outlen), KIMG_EINVAL);
+    CHECK(kimage_unpack_reason(&ki) != NULL);
+    free(bz);
 }
 
 TEST(unknown_formats)

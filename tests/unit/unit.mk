@@ -34,23 +34,48 @@ UNIT_VEC_STAMP := $(UNIT_VEC_DIR)/.stamp
 UNIT_LZ4_DIR := $(UNIT_DIR)/lz4vectors
 UNIT_LZ4_STAMP := $(UNIT_LZ4_DIR)/.stamp
 
+# xz test vectors: raw data from "test_xz --gen", a real x86-64 executable
+# (for the BCJ filter), each compressed by xz in the variants test_xz.c lists.
+UNIT_XZ_DIR := $(UNIT_DIR)/xzvec
+UNIT_XZ_STAMP := $(UNIT_XZ_DIR)/.stamp
+UNIT_XZ_CODE ?= /usr/bin/xz
+UNIT_XZ_VARIANTS := c0:--check=none c32:--check=crc32 c64:--check=crc64 \
+    linux:--check=crc32+--x86+--lzma2=,dict=32MiB \
+    x86s:--x86=start=4096+--lzma2 d4k:--lzma2=dict=4KiB \
+    lp4:--lzma2=lc=0,lp=4,pb=4 lc4:--lzma2=lc=4,lp=0,pb=0 \
+    blk:--check=crc32+--block-size=3000 \
+    blkx86:--check=crc32+--x86+--lzma2+--block-size=1501 \
+    mt:-T2+--block-size=7000 e:--format=xz+-e $(foreach n,0 1 2 3 4 5 6 7 8 9,L$(n):-$(n))
+# Refusals, made from small.bin only.
+UNIT_XZ_BAD := sha:--check=sha256 delta:--delta=dist=4+--lzma2 \
+    arm:--arm+--lzma2 lzma:--format=lzma
+
 # ------------------------------------------------------------------ Tests
 UNIT_TESTS += test_inflate
-UNIT_SRCS_test_inflate := hyp/inflate.c
+UNIT_SRCS_test_inflate := hyp/inflate.c hyp/lib/crc.c
 UNIT_ARGS_test_inflate := $(UNIT_VEC_DIR)
 UNIT_DEPS_test_inflate := $(UNIT_VEC_STAMP)
 
 UNIT_TESTS += test_lz4
-UNIT_SRCS_test_lz4 := hyp/lz4.c hyp/kimage.c hyp/inflate.c
+UNIT_SRCS_test_lz4 := hyp/lz4.c hyp/kimage.c hyp/inflate.c hyp/xz.c \
+    hyp/lib/crc.c
 # A Debian cloud-amd64 vmlinuz (lz4), where make linux-images put it.
 UNIT_ARGS_test_lz4 := $(UNIT_LZ4_DIR) $(BUILD)/linux/vmlinuz-cloud-amd64
 UNIT_DEPS_test_lz4 := $(UNIT_LZ4_STAMP)
+
+UNIT_TESTS += test_xz
+UNIT_SRCS_test_xz := hyp/xz.c hyp/lib/crc.c hyp/kimage.c hyp/inflate.c \
+    hyp/lz4.c
+# Debian's kernel, when make linux-images (or a hand copy) put it there.
+UNIT_ARGS_test_xz := $(UNIT_XZ_DIR) $(wildcard $(BUILD)/linux/vmlinuz-amd64)
+UNIT_DEPS_test_xz := $(UNIT_XZ_STAMP)
 
 UNIT_TESTS += test_elf
 UNIT_SRCS_test_elf := hyp/elf.c
 
 UNIT_TESTS += test_kimage
-UNIT_SRCS_test_kimage := hyp/kimage.c hyp/inflate.c hyp/elf.c hyp/lz4.c
+UNIT_SRCS_test_kimage := hyp/kimage.c hyp/inflate.c hyp/xz.c hyp/lib/crc.c \
+    hyp/elf.c hyp/lz4.c
 # A cached distribution kernel, if one was downloaded, is tried as well.
 UNIT_ARGS_test_kimage := $(UNIT_VEC_DIR) \
     $(firstword $(wildcard $(BUILD)/cache/vmlinuz*))
@@ -63,8 +88,8 @@ UNIT_TESTS += test_bootcfg
 UNIT_SRCS_test_bootcfg := hyp/bootcfg.c hyp/cmdline.c
 
 UNIT_TESTS += test_fuzz
-UNIT_SRCS_test_fuzz := hyp/elf.c hyp/inflate.c hyp/kimage.c hyp/cmdline.c \
-    hyp/lz4.c
+UNIT_SRCS_test_fuzz := hyp/elf.c hyp/inflate.c hyp/xz.c hyp/lib/crc.c \
+    hyp/kimage.c hyp/cmdline.c hyp/lz4.c
 UNIT_ARGS_test_fuzz := $(UNIT_VEC_DIR)
 UNIT_DEPS_test_fuzz := $(UNIT_VEC_STAMP)
 
@@ -128,6 +153,24 @@ $(UNIT_LZ4_STAMP): $(UNIT_DIR)/test_lz4
 	$(V)cd $(UNIT_LZ4_DIR) && for f in *.bin; do b=$${f%.bin}; \
 	    lz4 -q -l -1 -c $$f > $$b.tmp && mv $$b.tmp $$b.1.lz4 && \
 	    lz4 -q -l -9 -c $$f > $$b.tmp && mv $$b.tmp $$b.9.lz4 || exit 1; \
+	done
+	@touch $@
+
+# Variant words are NAME:OPTIONS with "+" between options.
+$(UNIT_XZ_STAMP): $(UNIT_DIR)/test_xz
+	@mkdir -p $(UNIT_XZ_DIR)
+	$(V)$(UNIT_ENV) $(UNIT_DIR)/test_xz --gen $(UNIT_XZ_DIR)
+	$(V)cp $(UNIT_XZ_CODE) $(UNIT_XZ_DIR)/code.bin
+	$(V)cd $(UNIT_XZ_DIR) && xzc() { o=$$(printf %s "$$2" | tr + ' '); \
+	    xz -c -T1 $$o "$$1.bin" > "$$1.$$3.tmp" && \
+	    mv "$$1.$$3.tmp" "$$1.$$3.xz"; }; \
+	for f in *.bin; do b=$${f%.bin}; \
+	    for v in $(UNIT_XZ_VARIANTS); do \
+	        xzc $$b "$${v#*:}" "$${v%%:*}" || exit 1; \
+	    done; \
+	done; \
+	for v in $(UNIT_XZ_BAD); do \
+	    xzc small "$${v#*:}" "$${v%%:*}" || exit 1; \
 	done
 	@touch $@
 

@@ -8,15 +8,17 @@ Every seed is made here from scratch and deterministically (fixed PRNG seed,
 gzip mtime 0), so rerunning the script reproduces the committed files
 byte for byte. The seeds are small well-formed inputs: a Xen PV ELF with
 notes in a PT_NOTE segment or an SHT_NOTE section, that ELF gzip'd and
-wrapped in bzImages (tests/tools/mkbzimage.py), DEFLATE and LZ4 streams,
-command lines, module strings, and operation lists for the two state-machine
-targets written in the encoding fuzz_pagetype.c and fuzz_evtchn.c decode.
+wrapped in bzImages (tests/tools/mkbzimage.py), DEFLATE streams, xz files
+and raw LZMA2 data (made by the host's xz), LZ4 streams, command lines,
+module strings, and operation lists for the two state-machine targets written in the
+encoding fuzz_pagetype.c and fuzz_evtchn.c decode.
 """
 
 import gzip
 import os
 import random
 import struct
+import subprocess
 import sys
 import zlib
 
@@ -222,6 +224,38 @@ def evtchn_seeds():
     return seeds
 
 
+def xz(data, *opts):
+    return subprocess.run(["xz", "-c"] + list(opts), input=data,
+                          stdout=subprocess.PIPE, check=True).stdout
+
+
+def xz_seeds(t):
+    """fuzz_xz.c's mode byte, 16-byte units of room, data."""
+    room = struct.pack("<H", (len(t) + 15) // 16)
+    code = elf() * 4
+    croom = struct.pack("<H", (len(code) + 15) // 16)
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(600))
+    # Mode bit 0: raw LZMA2 wrapped by the target; bit 1: x86 BCJ; the rest
+    # picks the dictionary size byte (20: 4 MiB).
+    wrap = lambda x86: bytes([1 | x86 << 1 | 20 << 2])
+    return {
+        "crc32": b"\0" + room + xz(t, "--check=crc32"),
+        "crc64_blocks": b"\0" + room + xz(t, "--block-size=700"),
+        "none_x86": b"\0" + croom + xz(code, "--check=none", "--x86",
+                                       "--lzma2"),
+        "linux": b"\0" + croom + xz(code, "--check=crc32", "--x86",
+                                    "--lzma2=,dict=32MiB"),
+        # Incompressible: LZMA2 stores it in uncompressed chunks.
+        "stored": b"\0" + room + xz(noise, "-0"),
+        "raw_lzma2": wrap(0) + room + xz(t, "--format=raw", "--lzma2"),
+        "raw_lclp": wrap(0) + room + xz(t, "--format=raw",
+                                        "--lzma2=lc=1,lp=3,pb=0"),
+        "raw_x86": wrap(1) + croom + xz(code, "--format=raw", "--x86",
+                                        "--lzma2"),
+    }
+
+
 def all_seeds():
     plain = elf()
     s = {}
@@ -260,6 +294,7 @@ def all_seeds():
                                  mkbzimage.compress(t[700:1500],
                                                     "lz4")[:-4]),
     }
+    s["xz"] = xz_seeds(t)
     s["cmdline"] = {
         "bools": b"a no-a no-b=yes a=off",
         "numbers": b"c=0x10 d-e=18446744073709551615 f=4M g=1T c=99999999999",

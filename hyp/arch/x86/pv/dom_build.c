@@ -189,8 +189,13 @@ static void *unpack_kernel(const struct pv_build_args *a,
     rc = kimage_unpack(ki, mfn_to_virt(page_to_mfn(pg)), PAGE_SIZE << *order,
                        &out_len);
     if (rc) {
-        printk_lvl(LOG_ERR, "builder: cannot unpack %s kernel (error %d)\n",
-                   kimage_format_name(ki->format), rc);
+        const char *why = kimage_unpack_reason(ki);
+
+        printk_lvl(LOG_ERR,
+                   "builder: cannot unpack %s kernel%s%s%s%s (error %d)\n",
+                   kimage_format_name(ki->format), why ? ": " : "",
+                   why ? kimage_comp_name(ki->comp) : "", why ? ": " : "",
+                   why ? why : "", rc);
         free_pages(pg, *order);
         return NULL;
     }

@@ -89,6 +89,8 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 # Derived images: tests whose kernel is made from another test's, not built
 # from a main.c of their own. Each has tests/guests/<name>/test.conf only.
 #   hello_gz, hello_bzimage    hello in the builder's other accepted formats
+#   hello_bzimage_lz4          (the latter also with an lz4 payload)
+#   lz4_patterns_bzimage       lz4_patterns (short-period data) as lz4
 #   builder_*                  images the builder must refuse (a panic),
 #                              but builder_xz: hello as an xz bzImage (boots)
 #   hello_feat_*               hello with other FEATURES/SUPPORTED_FEATURES
@@ -106,7 +108,8 @@ GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     selftest_bug sched_crash \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
     builder_feat_nodom0 builder_feat_bang hello_feat_padnul \
-    boot_ramdisk_order
+    boot_ramdisk_order hello_bzimage_lz4 builder_lz4_bad_offset \
+    builder_lz4_bad_size lz4_patterns_bzimage
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
@@ -126,6 +129,24 @@ $(GUEST_OUT)/hello_gz.elf: $(GUEST_OUT)/hello.elf
 $(GUEST_OUT)/hello_bzimage.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbzimage.py
 	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py $< $@
+
+$(GUEST_OUT)/hello_bzimage_lz4.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress lz4 $< $@
+
+$(GUEST_OUT)/lz4_patterns_bzimage.elf: $(GUEST_OUT)/lz4_patterns.elf \
+        $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress lz4 $< $@
+
+$(GUEST_OUT)/builder_lz4_bad_offset.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress lz4 \
+	    --lz4-bad-offset $< $@
+
+$(GUEST_OUT)/builder_lz4_bad_size.elf: $(GUEST_OUT)/hello.elf \
+        $(GUEST_TOOLS)/mkbzimage.py
+	$(V)$(PYTHON) $(GUEST_TOOLS)/mkbzimage.py --compress lz4 \
+	    --lz4-bad-size $< $@
 
 $(GUEST_OUT)/builder_bad_version.elf: $(GUEST_OUT)/hello.elf \
         $(GUEST_TOOLS)/mkbadimage.py

@@ -3,6 +3,7 @@
 #include "types.h"
 #include "lib.h"
 #include "inflate.h"
+#include "lz4.h"
 #include "xz.h"
 #include "kimage.h"
 
@@ -82,6 +83,7 @@ static int probe_bzimage(const u8 *p, size_t len, struct kimage_info *ki)
     switch (ki->comp) {
     case KIMG_COMP_GZIP:
     case KIMG_COMP_XZ:
+    case KIMG_COMP_LZ4:
         break;
     default:
         return KIMG_EOPNOTSUPP;
@@ -128,6 +130,30 @@ int kimage_probe(const void *in, size_t len, struct kimage_info *ki)
     return KIMG_ENOEXEC;
 }
 
+/*
+ * As Linux's boot decompressor does, leave the size trailer out of the
+ * stream; the stream's output must then be exactly that size.
+ */
+static int unpack_lz4(const struct kimage_info *ki, void *out, size_t out_cap,
+                      size_t *out_len)
+{
+    int rc;
+
+    if (ki->payload_len < 4)
+        return KIMG_EINVAL;
+    rc = unlz4_legacy(ki->payload, ki->payload_len - 4, out, out_cap, out_len);
+    if (rc)
+        return rc == LZ4_ENOEXEC ? KIMG_EINVAL : rc;
+    if (*out_len != ki->out_size) {
+        printk_lvl(LOG_ERR,
+                   "kimage: lz4 payload: %zu bytes, size trailer says %zu\n",
+                   *out_len, ki->out_size);
+        *out_len = 0;
+        return KIMG_EINVAL;
+    }
+    return KIMG_OK;
+}
+
 int kimage_unpack(const struct kimage_info *ki, void *out, size_t out_cap,
                   size_t *out_len)
 {
@@ -148,6 +174,11 @@ int kimage_unpack(const struct kimage_info *ki, void *out, size_t out_cap,
         rc = gunzip(ki->payload, ki->payload_len, out, out_cap, out_len);
         if (rc)
             return rc == INFLATE_ENOEXEC ? KIMG_EINVAL : rc;
+        break;
+    case KIMG_COMP_LZ4:
+        rc = unpack_lz4(ki, out, out_cap, out_len);
+        if (rc)
+            return rc;
         break;
     case KIMG_COMP_XZ:
         /*
@@ -174,6 +205,8 @@ const char *kimage_unpack_reason(const struct kimage_info *ki)
     switch (ki->comp) {
     case KIMG_COMP_XZ:
         return unxz_reason();
+    case KIMG_COMP_LZ4:
+        return unlz4_reason();
     default:
         return NULL;
     }

@@ -3,7 +3,7 @@
 # Install the Debian packages Vesper's build and tests need, if missing.
 set -e
 
-PKGS="gcc make binutils python3 qemu-system-x86 libxen-dev gzip xz-utils cpio
+PKGS="gcc make binutils python3 qemu-system-x86 libxen-dev gzip xz-utils lz4 cpio
       grub-pc-bin grub-common xorriso mtools clang-format cppcheck
       clang-14 libclang-rt-14-dev"
 

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Wrap an ELF kernel in a minimal, well-formed x86 bzImage (boot protocol 2.15).
 
-Usage: mkbzimage.py [--compress gzip|xz] IN.elf OUT
+Usage: mkbzimage.py [--compress gzip|xz|lz4] [--lz4-bad-offset]
+                    [--lz4-bad-size] IN.elf OUT
 
 The image has the layout a real Linux bzImage has, cut to the bone:
 
@@ -18,9 +19,9 @@ The image has the layout a real Linux bzImage has, cut to the bone:
 The payload (payload_offset/payload_length, relative to the protected-mode
 part) is the compressed ELF, and its last four bytes are the uncompressed
 size, little-endian, as boot protocol 2.08+ requires: gzip's ISIZE trailer
-already is that; for xz the size is appended after the stream, as Linux's
-own build does. The field offsets follow Linux's Documentation/arch/x86/
-boot.rst; the code is ours.
+already is that; for xz and lz4 (the legacy frame of "lz4 -l -9") the size
+is appended after the stream, as Linux's own build does. The field offsets
+follow Linux's Documentation/arch/x86/boot.rst; the code is ours.
 
 Nothing here can actually boot on bare metal; the image is for builders that
 unpack the payload, as Xen's and Vesper's PV domain builders do.
@@ -141,11 +142,54 @@ def compress(data, method):
                              check=True).stdout
         # Unlike gzip, xz has no size trailer: append one (boot.rst).
         return out + struct.pack("<I", len(data) & 0xFFFFFFFF)
+    if method == "lz4":
+        # Linux's build: "lz4 -l -9", the legacy frame (8 MiB blocks).
+        out = subprocess.run(["lz4", "-q", "-l", "-9", "-c"], input=data,
+                             stdout=subprocess.PIPE, check=True).stdout
+        return out + struct.pack("<I", len(data) & 0xFFFFFFFF)
     raise ValueError("unknown compression %r" % method)
 
 
-def build(elf, method):
+LZ4_LEGACY_MAGIC = 0x184C2102
+
+
+def lz4_bad_offset(payload):
+    """Point the first match of an lz4 payload one byte before the output.
+
+    The first block's first sequence is a token, the literal count's
+    continuation bytes (for a nibble of 15), the literals, then the match
+    offset: set it to the literal count + 1, the smallest offset that
+    reaches before the start of the output. The stream stays otherwise
+    intact, so only the offset check can notice.
+    """
+    magic, = struct.unpack_from("<I", payload, 0)
+    assert magic == LZ4_LEGACY_MAGIC
+    pos = 8
+    token = payload[pos]
+    pos += 1
+    lit = token >> 4
+    if lit == 15:
+        while True:
+            b = payload[pos]
+            pos += 1
+            lit += b
+            if b != 255:
+                break
+    pos += lit
+    if lit + 1 > 0xFFFF:
+        raise ValueError("first literal run too long for a bad offset")
+    out = bytearray(payload)
+    struct.pack_into("<H", out, pos, lit + 1)
+    return bytes(out)
+
+
+def build(elf, method, bad_offset=False, bad_size=False):
     payload = compress(elf, method)
+    if bad_offset:
+        payload = lz4_bad_offset(payload)
+    if bad_size:
+        # A size trailer one more than the stream gives; the stream is fine.
+        payload = payload[:-4] + struct.pack("<I", len(elf) + 1)
     setup_len = (SETUP_SECTS + 1) * SECTOR
     setup = bytearray(setup_len)
 
@@ -195,8 +239,13 @@ def build(elf, method):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--compress", choices=("gzip", "xz"), default="gzip",
-                    help="payload compression (default gzip)")
+    ap.add_argument("--compress", choices=("gzip", "xz", "lz4"),
+                    default="gzip", help="payload compression (default gzip)")
+    ap.add_argument("--lz4-bad-offset", action="store_true",
+                    help="with lz4: corrupt the first match offset so it "
+                    "points before the start of the output")
+    ap.add_argument("--lz4-bad-size", action="store_true",
+                    help="with lz4: a size trailer one more than the ELF's")
     ap.add_argument("input", help="ELF kernel")
     ap.add_argument("output", help="bzImage to write")
     args = ap.parse_args()
@@ -205,7 +254,9 @@ def main():
         elf = f.read()
     if elf[:4] != b"\x7fELF":
         sys.exit("mkbzimage: %s is not an ELF file" % args.input)
-    image = build(elf, args.compress)
+    if (args.lz4_bad_offset or args.lz4_bad_size) and args.compress != "lz4":
+        sys.exit("mkbzimage: --lz4-bad-* need --compress lz4")
+    image = build(elf, args.compress, args.lz4_bad_offset, args.lz4_bad_size)
     with open(args.output, "wb") as f:
         f.write(image)
     return 0

@@ -29,6 +29,10 @@ UNIT_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 # gzip test vectors: raw data from "test_inflate --gen", compressed by gzip.
 UNIT_VEC_DIR := $(UNIT_DIR)/vectors
 UNIT_VEC_STAMP := $(UNIT_VEC_DIR)/.stamp
+# lz4 legacy-frame vectors: raw data from "test_lz4 --gen", compressed by
+# "lz4 -l" as Linux's build does.
+UNIT_LZ4_DIR := $(UNIT_DIR)/lz4vectors
+UNIT_LZ4_STAMP := $(UNIT_LZ4_DIR)/.stamp
 
 # xz test vectors: raw data from "test_xz --gen", a real x86-64 executable
 # (for the BCJ filter), each compressed by xz in the variants test_xz.c lists.
@@ -52,8 +56,16 @@ UNIT_SRCS_test_inflate := hyp/inflate.c hyp/lib/crc.c
 UNIT_ARGS_test_inflate := $(UNIT_VEC_DIR)
 UNIT_DEPS_test_inflate := $(UNIT_VEC_STAMP)
 
+UNIT_TESTS += test_lz4
+UNIT_SRCS_test_lz4 := hyp/lz4.c hyp/kimage.c hyp/inflate.c hyp/xz.c \
+    hyp/lib/crc.c
+# A Debian cloud-amd64 vmlinuz (lz4), where make linux-images put it.
+UNIT_ARGS_test_lz4 := $(UNIT_LZ4_DIR) $(BUILD)/linux/vmlinuz-cloud-amd64
+UNIT_DEPS_test_lz4 := $(UNIT_LZ4_STAMP)
+
 UNIT_TESTS += test_xz
-UNIT_SRCS_test_xz := hyp/xz.c hyp/lib/crc.c hyp/kimage.c hyp/inflate.c
+UNIT_SRCS_test_xz := hyp/xz.c hyp/lib/crc.c hyp/kimage.c hyp/inflate.c \
+    hyp/lz4.c
 # Debian's kernel, when make linux-images (or a hand copy) put it there.
 UNIT_ARGS_test_xz := $(UNIT_XZ_DIR) $(wildcard $(BUILD)/linux/vmlinuz-amd64)
 UNIT_DEPS_test_xz := $(UNIT_XZ_STAMP)
@@ -63,7 +75,7 @@ UNIT_SRCS_test_elf := hyp/elf.c
 
 UNIT_TESTS += test_kimage
 UNIT_SRCS_test_kimage := hyp/kimage.c hyp/inflate.c hyp/xz.c hyp/lib/crc.c \
-    hyp/elf.c
+    hyp/elf.c hyp/lz4.c
 # A cached distribution kernel, if one was downloaded, is tried as well.
 UNIT_ARGS_test_kimage := $(UNIT_VEC_DIR) \
     $(firstword $(wildcard $(BUILD)/cache/vmlinuz*))
@@ -77,7 +89,7 @@ UNIT_SRCS_test_bootcfg := hyp/bootcfg.c hyp/cmdline.c
 
 UNIT_TESTS += test_fuzz
 UNIT_SRCS_test_fuzz := hyp/elf.c hyp/inflate.c hyp/xz.c hyp/lib/crc.c \
-    hyp/kimage.c hyp/cmdline.c
+    hyp/kimage.c hyp/cmdline.c hyp/lz4.c
 UNIT_ARGS_test_fuzz := $(UNIT_VEC_DIR)
 UNIT_DEPS_test_fuzz := $(UNIT_VEC_STAMP)
 
@@ -132,6 +144,15 @@ $(UNIT_VEC_STAMP): $(UNIT_DIR)/test_inflate
 	    gzip -1 -c $$f > $$b.tmp && mv $$b.tmp $$b.1.gz && \
 	    gzip -9 -c $$f > $$b.tmp && mv $$b.tmp $$b.9.gz && \
 	    gzip -6 -n -c $$f > $$b.tmp && mv $$b.tmp $$b.6n.gz || exit 1; \
+	done
+	@touch $@
+
+$(UNIT_LZ4_STAMP): $(UNIT_DIR)/test_lz4
+	@mkdir -p $(UNIT_LZ4_DIR)
+	$(V)$(UNIT_ENV) $(UNIT_DIR)/test_lz4 --gen $(UNIT_LZ4_DIR)
+	$(V)cd $(UNIT_LZ4_DIR) && for f in *.bin; do b=$${f%.bin}; \
+	    lz4 -q -l -1 -c $$f > $$b.tmp && mv $$b.tmp $$b.1.lz4 && \
+	    lz4 -q -l -9 -c $$f > $$b.tmp && mv $$b.tmp $$b.9.lz4 || exit 1; \
 	done
 	@touch $@
 

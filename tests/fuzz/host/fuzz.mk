@@ -22,13 +22,14 @@ HFUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 HFUZZ_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-HFUZZ_ALL := elf kimage inflate cmdline bootcfg pagetype evtchn xz
+HFUZZ_ALL := elf kimage inflate cmdline bootcfg pagetype evtchn xz lz4
 FUZZ_HOST_TARGETS ?= $(HFUZZ_ALL)
 HFUZZ_SRCS_elf := hyp/elf.c
 HFUZZ_SRCS_kimage := hyp/kimage.c hyp/inflate.c hyp/xz.c hyp/lib/crc.c \
-    hyp/elf.c
+    hyp/elf.c hyp/lz4.c
 HFUZZ_SRCS_inflate := hyp/inflate.c hyp/lib/crc.c
 HFUZZ_SRCS_xz := hyp/xz.c hyp/lib/crc.c
+HFUZZ_SRCS_lz4 := hyp/lz4.c
 HFUZZ_SRCS_cmdline := hyp/cmdline.c
 HFUZZ_SRCS_bootcfg := hyp/bootcfg.c hyp/cmdline.c
 HFUZZ_SRCS_pagetype := hyp/arch/x86/pv/pagetype.c hyp/page_alloc.c

@@ -9,8 +9,8 @@ gzip mtime 0), so rerunning the script reproduces the committed files
 byte for byte. The seeds are small well-formed inputs: a Xen PV ELF with
 notes in a PT_NOTE segment or an SHT_NOTE section, that ELF gzip'd and
 wrapped in bzImages (tests/tools/mkbzimage.py), DEFLATE streams, xz files
-and raw LZMA2 data (made by the host's xz), command lines, module strings,
-and operation lists for the two state-machine targets written in the
+and raw LZMA2 data (made by the host's xz), LZ4 streams, command lines,
+module strings, and operation lists for the two state-machine targets written in the
 encoding fuzz_pagetype.c and fuzz_evtchn.c decode.
 """
 
@@ -270,6 +270,7 @@ def all_seeds():
         "gzip": gz(plain),
         "bzimage_gzip": mkbzimage.build(plain, "gzip"),
         "bzimage_xz": mkbzimage.build(plain, "xz"),
+        "bzimage_lz4": mkbzimage.build(plain, "lz4"),
     }
     t = text(3000)
     s["inflate"] = {
@@ -280,6 +281,18 @@ def all_seeds():
         "raw_fixed": b"\0\0\x10" + raw_deflate(t, 6, zlib.Z_FIXED),
         "raw_rle": b"\0\0\x10" + raw_deflate(bytes(2000) + t[:500], 9,
                                              zlib.Z_RLE),
+    }
+    # Capacity 0x10000 (three bytes), then "lz4 -l" streams without the
+    # bzImage size trailer.
+    lz4_cap = b"\0\0\1"
+    s["lz4"] = {
+        "text9": lz4_cap + mkbzimage.compress(t, "lz4")[:-4],
+        "repeat9": lz4_cap + mkbzimage.compress(bytes(3000) + t[:500],
+                                                "lz4")[:-4],
+        "elf9": lz4_cap + mkbzimage.compress(plain, "lz4")[:-4],
+        "two_frames": lz4_cap + (mkbzimage.compress(t[:700], "lz4")[:-4] +
+                                 mkbzimage.compress(t[700:1500],
+                                                    "lz4")[:-4]),
     }
     s["xz"] = xz_seeds(t)
     s["cmdline"] = {

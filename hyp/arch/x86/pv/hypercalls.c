@@ -285,9 +285,8 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
 
     /* Xen's order and answers: every refusal here is -EINVAL. */
     if (!is_canonical(g->user_regs.rip) || !is_canonical(g->user_regs.rsp) ||
-        !is_canonical(g->kernel_sp) ||
-        !is_canonical(g->fs_base) || !is_canonical(g->gs_base_kernel) ||
-        !is_canonical(g->gs_base_user) ||
+        !is_canonical(g->kernel_sp) || !is_canonical(g->fs_base) ||
+        !is_canonical(g->gs_base_kernel) || !is_canonical(g->gs_base_user) ||
         !is_canonical(g->event_callback_eip) ||
         !is_canonical(g->syscall_callback_eip) ||
         !is_canonical(g->failsafe_callback_eip))

@@ -83,10 +83,9 @@ void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
      * those Vesper keeps (arch_io_denied); nobody else any.
      */
     if (d && d->is_privileged) {
-        static u64 deny[8][2], ro[2][2];
+        static u64 deny[8][2], ro[2][2], limit;
         static unsigned int ndeny, nro;
         static bool have_ranges;
-        u64 limit;
 
         if (!have_ranges) {
             ndeny = arch_io_denied(deny, 8, &limit);
@@ -98,6 +97,7 @@ void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
         c->io_nro = nro;
         c->io_deny = (const u64(*)[2])deny;
         c->io_ndeny = ndeny;
+        c->io_limit = limit;
     }
     /*
      * Like Xen: frames past RAM are I/O (-EPERM for a domain without I/O

@@ -321,6 +321,9 @@ static int get_l1e_refs(u64 e, struct domain *expected, struct pv_mm_ctx *ctx)
     if (is_io_frame(mfn)) {
         if (!ctx->io_ok)
             return -EPERM;
+        /* Xen's dom0 has I/O rights up to its physical address width. */
+        if (ctx->io_limit && mfn >= ctx->io_limit)
+            return -EPERM;
         if (io_in(ctx->io_ro, ctx->io_nro, mfn))
             return 0;
         for (unsigned int i = 0; i < ctx->io_ndeny; i++)

@@ -33,7 +33,21 @@ static bool word_is(const char *w, size_t len, const char *lit)
     return strlen(lit) == len && !memcmp(w, lit, len);
 }
 
-/* "dir/hello.elf" -> "hello"; an empty result becomes "guest". */
+/* A file-type suffix: a dot and letters only (".elf", ".gz", ".img"). */
+static bool type_suffix_at(const char *p, size_t n)
+{
+    if (n < 2 || p[0] != '.')
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z')))
+            return false;
+    return true;
+}
+
+/*
+ * "dir/hello.elf.gz" -> "hello", "vmlinuz-6.1.0-57-amd64" stays whole
+ * (its dots are a version's); an empty result becomes "guest".
+ */
 static void name_from_path(char *dst, size_t size, const char *path, size_t len)
 {
     for (size_t i = len; i > 0; i--)
@@ -42,11 +56,13 @@ static void name_from_path(char *dst, size_t size, const char *path, size_t len)
             path += i;
             break;
         }
-    for (size_t i = 0; i < len; i++)
-        if (path[i] == '.') {
-            len = i;
+    for (size_t i = len; i > 0; i--) {
+        if (path[i - 1] != '.')
+            continue;
+        if (!type_suffix_at(path + i - 1, len - (i - 1)))
             break;
-        }
+        len = i - 1;
+    }
     if (!len)
         strlcpy(dst, "guest", size);
     else

@@ -56,7 +56,11 @@ TEST(path_only_and_empty)
     CHECK(!strcmp(c.name, "guest"));
     CHECK_EQ(bootcfg_parse(NULL, &c, err, sizeof(err)), 0);
     CHECK_EQ(parse("/boot/vmlinuz-6.1.0-amd64"), 0);
-    CHECK(!strcmp(c.name, "vmlinuz-6"));
+    CHECK(!strcmp(c.name, "vmlinuz-6.1.0-amd64"));
+    CHECK_EQ(parse("hello.elf.gz"), 0);
+    CHECK(!strcmp(c.name, "hello"));
+    CHECK_EQ(parse("x.1.elf"), 0);
+    CHECK(!strcmp(c.name, "x.1"));
     CHECK_EQ(parse("dir.d/kernel"), 0);
     CHECK(!strcmp(c.name, "kernel"));
 }

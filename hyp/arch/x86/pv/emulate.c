@@ -237,6 +237,34 @@ static bool iopl_ok(const struct vcpu *v)
     return cpl <= v->arch.iopl;
 }
 
+/*
+ * in/out with an immediate or %dx port, after the IOPL check: the value
+ * comes from (or goes to) pv_io_read/pv_io_write, which decide what the
+ * domain may reach. A byte or word read merges into RAX and a dword read
+ * zero-extends, as the CPU writes them.
+ */
+static bool pv_emulate_io(struct vcpu *v, struct cpu_regs *regs, u8 op, u8 imm,
+                          bool opsz16, unsigned int len)
+{
+    unsigned int port = (op & 8) ? (u16)regs->rdx : imm;
+    unsigned int size = !(op & 1) ? 1 : opsz16 ? 2 : 4;
+    u32 val;
+
+    if (op & 2) {
+        pv_io_write(v->domain, port, size, (u32)regs->rax);
+    } else {
+        val = pv_io_read(v->domain, port, size);
+        if (size == 1)
+            regs->rax = (regs->rax & ~0xffUL) | (val & 0xff);
+        else if (size == 2)
+            regs->rax = (regs->rax & ~0xffffUL) | (val & 0xffff);
+        else
+            regs->rax = val;
+    }
+    regs->rip += len + ((op & 8) ? 1 : 2);
+    return true;
+}
+
 bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
 {
     u8 insn[16];
@@ -282,29 +310,17 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     case 0xe4:
     case 0xe5:
     case 0xec:
-    case 0xed: /* in: all ones */
+    case 0xed: /* in */
         if (!iopl_ok(v))
             return false;
-        /*
-         * All ones, written as the CPU would: a byte or word merges into
-         * RAX, a dword zero-extends.
-         */
-        if (!(insn[len] & 1))
-            regs->rax |= 0xffUL;
-        else if (opsz16)
-            regs->rax |= 0xffffUL;
-        else
-            regs->rax = 0xffffffffUL;
-        regs->rip += len + ((insn[len] & 8) ? 1 : 2);
-        return true;
+        return pv_emulate_io(v, regs, insn[len], insn[len + 1], opsz16, len);
     case 0xe6:
     case 0xe7:
     case 0xee:
-    case 0xef: /* out: dropped */
+    case 0xef: /* out */
         if (!iopl_ok(v))
             return false;
-        regs->rip += len + ((insn[len] & 8) ? 1 : 2);
-        return true;
+        return pv_emulate_io(v, regs, insn[len], insn[len + 1], opsz16, len);
     case 0x0f:
         break;
     default:

@@ -43,6 +43,9 @@ struct arch_vcpu {
 
 struct arch_domain {
     mfn_t hypercall_page_mfn;
+    /* Latches of emulated port I/O (pv/ioport.c), as Xen keeps per domain. */
+    u32 pci_cf8; /* last dword written to 0xcf8 */
+    u8 cmos_idx; /* last byte written to the RTC index port 0x70 */
 };
 
 #endif

@@ -14,9 +14,10 @@
  * What Vesper models of physical interrupts: one IOAPIC at its
  * architectural address with QEMU's 24 pins (Vesper reads no MADT), and
  * per domain a table of which pirq each GSI is mapped to. Vesper has no
- * IOAPIC driver, so no pirq is ever delivered and EVTCHNOP_bind_pirq
- * still refuses; the map/unmap/EOI/status answers are the ones Xen gives
- * on the same machine, so a dom0 kernel sets its interrupts up as there.
+ * IOAPIC driver, so no pirq is ever delivered: EVTCHNOP_bind_pirq binds
+ * a port that never fires. The map/unmap/EOI/status answers are the ones
+ * Xen gives on the same machine, so a dom0 kernel sets its interrupts up
+ * as there and its drivers load; they just get no interrupts.
  */
 #define IOAPIC_BASE 0xfec00000UL
 #define IOAPIC_REGSEL 0x00
@@ -33,6 +34,11 @@ static u64 pci_known[65536 / 64];
 static unsigned int nr_pirqs(const struct domain *d)
 {
     return d->is_privileged ? NR_PIRQS_DOM0 : NR_PIRQS_DOMU;
+}
+
+unsigned int physdev_nr_pirqs(const struct domain *d)
+{
+    return nr_pirqs(d);
 }
 
 /*
@@ -67,6 +73,11 @@ static int pirq_to_gsi(const struct domain *d, int pirq)
     return -1;
 }
 
+bool physdev_pirq_mapped(const struct domain *d, unsigned int pirq)
+{
+    return pirq < nr_pirqs(d) && pirq_to_gsi(d, (int)pirq) >= 0;
+}
+
 /* Xen's get_free_pirq for a GSI: 16 up to the GSIs, then from the top. */
 static int free_pirq(const struct domain *d)
 {
@@ -83,8 +94,9 @@ static int free_pirq(const struct domain *d)
  * Xen's allocate_and_map_gsi_pirq for the hardware domain: the GSI is
  * the IRQ; pirq < 0 picks one (the GSI's current one if mapped), a GSI
  * mapped to another pirq is -EEXIST. GSI 0 (the timer line) is not
- * dom0's: -EPERM. A pirq already taken by another GSI is left as it is
- * and the call still answers 0, as Xen's map_domain_pirq does.
+ * dom0's, nor is a GSI it has unmapped (Xen revokes the IRQ then): -EPERM.
+ * A pirq already taken by another GSI is left as it is and the call
+ * still answers 0, as Xen's map_domain_pirq does.
  */
 static long map_gsi(struct domain *d, int gsi, int *pirq)
 {
@@ -100,7 +112,7 @@ static long map_gsi(struct domain *d, int gsi, int *pirq)
     } else if (cur >= 0 && p != cur) {
         return -EEXIST;
     }
-    if (gsi == 0)
+    if (gsi == 0 || (d->arch.gsi_revoked & (1u << gsi)))
         return -EPERM;
     if (p >= (int)nr_pirqs(d))
         return -EINVAL;
@@ -160,6 +172,7 @@ static long physdev_unmap_pirq(struct domain *cur, u64 arg)
     if (gsi < 0)
         return -EINVAL;
     cur->arch.gsi_pirq[gsi] = 0;
+    cur->arch.gsi_revoked |= 1u << gsi;
     return 0;
 }
 

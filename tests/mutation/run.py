@@ -830,6 +830,18 @@ MUTATIONS = [
          new="    if (op.apic_physbase != IOAPIC_BASE)\n",
          test="physdev_irq_domu",
          why="a domU may not read the IOAPIC"),
+    dict(name="physdev-unmap-keeps-irq",
+         file="hyp/hypercall/physdev.c",
+         old="    cur->arch.gsi_revoked |= 1u << gsi;\n",
+         new="",
+         test="physdev_irq",
+         why="Xen takes the IRQ away from dom0 when it unmaps it"),
+    dict(name="evtchn-bind-unmapped-pirq",
+         file="hyp/evtchn.c",
+         old="    if (!physdev_pirq_mapped(d, b->pirq))\n        return -EPERM;\n",
+         new="",
+         test="physdev_irq",
+         why="only a mapped pirq can be bound"),
 ]
 print_lock = threading.Lock()
 

@@ -3,10 +3,12 @@
 #include <guest/hypercall.h>
 #include <guest/mm.h>
 #include <guest/test.h>
+#include <public/event_channel.h>
 #include <public/physdev.h>
 
 #define IOAPIC_BASE 0xfec00000ul
 #define GSI 10        /* a PCI link line nothing maps in this test's machine */
+#define BIND_GSI 13   /* the old FPU line: no device on QEMU's machine */
 #define NR_PIRQS 416  /* Xen 4.17's dom0 on QEMU with 2 CPUs */
 #define FIRST_PIRQ 16 /* where Xen starts handing out GSI pirqs */
 #define IOAPIC_VER 0x00170020u /* version 0x20, 24 redirection entries */
@@ -85,10 +87,42 @@ static void pirqs(void)
     TEST_EQ(unmap(FIRST_PIRQ), 0);
     TEST_EQ(unmap(FIRST_PIRQ), -XEN_EINVAL);
     TEST_EQ(unmap(NR_PIRQS), -XEN_EINVAL);
+    /* Unmapping took the IRQ away from dom0 for good. */
+    p = -1;
+    TEST_EQ(map_gsi(GSI, &p), -XEN_EPERM);
     /* GSI + 1 never got pirq 16: asking for any pirq now gets 16. */
     p = -1;
     TEST_EQ(map_gsi(GSI + 1, &p), 0);
     TEST_EQ(p, FIRST_PIRQ);
+    TEST_EQ(unmap(FIRST_PIRQ), 0);
+}
+
+/* EVTCHNOP_bind_pirq takes a mapped pirq once. */
+static void bind(void)
+{
+    struct evtchn_bind_pirq b = { .pirq = FIRST_PIRQ, .flags = 0 };
+    struct evtchn_status st;
+    struct evtchn_close c;
+    int p = -1;
+
+    TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, &b), -XEN_EPERM);
+    b.pirq = NR_PIRQS;
+    TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, &b), -XEN_EINVAL);
+    TEST_EQ(map_gsi(BIND_GSI, &p), 0);
+    TEST_EQ(p, FIRST_PIRQ);
+    b.pirq = FIRST_PIRQ;
+    TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, &b), 0);
+    TEST_CHECK(b.port != 0);
+    memset(&st, 0, sizeof(st));
+    st.dom = DOMID_SELF;
+    st.port = b.port;
+    TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_status, &st), 0);
+    TEST_EQ(st.status, EVTCHNSTAT_pirq);
+    TEST_EQ(st.u.pirq, FIRST_PIRQ);
+    TEST_EQ(st.vcpu, 0);
+    TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_bind_pirq, &b), -XEN_EEXIST);
+    c.port = b.port;
+    TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_close, &c), 0);
     TEST_EQ(unmap(FIRST_PIRQ), 0);
 }
 
@@ -143,6 +177,7 @@ void test_main(void)
 {
     TEST_CHECK(start_info->flags & SIF_PRIVILEGED);
     pirqs();
+    bind();
     gsi_and_apic();
     eoi_map();
     pci();

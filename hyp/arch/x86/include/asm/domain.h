@@ -51,6 +51,7 @@ struct arch_domain {
     u8 cmos_idx; /* last byte written to the RTC index port 0x70 */
     /* physdev_op (hypercall/physdev.c): pirq + 1 of each GSI, 0 = none. */
     u16 gsi_pirq[NR_GSIS];
+    u32 gsi_revoked;    /* GSIs unmapped once: no longer the domain's */
     mfn_t pirq_eoi_mfn; /* PHYSDEVOP_pirq_eoi_gmfn frame, 0 = none */
 };
 

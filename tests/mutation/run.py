@@ -793,6 +793,12 @@ MUTATIONS = [
          new="",
          test="io_ports",
          why="port 0x70 reads back the domain's index latch, as on Xen"),
+    dict(name="ioport-pmtimer-allowed",
+         file="hyp/arch/x86/pv/ioport.c",
+         old="    if (pmt && port >= pmt && port <= pmt + 3)\n",
+         new="    if (!pmt && port >= pmt && port <= pmt + 3)\n",
+         test="io_ports",
+         why="the ACPI PM timer (from the FADT) is kept from dom0, as on Xen"),
     # physdev_op (hypercall/physdev.c): pirq bookkeeping, privilege.
     dict(name="physdev-gsi0-mappable",
          file="hyp/hypercall/physdev.c",

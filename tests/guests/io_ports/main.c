@@ -15,6 +15,7 @@
 #define RTC_STATUS_D 0x0d
 #define RTC_VRT 0x80 /* status D: valid RAM and time, always set */
 #define COM1 0x3f8
+#define PM_TIMER 0x608 /* SeaBIOS's PIIX4 PM base 0x600 + 8, in QEMU's FADT */
 
 static volatile int faulted;
 static volatile uint32_t fired;
@@ -106,11 +107,12 @@ static void denied(void)
     evtchn_port_t tport;
     uint64_t t0, t1;
 
-    TEST_EQ(in8(0x40), 0xff);     /* PIT channel 0 */
-    TEST_EQ(in8(0x21), 0xff);     /* master PIC mask */
-    TEST_EQ(in8(0xa1), 0xff);     /* slave PIC mask */
-    TEST_EQ(in8(COM1 + 5), 0xff); /* the console UART's LSR */
-    TEST_EQ(in8(0x43), 0);        /* PIT mode: Xen's vPIT says 0 */
+    TEST_EQ(in8(0x40), 0xff);             /* PIT channel 0 */
+    TEST_EQ(in8(0x21), 0xff);             /* master PIC mask */
+    TEST_EQ(in8(0xa1), 0xff);             /* slave PIC mask */
+    TEST_EQ(in8(COM1 + 5), 0xff);         /* the console UART's LSR */
+    TEST_EQ(in32(PM_TIMER), 0xffffffffu); /* the hypervisor's clock */
+    TEST_EQ(in8(0x43), 0);                /* PIT mode: Xen's vPIT says 0 */
 
     /*
      * Unmask every PIC line, start PIT channel 0 fast, and set DLAB on

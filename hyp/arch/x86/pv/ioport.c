@@ -358,7 +358,8 @@ u32 pv_io_read(struct domain *d, unsigned int port, unsigned int size)
                 n = 2;
             sub = port_in(port, n);
         }
-        data |= (sub & (0xffffffffu >> (32 - n * 8))) << shift;
+        /* A dword piece returned above: this one is a byte or a word. */
+        data |= (sub & (n == 1 ? 0xffu : 0xffffu)) << shift;
         shift += n * 8;
         port += n;
         size -= n;

@@ -808,7 +808,7 @@ MUTATIONS = [
     dict(name="string-io-fault-advances",
          file="hyp/arch/x86/pv/emulate.c",
          old="                string_io_fault(v, regs, fault_byte(va, &val, size, true),\n                                true);\n                return 1;\n",
-         new="                string_io_fault(v, regs, fault_byte(va, &val, size, true),\n                                true);\n                regs->rcx = 0;\n                return 1;\n",
+         new="                regs->rcx = 0;\n                string_io_fault(v, regs, fault_byte(va, &val, size, true),\n                                true);\n                return 1;\n",
          test="io_string",
          why="a faulting element leaves RCX at the elements still to do"),
     # physdev_op (hypercall/physdev.c): pirq bookkeeping, privilege.

@@ -12,12 +12,13 @@
 
 /*
  * What Vesper models of physical interrupts: one IOAPIC at its
- * architectural address with QEMU's 24 pins (Vesper reads no MADT), and
- * per domain a table of which pirq each GSI is mapped to. Vesper has no
- * IOAPIC driver, so no pirq is ever delivered: EVTCHNOP_bind_pirq binds
- * a port that never fires. The map/unmap/EOI/status answers are the ones
- * Xen gives on the same machine, so a dom0 kernel sets its interrupts up
- * as there and its drivers load; they just get no interrupts.
+ * architectural address with QEMU's 24 pins (Vesper's MADT scan in smp.c
+ * takes only the CPUs), and per domain a table of which pirq each GSI is
+ * mapped to. Vesper has no IOAPIC driver, so no pirq is ever delivered:
+ * EVTCHNOP_bind_pirq binds a port that never fires. The map, unmap, EOI
+ * and status answers are the ones Xen gives on the same machine, so a
+ * dom0 kernel sets its interrupts up as there and its drivers load; they
+ * just get no interrupts.
  */
 #define IOAPIC_BASE 0xfec00000UL
 #define IOAPIC_REGSEL 0x00

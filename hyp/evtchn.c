@@ -152,6 +152,7 @@ static int close_port(struct domain *d, evtchn_port_t port)
     case ECS_UNBOUND:
     case ECS_IPI:
     case ECS_HYP:
+    case ECS_PIRQ:
         break;
     case ECS_VIRQ:
         v = d->vcpu[virq_is_global(chn->u.virq) ? 0 : chn->notify_vcpu];
@@ -357,6 +358,36 @@ static int op_bind_ipi(struct domain *d, struct evtchn_bind_ipi *b)
     return 0;
 }
 
+/*
+ * Xen's evtchn_bind_pirq: a pirq beyond the domain's count is -EINVAL,
+ * one not mapped to a GSI it may use -EPERM, one already bound -EEXIST;
+ * the port notifies vCPU 0. Vesper drives no IOAPIC, so the port is
+ * bound but never raised: the guest's driver loads as on Xen and simply
+ * sees no interrupts from that line.
+ */
+static int op_bind_pirq(struct domain *d, struct evtchn_bind_pirq *b)
+{
+    int port;
+
+    if (b->pirq >= physdev_nr_pirqs(d))
+        return -EINVAL;
+    if (!physdev_pirq_mapped(d, b->pirq))
+        return -EPERM;
+    for (evtchn_port_t p = 1; p < d->evtchn.valid_ports; p++) {
+        const struct evtchn *chn = evtchn_from_port(d, p);
+
+        if (chn->state == ECS_PIRQ && chn->u.pirq == b->pirq)
+            return -EEXIST;
+    }
+    port = get_free_port(d);
+    if (port < 0)
+        return port;
+    evtchn_from_port(d, port)->u.pirq = b->pirq;
+    port_bind(d, evtchn_from_port(d, port), ECS_PIRQ, 0);
+    b->port = port;
+    return 0;
+}
+
 static int op_send(struct domain *d, evtchn_port_t port)
 {
     struct evtchn *chn, *rchn;
@@ -423,6 +454,10 @@ static int op_status(struct domain *cd, struct evtchn_status *s)
     case ECS_IPI:
         s->status = EVTCHNSTAT_ipi;
         break;
+    case ECS_PIRQ:
+        s->status = EVTCHNSTAT_pirq;
+        s->u.pirq = chn->u.pirq;
+        break;
     default:
         s->status = EVTCHNSTAT_closed;
         break;
@@ -449,6 +484,7 @@ static int op_bind_vcpu(struct domain *d, const struct evtchn_bind_vcpu *b)
     case ECS_UNBOUND:
     case ECS_INTERDOMAIN:
     case ECS_HYP:
+    case ECS_PIRQ:
         break;
     default:
         return -EINVAL;
@@ -590,8 +626,7 @@ long evtchn_op(struct domain *cd, int cmd, void *arg)
     case EVTCHNOP_bind_ipi:
         return op_bind_ipi(cd, arg);
     case EVTCHNOP_bind_pirq:
-        /* No physical IRQs are passed through to any domain. */
-        return -EPERM;
+        return op_bind_pirq(cd, arg);
     case EVTCHNOP_close:
         return close_port(cd, ((struct evtchn_close *)arg)->port);
     case EVTCHNOP_send:

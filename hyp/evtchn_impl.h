@@ -14,7 +14,8 @@ enum {
     ECS_INTERDOMAIN,
     ECS_VIRQ,
     ECS_IPI,
-    ECS_HYP, /* served by Vesper: the guest sees an interdomain port */
+    ECS_HYP,  /* served by Vesper: the guest sees an interdomain port */
+    ECS_PIRQ, /* a mapped pirq (hypercall/physdev.c); never raised yet */
 };
 
 struct evtchn {
@@ -31,6 +32,7 @@ struct evtchn {
             evtchn_port_t port;
         } interdomain;          /* ECS_INTERDOMAIN */
         unsigned int virq;      /* ECS_VIRQ */
+        unsigned int pirq;      /* ECS_PIRQ */
         evtchn_hyp_handler hyp; /* ECS_HYP */
     } u;
     /* FIFO: the queue (vCPU, priority) it was last linked on. */

@@ -48,6 +48,13 @@ int evtchn_domain_init(struct domain *d);
  */
 void evtchn_domain_destroy(struct domain *d);
 
+/*
+ * Physical IRQs as hypercall/physdev.c keeps them: how many pirqs d has,
+ * and whether pirq is mapped to a GSI of d (EVTCHNOP_bind_pirq's rule).
+ */
+unsigned int physdev_nr_pirqs(const struct domain *d);
+bool physdev_pirq_mapped(const struct domain *d, unsigned int pirq);
+
 /* Hypervisor-raised events. */
 void send_guest_vcpu_virq(struct vcpu *v, unsigned int virq);
 void send_guest_global_virq(struct domain *d, unsigned int virq);

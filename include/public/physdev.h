@@ -43,6 +43,18 @@
 #define _XENIRQSTAT_shared 1 /* shared with other domains */
 #define XENIRQSTAT_shared (1U << _XENIRQSTAT_shared)
 
+/* physdev_map_pirq.type */
+#define MAP_PIRQ_TYPE_MSI 0
+#define MAP_PIRQ_TYPE_GSI 1
+#define MAP_PIRQ_TYPE_UNKNOWN 2
+#define MAP_PIRQ_TYPE_MSI_SEG 3
+#define MAP_PIRQ_TYPE_MULTI_MSI 4
+
+/* physdev_pci_device_add.flags */
+#define XEN_PCI_DEV_EXTFN 0x1
+#define XEN_PCI_DEV_VIRTFN 0x2
+#define XEN_PCI_DEV_PXM 0x4 /* optarr[0] is the proximity domain */
+
 #ifndef __ASSEMBLY__
 
 struct physdev_eoi {
@@ -80,6 +92,116 @@ struct physdev_set_iobitmap {
 };
 typedef struct physdev_set_iobitmap physdev_set_iobitmap_t;
 
+/* One IOAPIC register (apic_read / apic_write). */
+struct physdev_apic {
+    uint64_t apic_physbase; /* the IOAPIC's MMIO address */
+    uint32_t reg;
+    uint32_t value; /* out for apic_read, in for apic_write */
+};
+typedef struct physdev_apic physdev_apic_t;
+
+/* alloc_irq_vector / free_irq_vector. */
+struct physdev_irq {
+    uint32_t irq;
+    uint32_t vector; /* out for alloc_irq_vector */
+};
+typedef struct physdev_irq physdev_irq_t;
+
+/*
+ * Give a domain a pirq for a GSI (index) or an MSI of bus/devfn. pirq < 0
+ * asks the hypervisor to choose; the chosen one is written back.
+ */
+struct physdev_map_pirq {
+    domid_t domid;
+    uint16_t _pad0;
+    int32_t type;  /* MAP_PIRQ_TYPE_* */
+    int32_t index; /* GSI, or MSI-X table entry */
+    int32_t pirq;  /* in/out */
+    int32_t bus;   /* MSI: bus, segment in the top 16 bits (_SEG types) */
+    int32_t devfn;
+    int32_t entry_nr; /* MSI: vectors (in/out for MULTI_MSI) */
+    uint32_t _pad1;
+    uint64_t table_base; /* MSI-X table address */
+};
+typedef struct physdev_map_pirq physdev_map_pirq_t;
+
+struct physdev_unmap_pirq {
+    domid_t domid;
+    uint16_t _pad0;
+    int32_t pirq;
+};
+typedef struct physdev_unmap_pirq physdev_unmap_pirq_t;
+
+/* Trigger mode and polarity of a GSI (as ACPI's _PRT/MADT says). */
+struct physdev_setup_gsi {
+    int32_t gsi;
+    uint8_t triggering; /* 0 edge, 1 level */
+    uint8_t polarity;   /* 0 active high, 1 active low */
+    uint16_t _pad0;
+};
+typedef struct physdev_setup_gsi physdev_setup_gsi_t;
+
+/* A PCI function dom0 found (manage_pci_add/remove). */
+struct physdev_manage_pci {
+    uint8_t bus;
+    uint8_t devfn;
+};
+typedef struct physdev_manage_pci physdev_manage_pci_t;
+
+struct physdev_manage_pci_ext {
+    uint8_t bus;
+    uint8_t devfn;
+    uint16_t _pad0;
+    uint32_t is_extfn;
+    uint32_t is_virtfn;
+    struct {
+        uint8_t bus;
+        uint8_t devfn;
+    } physfn;
+    uint16_t _pad1;
+};
+typedef struct physdev_manage_pci_ext physdev_manage_pci_ext_t;
+
+/* pci_device_add: followed by optarr[] (PXM) when flags ask for it. */
+struct physdev_pci_device_add {
+    uint16_t seg;
+    uint8_t bus;
+    uint8_t devfn;
+    uint32_t flags; /* XEN_PCI_DEV_* */
+    struct {
+        uint8_t bus;
+        uint8_t devfn;
+    } physfn;
+    uint16_t _pad0;
+};
+typedef struct physdev_pci_device_add physdev_pci_device_add_t;
+
+/* pci_device_remove, restore_msi_ext, prepare/release_msix. */
+struct physdev_pci_device {
+    uint16_t seg;
+    uint8_t bus;
+    uint8_t devfn;
+};
+typedef struct physdev_pci_device physdev_pci_device_t;
+
+VESPER_ABI_SIZE(physdev_apic, 16);
+VESPER_ABI_OFFSET(physdev_apic, value, 12);
+VESPER_ABI_SIZE(physdev_irq, 8);
+VESPER_ABI_SIZE(physdev_map_pirq, 40);
+VESPER_ABI_OFFSET(physdev_map_pirq, type, 4);
+VESPER_ABI_OFFSET(physdev_map_pirq, pirq, 12);
+VESPER_ABI_OFFSET(physdev_map_pirq, entry_nr, 24);
+VESPER_ABI_OFFSET(physdev_map_pirq, table_base, 32);
+VESPER_ABI_SIZE(physdev_unmap_pirq, 8);
+VESPER_ABI_OFFSET(physdev_unmap_pirq, pirq, 4);
+VESPER_ABI_SIZE(physdev_setup_gsi, 8);
+VESPER_ABI_OFFSET(physdev_setup_gsi, polarity, 5);
+VESPER_ABI_SIZE(physdev_manage_pci, 2);
+VESPER_ABI_SIZE(physdev_manage_pci_ext, 16);
+VESPER_ABI_OFFSET(physdev_manage_pci_ext, physfn, 12);
+VESPER_ABI_SIZE(physdev_pci_device_add, 12);
+VESPER_ABI_OFFSET(physdev_pci_device_add, physfn, 8);
+VESPER_ABI_SIZE(physdev_pci_device, 4);
 VESPER_ABI_SIZE(physdev_eoi, 4);
 VESPER_ABI_SIZE(physdev_pirq_eoi_gmfn, 8);
 VESPER_ABI_SIZE(physdev_irq_status_query, 8);

@@ -70,6 +70,22 @@ void vcpu_poll_wake(struct domain *d, evtchn_port_t port)
     last_poll_port = port;
 }
 
+/* physdev.c's pirq table, faked: 56 pirqs, only pirq 3 is mapped. */
+#define FAKE_NR_PIRQS 56
+#define FAKE_MAPPED_PIRQ 3
+
+unsigned int physdev_nr_pirqs(const struct domain *d)
+{
+    (void)d;
+    return FAKE_NR_PIRQS;
+}
+
+bool physdev_pirq_mapped(const struct domain *d, unsigned int pirq)
+{
+    (void)d;
+    return pirq == FAKE_MAPPED_PIRQ;
+}
+
 /* Guest frames: page-aligned buffers, an owner each, a mapping count. */
 #define NR_FRAMES 300
 static struct page_info fake_pg[NR_FRAMES];
@@ -334,6 +350,36 @@ TEST(unknown_commands)
     CHECK(evtchn_op_has_output(EVTCHNOP_bind_ipi));
     CHECK(!evtchn_op_has_output(EVTCHNOP_send));
     CHECK_EQ(op(d, EVTCHNOP_bind_pirq, &bp), -EPERM);
+    free_dom(d);
+}
+
+/* A mapped pirq binds once, to vCPU 0; the rest is refused as in Xen. */
+TEST(bind_pirq)
+{
+    struct domain *d = new_dom(1, 2, false);
+    struct evtchn_bind_pirq bp = { .pirq = FAKE_NR_PIRQS };
+    struct evtchn_status s;
+    evtchn_port_t port;
+
+    CHECK_EQ(op(d, EVTCHNOP_bind_pirq, &bp), -EINVAL);
+    bp.pirq = FAKE_MAPPED_PIRQ + 1;
+    CHECK_EQ(op(d, EVTCHNOP_bind_pirq, &bp), -EPERM);
+    bp.pirq = FAKE_MAPPED_PIRQ;
+    CHECK_EQ(op(d, EVTCHNOP_bind_pirq, &bp), 0);
+    port = bp.port;
+    CHECK(port != 0);
+    CHECK_EQ(op(d, EVTCHNOP_bind_pirq, &bp), -EEXIST);
+    CHECK_EQ(status(d, DOMID_SELF, port, &s), 0);
+    CHECK_EQ(s.status, EVTCHNSTAT_pirq);
+    CHECK_EQ(s.u.pirq, FAKE_MAPPED_PIRQ);
+    CHECK_EQ(s.vcpu, 0);
+    CHECK_EQ(bind_vcpu(d, port, 1), 0);
+    CHECK_EQ(ev_send(d, port), -EINVAL); /* a pirq port is not sendable */
+    CHECK_EQ(ev_close(d, port), 0);
+    CHECK_EQ(status(d, DOMID_SELF, port, &s), 0);
+    CHECK_EQ(s.status, EVTCHNSTAT_closed);
+    /* Closed, it binds again. */
+    CHECK_EQ(op(d, EVTCHNOP_bind_pirq, &bp), 0);
     free_dom(d);
 }
 

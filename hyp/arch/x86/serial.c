@@ -2,6 +2,7 @@
 /* 16550 UART console on COM1 (or none, with console=none). */
 #include "arch.h"
 #include "lib.h"
+#include "asm/cpu.h"
 #include "asm/x86.h"
 
 #define COM1 0x3f8
@@ -54,6 +55,12 @@ void arch_console_write(const char *s, size_t n)
             uart_putc('\r');
         uart_putc(s[i]);
     }
+}
+
+/* The UART's first port while Vesper drives it, else 0 (console=none). */
+u16 serial_io_base(void)
+{
+    return uart_on ? uart_base : 0;
 }
 
 int arch_console_getc(void)

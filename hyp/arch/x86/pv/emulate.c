@@ -237,6 +237,139 @@ static bool iopl_ok(const struct vcpu *v)
     return cpl <= v->arch.iopl;
 }
 
+/*
+ * in/out with an immediate or %dx port, after the IOPL check: the value
+ * comes from (or goes to) pv_io_read/pv_io_write, which decide what the
+ * domain may reach. A byte or word read merges into RAX and a dword read
+ * zero-extends, as the CPU writes them.
+ */
+static bool pv_emulate_io(struct vcpu *v, struct cpu_regs *regs, u8 op, u8 imm,
+                          bool opsz16, unsigned int len)
+{
+    unsigned int port = (op & 8) ? (u16)regs->rdx : imm;
+    unsigned int size = !(op & 1) ? 1 : opsz16 ? 2 : 4;
+    u32 val;
+
+    if (op & 2) {
+        pv_io_write(v->domain, port, size, (u32)regs->rax);
+    } else {
+        val = pv_io_read(v->domain, port, size);
+        if (size == 1)
+            regs->rax = (regs->rax & ~0xffUL) | (val & 0xff);
+        else if (size == 2)
+            regs->rax = (regs->rax & ~0xffffUL) | (val & 0xffff);
+        else
+            regs->rax = val;
+    }
+    regs->rip += len + ((op & 8) ? 1 : 2);
+    return true;
+}
+
+/* Iterations of one rep ins/outs done per trap; the guest re-executes. */
+#define STRING_IO_BATCH 1024
+
+/* The first byte of [va, va + len) that a copy faults on. */
+static u64 fault_byte(u64 va, void *buf, unsigned int len, bool to_guest)
+{
+    for (unsigned int i = 0; i < len; i++) {
+        u8 *b = (u8 *)buf + i;
+
+        if (to_guest ? copy_to_guest(va + i, b, 1)
+                     : copy_from_guest(b, va + i, 1))
+            return va + i;
+    }
+    return va;
+}
+
+/* A #PF the way Xen's emulator raises one: cr2 and the access kind. */
+static void string_io_fault(struct vcpu *v, struct cpu_regs *regs, u64 va,
+                            bool write)
+{
+    v->arch.cr2 = va;
+    v->vcpu_info->arch.cr2 = va;
+    pv_inject_trap(v, regs, TRAP_PF, write ? PFEC_WRITE : 0);
+}
+
+/*
+ * ins/outs (with rep, 0x66, 0x67 and segment prefixes), emulated as Xen
+ * does: one element at a time through pv_io_read/pv_io_write, memory at
+ * ES:RDI (ins) or DS:RSI (outs, FS/GS overrides honoured), stepping by
+ * the element size backwards under EFLAGS.DF. A faulting element raises
+ * #PF with RCX and the index register at that element, a non-canonical
+ * address #GP. A long rep stops after a batch with RIP on the
+ * instruction, so the guest traps again and continues. Returns -1 if
+ * insn is not a string I/O instruction, else whether it was handled.
+ */
+static int pv_emulate_string_io(struct vcpu *v, struct cpu_regs *regs,
+                                const u8 *insn, unsigned int max)
+{
+    unsigned int len = 0, size = 4, seg = 0;
+    bool rep = false, a32 = false, in;
+    u64 base = 0, count, *idx;
+    u64 step;
+
+    for (; len < max; len++) {
+        u8 b = insn[len];
+
+        if (b == 0x66)
+            size = 2;
+        else if (b == 0x67)
+            a32 = true;
+        else if (b == 0xf3 || b == 0xf2)
+            rep = true;
+        else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e ||
+                 b == 0x64 || b == 0x65)
+            seg = b;
+        else if ((b & 0xf0) != 0x40)
+            break;
+    }
+    if (len >= max || (insn[len] & 0xfc) != 0x6c)
+        return -1;
+    if (!iopl_ok(v))
+        return 0;
+    if (!(insn[len] & 1))
+        size = 1;
+    in = !(insn[len] & 2);
+    idx = in ? &regs->rdi : &regs->rsi;
+    /* ins always writes ES (base 0); outs reads DS or an override. */
+    if (!in && seg == 0x64)
+        base = rdmsr(MSR_FS_BASE);
+    else if (!in && seg == 0x65)
+        base = rdmsr(MSR_GS_BASE);
+    count = rep ? (a32 ? (u32)regs->rcx : regs->rcx) : 1;
+    step = (regs->rflags & X86_EFLAGS_DF) ? -(u64)size : size;
+    for (unsigned int n = 0; count && n < STRING_IO_BATCH; n++) {
+        u64 off = a32 ? (u32)*idx : *idx;
+        u64 va = base + off;
+        u32 val = 0;
+
+        if (!is_canonical(va) || !is_canonical(va + size - 1))
+            return 0;
+        if (in) {
+            val = pv_io_read(v->domain, (u16)regs->rdx, size);
+            if (copy_to_guest(va, &val, size)) {
+                string_io_fault(v, regs, fault_byte(va, &val, size, true),
+                                true);
+                return 1;
+            }
+        } else {
+            if (copy_from_guest(&val, va, size)) {
+                string_io_fault(v, regs, fault_byte(va, &val, size, false),
+                                false);
+                return 1;
+            }
+            pv_io_write(v->domain, (u16)regs->rdx, size, val);
+        }
+        *idx = a32 ? (u32)(off + step) : off + step;
+        count--;
+        if (rep)
+            regs->rcx = a32 ? (u32)count : count;
+    }
+    if (!count)
+        regs->rip += len + 1;
+    return 1;
+}
+
 bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
 {
     u8 insn[16];
@@ -264,6 +397,14 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     for (unsigned int i = 0; i < sizeof(insn); i++)
         if (copy_from_guest(&insn[i], regs->rip + i, 1))
             break;
+    switch (pv_emulate_string_io(v, regs, insn, sizeof(insn))) {
+    case 0:
+        return false;
+    case 1:
+        return true;
+    default:
+        break;
+    }
     /* Operand-size prefixes, then REX (only last counts, as on the CPU). */
     while (len < 4 && (insn[len] == 0x66 || (insn[len] & 0xf0) == 0x40)) {
         if (insn[len] == 0x66)
@@ -282,29 +423,17 @@ bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs)
     case 0xe4:
     case 0xe5:
     case 0xec:
-    case 0xed: /* in: all ones */
+    case 0xed: /* in */
         if (!iopl_ok(v))
             return false;
-        /*
-         * All ones, written as the CPU would: a byte or word merges into
-         * RAX, a dword zero-extends.
-         */
-        if (!(insn[len] & 1))
-            regs->rax |= 0xffUL;
-        else if (opsz16)
-            regs->rax |= 0xffffUL;
-        else
-            regs->rax = 0xffffffffUL;
-        regs->rip += len + ((insn[len] & 8) ? 1 : 2);
-        return true;
+        return pv_emulate_io(v, regs, insn[len], insn[len + 1], opsz16, len);
     case 0xe6:
     case 0xe7:
     case 0xee:
-    case 0xef: /* out: dropped */
+    case 0xef: /* out */
         if (!iopl_ok(v))
             return false;
-        regs->rip += len + ((insn[len] & 8) ? 1 : 2);
-        return true;
+        return pv_emulate_io(v, regs, insn[len], insn[len + 1], opsz16, len);
     case 0x0f:
         break;
     default:

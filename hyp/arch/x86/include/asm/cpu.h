@@ -19,6 +19,8 @@ void ldt_load(const mfn_t *frames, unsigned int ents);
 void time_init(void);
 void lapic_eoi(void);
 void serial_init(const char *console);
+/* First of the 8 UART ports Vesper drives, 0 if none (no guest gets them). */
+u16 serial_io_base(void);
 
 static inline void stac(void)
 {

@@ -41,8 +41,18 @@ struct arch_vcpu {
     unsigned int ldt_ents;
 };
 
+/* GSIs of the one IOAPIC Vesper assumes (QEMU's: 24 pins). */
+#define NR_GSIS 24
+
 struct arch_domain {
     mfn_t hypercall_page_mfn;
+    /* Latches of emulated port I/O (pv/ioport.c), as Xen keeps per domain. */
+    u32 pci_cf8; /* last dword written to 0xcf8 */
+    u8 cmos_idx; /* last byte written to the RTC index port 0x70 */
+    /* physdev_op (hypercall/physdev.c): pirq + 1 of each GSI, 0 = none. */
+    u16 gsi_pirq[NR_GSIS];
+    u32 gsi_revoked;    /* GSIs unmapped once: no longer the domain's */
+    mfn_t pirq_eoi_mfn; /* PHYSDEVOP_pirq_eoi_gmfn frame, 0 = none */
 };
 
 #endif

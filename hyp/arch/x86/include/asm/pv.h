@@ -56,6 +56,14 @@ void pv_toggle_guest_mode(struct vcpu *v);
 bool pv_emulate_gp(struct vcpu *v, struct cpu_regs *regs);
 bool pv_emulate_ud(struct vcpu *v, struct cpu_regs *regs);
 
+/*
+ * Emulated port I/O of d (size 1, 2 or 4), after the IOPL check: what a
+ * port Vesper does not keep returns, or all ones (pv/ioport.c).
+ */
+u32 pv_io_read(struct domain *d, unsigned int port, unsigned int size);
+void pv_io_write(struct domain *d, unsigned int port, unsigned int size,
+                 u32 val);
+
 /* Hypercall entry from a guest syscall; nonzero = sysret fast path OK. */
 int pv_syscall(struct cpu_regs *regs);
 long pv_iret(struct vcpu *v, struct cpu_regs *regs);

@@ -238,9 +238,9 @@ struct gnttab_set_version {
 typedef struct gnttab_set_version gnttab_set_version_t;
 
 struct gnttab_get_status_frames {
-    uint32_t nr_frames; /* in */
-    domid_t dom;        /* in */
-    int16_t status;     /* out */
+    uint32_t nr_frames;                    /* in */
+    domid_t dom;                           /* in */
+    int16_t status;                        /* out */
     XEN_GUEST_HANDLE(uint64_t) frame_list; /* out */
 };
 typedef struct gnttab_get_status_frames gnttab_get_status_frames_t;

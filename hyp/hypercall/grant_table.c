@@ -790,8 +790,7 @@ static long gnttab_setup(struct domain *ld, u64 uop, unsigned int count)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if (!guest_range_ok((u64)(uintptr_t)op.frame_list,
-                        (u64)op.nr_frames * sizeof(u64)))
+    if (!guest_range_ok((u64)(uintptr_t)op.frame_list, 1))
         return -EFAULT;
     d = any_domain(ld, op.dom);
     if (!d) {
@@ -890,8 +889,7 @@ static long gnttab_status_frames(struct domain *ld, u64 uop, unsigned int count)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    if (!guest_range_ok((u64)(uintptr_t)op.frame_list,
-                        (u64)op.nr_frames * sizeof(u64)))
+    if (!guest_range_ok((u64)(uintptr_t)op.frame_list, 1))
         return -EFAULT;
     d = any_domain(ld, op.dom);
     if (!d)
@@ -981,9 +979,12 @@ static long grant_table_op(struct vcpu *v, unsigned int cmd, u64 uop,
     cmd &= CMD_MASK;
     if (!d->grant_table)
         return -ENOSYS;
-    /* Batches are checked whole first, as Xen's guest_handle_okay. */
+    /*
+     * Xen's guest_handle_okay for 64-bit PV checks where a batch starts,
+     * not where it ends: items past the guest's range fault one by one.
+     */
     size = item_size(cmd);
-    if (size && !guest_range_ok(uop, (u64)count * size))
+    if (size && !guest_range_ok(uop, 1))
         return -EFAULT;
     switch (cmd) {
     case GNTTABOP_map_grant_ref:

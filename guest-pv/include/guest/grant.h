@@ -21,9 +21,9 @@ static inline int gnt_query(domid_t dom, uint32_t *nr, uint32_t *max)
 
     if (rc)
         return (int)rc;
-    if (nr)
+    if (q.status == GNTST_okay && nr)
         *nr = q.nr_frames;
-    if (max)
+    if (q.status == GNTST_okay && max)
         *max = q.max_nr_frames;
     return q.status;
 }

@@ -184,7 +184,17 @@ unsigned int gnttab_hyp_frames(mfn_t *out, unsigned int max)
 
 bool gnttab_pinned(const struct domain *d)
 {
-    return d->grant_table && d->grant_table->nr_pinned;
+    const struct grant_table *gt = d->grant_table;
+
+    if (!gt)
+        return false;
+    if (gt->nr_pinned)
+        return true;
+    /* A frame of the table someone else (privileged) still maps. */
+    for (unsigned int i = 0; i < gt->nr_frames; i++)
+        if (arch_gnttab_frame_mapped(gt->shared[i]))
+            return true;
+    return false;
 }
 
 void gnttab_domain_destroy(struct domain *d)

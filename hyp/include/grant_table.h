@@ -26,7 +26,10 @@ int gnttab_domain_init(struct domain *d);
  * relinquished.
  */
 void gnttab_release_mappings(struct domain *d);
-/* Someone else still pins one of d's grants: d must stay a zombie. */
+/*
+ * Someone else still pins one of d's grants or maps a frame of its table:
+ * a dead d must stay a zombie.
+ */
 bool gnttab_pinned(const struct domain *d);
 /* Free the table (frames shared with d included); d is gone for good. */
 void gnttab_domain_destroy(struct domain *d);
@@ -49,6 +52,8 @@ unsigned int gnttab_hyp_frames(mfn_t *out, unsigned int max);
  */
 void arch_gnttab_share_frame(void *va, struct domain *d);
 bool arch_gnttab_unshare_frame(void *va);
+/* Mapped by anyone beyond Vesper's own hold and the owner's claim. */
+bool arch_gnttab_frame_mapped(const void *va);
 /* A writable type reference on a frame the caller holds a reference to. */
 bool arch_gnttab_get_writable(struct page_info *pg);
 void arch_gnttab_put_writable(struct page_info *pg);

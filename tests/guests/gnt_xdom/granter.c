@@ -76,6 +76,11 @@ void granter_main(void)
     grant_handle_t ha = 0;
 
     tab = gx_map_table();
+    /* The builder seeds the console's reserved entry, as Xen's toolstack. */
+    TEST_EQ(tab[GNTTAB_RESERVED_CONSOLE].flags, GTF_permit_access);
+    TEST_EQ(tab[GNTTAB_RESERVED_CONSOLE].domid, 0);
+    TEST_EQ(tab[GNTTAB_RESERVED_CONSOLE].frame, start_info->console.domU.mfn);
+    TEST_EQ(tab[GNTTAB_RESERVED_XENSTORE].flags, 0); /* no xenstore */
     p = mm_alloc_page();
     q = mm_alloc_page();
     r = mm_alloc_page();

@@ -53,6 +53,11 @@ static void privileged_checks(unsigned long va)
             GNTST_general_error);
     TEST_EQ(gnt_map(va, GNTMAP_host_map, NOBODY, U_MBOX, &h, NULL),
             GNTST_bad_domain);
+    /* xenconsoled's way to the domU's console ring: reserved entry 0. */
+    TEST_EQ(
+        gnt_map(va, GNTMAP_host_map, DOMU, GNTTAB_RESERVED_CONSOLE, &h, NULL),
+        GNTST_okay);
+    TEST_EQ(gnt_unmap(va, h), GNTST_okay);
     TEST_EQ(
         gnt_map(va, GNTMAP_host_map | GNTMAP_readonly, DOMU, U_RO, &h, NULL),
         GNTST_okay);

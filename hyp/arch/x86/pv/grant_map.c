@@ -32,6 +32,14 @@ bool arch_gnttab_unshare_frame(void *va)
     return pv_unshare_hyp_page(mfn_to_page(virt_to_mfn(va)));
 }
 
+bool arch_gnttab_frame_mapped(const void *va)
+{
+    const struct page_info *pg = mfn_to_page(virt_to_mfn(va));
+    u64 own = 1 + ((pg->count_info & PGC_allocated) ? 1 : 0);
+
+    return pgc_count(pg) > own;
+}
+
 bool arch_gnttab_get_writable(struct page_info *pg)
 {
     struct pv_mm_ctx c;

@@ -169,8 +169,7 @@ void domain_free_pages(struct domain *d)
      */
     held = free_unused_pages(d, &freed);
     for (struct page_info *pg = d->page_list.head; pg; pg = pg->next)
-        printk_lvl(LOG_INFO,
-                   "d%u: frame %llx still in use (%llx/%llx), not freed\n",
+        printk_lvl(LOG_INFO, "d%u: frame %llx still mapped (%llx/%llx), kept\n",
                    d->domain_id, (unsigned long long)page_to_mfn(pg),
                    (unsigned long long)pg->count_info,
                    (unsigned long long)pg->type_info);

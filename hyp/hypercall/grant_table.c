@@ -213,8 +213,10 @@ void gnttab_domain_destroy(struct domain *d)
             free_page_va(gt->shared[i]);
         else
             printk_lvl(LOG_WARN,
-                       "d%u: grant frame %u still mapped, not freed\n",
-                       gt->domid, i);
+                       "d%u: frame %llx of its grant table still mapped, "
+                       "not freed\n",
+                       gt->domid,
+                       (unsigned long long)virt_to_mfn(gt->shared[i]));
         xfree(gt->active[i]);
     }
     if (gt->maptrack) {

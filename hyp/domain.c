@@ -3,11 +3,14 @@
 #include "arch.h"
 #include "conring.h"
 #include "errno.h"
+#include "grant_table.h"
 #include "lib.h"
 #include "sched.h"
 #include <public/sched.h>
 
 struct domain *domain_list[MAX_DOMAINS];
+/* Destroyed domains whose frames or grants others still use. */
+static struct domain *zombies;
 
 static const char *const shutdown_names[] = {
     [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
@@ -84,6 +87,8 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
     }
     if (arch_domain_init(d))
         goto fail;
+    if (gnttab_domain_init(d))
+        goto fail;
     time_domain_init(d);
     d->state = DOM_RUNNING;
     domain_list[slot] = d;
@@ -127,36 +132,81 @@ int domain_alloc_pages(struct domain *d, u64 nr_pages)
     return 0;
 }
 
+/*
+ * Free every frame nothing else holds; the rest stay on the page list
+ * (their owner lives on as a zombie). Returns how many stayed.
+ */
+static u64 free_unused_pages(struct domain *d, u64 *freed)
+{
+    struct page_list kept = { NULL };
+    struct page_info *pg;
+    u64 n = 0;
+
+    while ((pg = d->page_list.head)) {
+        page_list_del(&d->page_list, pg);
+        if (page_in_use(pg)) {
+            page_list_add(&kept, pg);
+            n++;
+            continue;
+        }
+        d->tot_pages--;
+        pg->owner = NULL;
+        free_pages(pg, 0);
+        (*freed)++;
+    }
+    d->page_list = kept;
+    return n;
+}
+
 void domain_free_pages(struct domain *d)
 {
-    struct page_info *pg;
-    u64 freed = 0, leaked = 0;
+    u64 freed = 0, held;
 
     /*
      * arch_domain_destroy() has dropped every reference; a frame still
-     * counted is mapped by someone else, and leaking it beats freeing it.
+     * counted is mapped by someone else (a grant or foreign mapping), and
+     * keeping it (and its owner, as a zombie) beats freeing it.
      */
-    while ((pg = d->page_list.head)) {
-        page_list_del(&d->page_list, pg);
-        d->tot_pages--;
-        if (page_in_use(pg)) {
-            printk_lvl(LOG_WARN,
-                       "d%u: frame %llx still in use (%llx/%llx), not freed\n",
-                       d->domain_id, (unsigned long long)page_to_mfn(pg),
-                       (unsigned long long)pg->count_info,
-                       (unsigned long long)pg->type_info);
-            leaked++;
-            continue;
-        }
-        pg->owner = NULL;
-        free_pages(pg, 0);
-        freed++;
-    }
+    held = free_unused_pages(d, &freed);
+    for (struct page_info *pg = d->page_list.head; pg; pg = pg->next)
+        printk_lvl(LOG_INFO, "d%u: frame %llx still mapped (%llx/%llx), kept\n",
+                   d->domain_id, (unsigned long long)page_to_mfn(pg),
+                   (unsigned long long)pg->count_info,
+                   (unsigned long long)pg->type_info);
     xfree(d->p2m);
     d->p2m = NULL;
     /* One line per teardown, for the fuzzer and anyone hunting leaks. */
-    printk("d%u: destroyed: %llu frames freed, %llu leaked\n", d->domain_id,
-           (unsigned long long)freed, (unsigned long long)leaked);
+    if (held || gnttab_pinned(d))
+        printk("d%u: zombie: %llu frames freed, %llu still mapped by other "
+               "domains\n",
+               d->domain_id, (unsigned long long)freed,
+               (unsigned long long)held);
+    else
+        printk("d%u: destroyed: %llu frames freed, 0 leaked\n", d->domain_id,
+               (unsigned long long)freed);
+}
+
+/* The zombie's last frame and pin are gone: free what is left of it. */
+static void zombie_finish(struct domain *d)
+{
+    printk("d%u: zombie gone: its last frames are free, 0 leaked\n",
+           d->domain_id);
+    gnttab_domain_destroy(d);
+    xfree(d);
+}
+
+void domain_reap_zombies(void)
+{
+    struct domain **pp = &zombies, *d;
+
+    while ((d = *pp)) {
+        if (d->page_list.head || gnttab_pinned(d)) {
+            pp = &d->zombie_next;
+            continue;
+        }
+        *pp = d->zombie_next;
+        zombie_finish(d);
+    }
 }
 
 void domain_destroy(struct domain *d)
@@ -170,6 +220,8 @@ void domain_destroy(struct domain *d)
     evtchn_domain_destroy(d);
     time_domain_destroy(d);
     conring_domain_destroy(d);
+    /* Its grant mappings' pins; the references go with its tables. */
+    gnttab_release_mappings(d);
     arch_domain_destroy(d);
     domain_free_pages(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
@@ -182,6 +234,7 @@ void domain_destroy(struct domain *d)
         stop_timer(&v->poll_timer);
         csched_vcpu_remove(v);
         xfree(v);
+        d->vcpu[i] = NULL;
     }
     if (d->shared_info) {
         struct page_info *pg = mfn_to_page(d->shared_info_mfn);
@@ -193,8 +246,20 @@ void domain_destroy(struct domain *d)
             pg->owner = NULL;
             free_page_va(d->shared_info);
         }
+        d->shared_info = NULL;
     }
-    xfree(d);
+    if (d->page_list.head || gnttab_pinned(d)) {
+        /* Frees its remaining frames as their last users let go. */
+        d->state = DOM_DYING;
+        d->zombie = true;
+        d->zombie_next = zombies;
+        zombies = d;
+    } else {
+        gnttab_domain_destroy(d);
+        xfree(d);
+    }
+    /* This domain's end may have released frames of earlier ones. */
+    domain_reap_zombies();
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)

@@ -19,6 +19,7 @@
 
 struct domain;
 struct conring;
+struct grant_table;
 
 /* pause_flags: any bit set keeps a vCPU off the CPUs. */
 #define VPF_blocked (1u << 0) /* SCHEDOP_block / poll: waits for an event */
@@ -97,6 +98,16 @@ struct domain {
 
     struct evtchn_domain evtchn;
 
+    /* Grant table (grant_table.c): its entries, active pins, maptrack. */
+    struct grant_table *grant_table;
+    /*
+     * Destroyed, but another domain still maps its frames or pins its
+     * grants: off domain_list, kept on the zombie list until the last
+     * such use goes (as Xen keeps a dying domain).
+     */
+    bool zombie;
+    struct domain *zombie_next;
+
     /* Console: output is line-buffered and prefixed with the domain id. */
     char conbuf[CONSOLE_LINE];
     unsigned int conlen;
@@ -135,6 +146,8 @@ void vcpu_poll_timer_fn(void *data);
 
 struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus);
 void domain_destroy(struct domain *d);
+/* Free every zombie nothing holds any more. */
+void domain_reap_zombies(void);
 struct domain *domain_by_id(domid_t id);
 
 /* Stop the domain with a SHUTDOWN_* reason; the vCPU never runs again. */

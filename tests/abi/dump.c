@@ -22,6 +22,7 @@
 #include <xen/errno.h>
 #include <xen/event_channel.h>
 #include <xen/features.h>
+#include <xen/grant_table.h>
 #include <xen/io/console.h>
 #include <xen/memory.h>
 #include <xen/nmi.h>
@@ -40,6 +41,7 @@
 #include <public/errno.h>
 #include <public/event_channel.h>
 #include <public/features.h>
+#include <public/grant_table.h>
 #include <public/io/console.h>
 #include <public/memory.h>
 #include <public/nmi.h>

@@ -109,6 +109,12 @@ UNIT_SRCS_test_ptwr := hyp/arch/x86/pv/ptwr.c
 UNIT_TESTS += test_evtchn
 UNIT_SRCS_test_evtchn := hyp/evtchn.c hyp/evtchn_2l.c hyp/evtchn_fifo.c
 
+UNIT_TESTS += test_grant
+UNIT_SRCS_test_grant := hyp/hypercall/grant_table.c
+$(UNIT_DIR)/obj/hyp/hypercall/grant_table.o \
+$(UNIT_DIR)/obj/tests/unit/test_grant.o: \
+    UNIT_CFLAGS += -Ihyp/arch/x86/include
+
 UNIT_TESTS += test_sched
 UNIT_SRCS_test_sched := hyp/sched_credit.c
 

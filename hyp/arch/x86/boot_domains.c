@@ -3,6 +3,7 @@
 #include "arch.h"
 #include "bootcfg.h"
 #include "conring.h"
+#include "grant_table.h"
 #include "kimage.h"
 #include "lib.h"
 #include "mm.h"
@@ -129,6 +130,17 @@ static bool build_one(domid_t id, unsigned int k, int rd)
                    "(error %d)\n",
                    id, k, rc);
         return false;
+    }
+    /*
+     * As Xen's toolstack (xc_dom_gnttab_init) does: the console ring's
+     * reserved grant entry names it for the console backend, domain 0.
+     */
+    {
+        struct domain *d = domain_by_id(id);
+
+        if (d && d->conring)
+            gnttab_seed_entry(d, GNTTAB_RESERVED_CONSOLE, 0,
+                              virt_to_mfn((const void *)d->conring->intf));
     }
     return true;
 }

@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "conring.h"
+#include "grant_table.h"
 #include "asm/cpu.h"
 #include "asm/guest_frame.h"
 #include "asm/ipi.h"
@@ -58,8 +59,9 @@ void pv_page_released(struct page_info *pg)
 {
     struct domain *d = pg->owner;
 
-    if (!d || d->state != DOM_RUNNING || page_in_use(pg))
-        return; /* teardown frees everything itself */
+    /* Teardown frees everything itself; a zombie's frames go one by one. */
+    if (!d || (d->state != DOM_RUNNING && !d->zombie) || page_in_use(pg))
+        return;
     page_list_del(&d->page_list, pg);
     d->tot_pages--;
     m2p_set(page_to_mfn(pg), M2P_INVALID);
@@ -763,7 +765,7 @@ int pv_audit_domain(struct domain *d)
     if (!holds)
         holds = xmalloc((((2 + 14 + 16) * MAX_VCPUS + 1 + PV_HYP_PAGES_MAX) *
                              (MAX_DOMAINS + 1) +
-                         GUEST_FRAME_MAX) *
+                         GUEST_FRAME_MAX + GNTTAB_HYP_FRAMES_MAX) *
                         sizeof(*holds));
     if (!scratch || !holds)
         return -ENOMEM;
@@ -785,6 +787,14 @@ int pv_audit_domain(struct domain *d)
     }
     /* Frames the hypervisor maps for itself (FIFO pages, vcpu_info). */
     nh += pv_guest_frame_holds(&holds[nh]);
+    /* Shared grant frames of every table, zombies' too: Vesper's hold. */
+    {
+        static mfn_t gf[GNTTAB_HYP_FRAMES_MAX];
+        unsigned int n = gnttab_hyp_frames(gf, GNTTAB_HYP_FRAMES_MAX);
+
+        for (unsigned int i = 0; i < n; i++)
+            holds[nh++] = (struct pv_audit_hold){ gf[i], 1, 1 };
+    }
     memset(&a, 0, sizeof(a));
     a.holds = holds;
     a.nr_holds = nh;

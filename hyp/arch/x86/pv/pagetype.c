@@ -922,6 +922,51 @@ int pv_mod_entry(struct domain *d, mfn_t table_mfn, unsigned int index,
     return 0;
 }
 
+/* ------------------------------------------------ grant mappings */
+
+/* d's validated L1 table l1's entry idx, or NULL. */
+static u64 *grant_l1e(struct domain *d, mfn_t l1, unsigned int idx)
+{
+    struct page_info *tp;
+
+    if (!mfn_valid(l1) || idx >= PTES_PER_TABLE)
+        return NULL;
+    tp = mfn_to_page(l1);
+    if (tp->owner != d || pgt_type(tp) != PGT_l1 || !pgt_count(tp) ||
+        !(tp->type_info & PGT_validated))
+        return NULL;
+    return &frame_ptes(tp)[idx];
+}
+
+int pv_grant_l1e_get(struct domain *d, mfn_t l1, unsigned int idx, u64 *val)
+{
+    u64 *p = grant_l1e(d, l1, idx);
+
+    if (!p)
+        return -EINVAL;
+    *val = *(volatile u64 *)p;
+    return 0;
+}
+
+int pv_grant_l1e_set(struct domain *d, mfn_t l1, unsigned int idx, u64 e,
+                     u64 *old, bool put_old)
+{
+    u64 *p = grant_l1e(d, l1, idx);
+
+    if (!p)
+        return -EINVAL;
+    *old = *p;
+    *(volatile u64 *)p = e;
+    if (put_old)
+        put_l1e_refs(*old);
+    return 0;
+}
+
+void pv_grant_l1e_put(u64 e)
+{
+    put_l1e_refs(e);
+}
+
 /* ------------------------------------------------------------ pinning */
 
 int pv_pin(struct domain *d, mfn_t mfn, unsigned int level,

@@ -201,6 +201,19 @@ int pv_mod_entry(struct domain *d, mfn_t table_mfn, unsigned int index,
                  u64 new_val, unsigned int level, bool preserve_ad,
                  struct pv_mm_ctx *ctx);
 
+/*
+ * Grant host mappings (pv-mm.md 8): entry idx of d's validated L1 table
+ * l1. get reads it; set writes e, whose references the caller already
+ * holds (they now belong to the entry), and returns the old value, giving
+ * its references back if put_old (else the caller owns them). Both answer
+ * -EINVAL if l1 is not such a table. put drops a present entry's
+ * references.
+ */
+int pv_grant_l1e_get(struct domain *d, mfn_t l1, unsigned int idx, u64 *val);
+int pv_grant_l1e_set(struct domain *d, mfn_t l1, unsigned int idx, u64 e,
+                     u64 *old, bool put_old);
+void pv_grant_l1e_put(u64 e);
+
 /* MMUEXT_PIN_Ln_TABLE / MMUEXT_UNPIN_TABLE on d's frame. */
 int pv_pin(struct domain *d, mfn_t mfn, unsigned int level,
            struct pv_mm_ctx *ctx);

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* Grants across domains: dom0 maps and copies the domU's, the domU dies while mapped. */
+#include "gx.h"
+
+/*
+ * Vesper only (two boot-time domains). The domU grants pages to dom0 and
+ * maps one of dom0's; both try what they must not (wrong grantee,
+ * read-only written, page tables, frames of a third owner, stale handles)
+ * and get Xen's GNTST_* codes; then the domU ends while dom0 still maps
+ * one of its pages (it must live on as a zombie, its page intact) and
+ * while it maps one of dom0's (its pin must go). The auditor runs after
+ * every grant operation and at each domain's end; the log must show the
+ * zombie going and no frame leaked.
+ */
+volatile struct grant_entry_v1 *gx_map_table(void)
+{
+    xen_pfn_t f[1];
+    void *va = mm_alloc_page();
+
+    TEST_EQ(gnt_setup(DOMID_SELF, 1, f), GNTST_okay);
+    TEST_EQ(
+        mm_update_va((unsigned long)va, MFN_PTE(f[0], PTE_KDATA), UVMF_INVLPG),
+        0);
+    return va;
+}
+
+void test_main(void)
+{
+    char role[16] = "";
+
+    cmdline_str("role", role, sizeof(role));
+    mm_init();
+    if (!strcmp(role, "mapper"))
+        mapper_main();
+    else if (!strcmp(role, "granter"))
+        granter_main();
+    else
+        test_fail("need role=mapper|granter, got '%s'", start_info->cmd_line);
+}

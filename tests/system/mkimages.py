@@ -62,31 +62,45 @@ def run(cmd, **kw):
                                                     e.stderr.strip()))
 
 
-def resolve_kernel(flavour):
-    """linux-image-<flavour> -> the versioned package it depends on."""
-    meta = "linux-image-" + flavour
-    out = run(["apt-cache", "depends", meta])
-    want = re.compile(r"^linux-image-(\d\S*)-%s$" % re.escape(flavour))
+def resolve_kernels():
+    """{flavour: (linux-image-<abi>-<flavour>, <abi>-<flavour>)}, from what
+    the metapackages linux-image-<flavour> depend on."""
+    metas = ["linux-image-" + f for f in FLAVOURS]
+    out = run(["apt-cache", "depends"] + metas)
+    found, meta = {}, None
     for line in out.splitlines():
+        if not line.startswith(" "):
+            meta = line.strip()
+            continue
         line = line.strip()
-        if line.startswith("Depends:"):
+        flavour = meta[len("linux-image-"):] if meta in metas else None
+        if flavour and flavour not in found and line.startswith("Depends:"):
             pkg = line.split(":", 1)[1].strip()
-            m = want.match(pkg)
+            m = re.match(r"^linux-image-(\d\S*)-%s$" % re.escape(flavour), pkg)
             if m:
-                return pkg, m.group(1) + "-" + flavour
-    raise Error("apt-cache depends %s names no linux-image-<abi>-%s; are apt's "
-                "lists there (apt-get update)?" % (meta, flavour))
+                found[flavour] = (pkg, m.group(1) + "-" + flavour)
+    for f in FLAVOURS:
+        if f not in found:
+            raise Error("apt-cache depends linux-image-%s names no "
+                        "linux-image-<abi>-%s; are apt's lists there "
+                        "(apt-get update)?" % (f, f))
+    return found
 
 
-def download_info(pkg):
-    """(file name, size, sha256) of pkg's candidate, from apt's lists."""
-    out = run(["apt-get", "download", "--print-uris", pkg])
+def download_info(pkgs):
+    """{pkg: (file name, size, sha256)} of each candidate, from apt's lists."""
+    out = run(["apt-get", "download", "--print-uris"] + pkgs)
+    info = {}
     for line in out.splitlines():
         m = re.match(r"^'[^']+' (\S+) (\d+) SHA256:([0-9a-f]{64})$", line)
         if m:
-            return m.group(1), int(m.group(2)), m.group(3)
-    raise Error("apt-get download --print-uris %s gave no SHA256 line: %r"
-                % (pkg, out.strip()))
+            info[m.group(1).split("_", 1)[0]] = (m.group(1), int(m.group(2)),
+                                                 m.group(3))
+    for p in pkgs:
+        if p not in info:
+            raise Error("apt-get download --print-uris gave no SHA256 line "
+                        "for %s: %r" % (p, out.strip()))
+    return info
 
 
 def sha256_file(path):
@@ -97,9 +111,10 @@ def sha256_file(path):
     return h.hexdigest()
 
 
-def fetch(pkg, cache):
-    """The .deb of pkg's candidate in cache, downloaded unless already good."""
-    name, size, sha = download_info(pkg)
+def fetch(pkg, want, cache):
+    """The .deb of pkg in cache, downloaded unless already good; want is
+    its (file name, size, sha256)."""
+    name, size, sha = want
     path = os.path.join(cache, name)
     if os.path.isfile(path) and os.path.getsize(path) == size and \
             sha256_file(path) == sha:
@@ -280,9 +295,11 @@ def main():
     info = {}
 
     try:
+        kernels = resolve_kernels()
+        wanted = download_info([kernels[f][0] for f in FLAVOURS] + [BUSYBOX])
         for flavour in FLAVOURS:
-            pkg, release = resolve_kernel(flavour)
-            deb, sha = fetch(pkg, cache)
+            pkg, release = kernels[flavour]
+            deb, sha = fetch(pkg, wanted[pkg], cache)
             dest = os.path.join(out, "vmlinuz-" + flavour)
             key = flavour.replace("-", "_")
             # Extracting means decompressing the whole package: skip it when
@@ -298,7 +315,7 @@ def main():
             info["deb_sha256_" + key] = sha
             info["sha256_vmlinuz_" + key] = sha256_file(dest)
 
-        deb, sha = fetch(BUSYBOX, cache)
+        deb, sha = fetch(BUSYBOX, wanted[BUSYBOX], cache)
         info["version_busybox"] = package_version(deb)
         info["deb_sha256_busybox"] = sha
         with tempfile.TemporaryDirectory(dir=out) as tmp:

@@ -58,12 +58,18 @@ static void put(const char *s)
     syscall3(SYS_write, 1, (long)s, len_of(s));
 }
 
-static void put_num(unsigned long v)
+/*
+ * v in decimal, then end, in one write: lines of processes appending to
+ * one file at once then never interleave.
+ */
+static void put_num(unsigned long v, char end)
 {
     char tmp[24];
     int i = sizeof(tmp);
 
     tmp[--i] = 0;
+    if (end)
+        tmp[--i] = end;
     do {
         tmp[--i] = (char)('0' + v % 10);
         v /= 10;
@@ -110,7 +116,7 @@ static void fail_at(const char *path, const char *what, unsigned long off)
     put(": ");
     put(what);
     put(" at byte ");
-    put_num(off);
+    put_num(off, 0);
     put("\n");
 }
 
@@ -191,8 +197,7 @@ __attribute__((noreturn, used)) void probe_main(long *sp)
     int status = 2;
 
     if (argc == 2 && streq(argv[1], "pid")) {
-        put_num((unsigned long)syscall3(SYS_getpid, 0, 0, 0));
-        put("\n");
+        put_num((unsigned long)syscall3(SYS_getpid, 0, 0, 0), '\n');
         status = 0;
     } else if (argc == 2 && streq(argv[1], "segv")) {
         /* volatile: the store must happen, and to address 0 exactly. */

@@ -90,6 +90,10 @@ DOMU_MEM = "256M"
 # What Linux says when it stops, for the failure message.
 LINUX_DEATH_RE = re.compile(r"Kernel panic|BUG: |Oops: |general protection|"
                             r"System is deadlocked|Attempted to kill init")
+# Hypervisor lines worth quoting when a test fails.
+VESPER_NOTE_RE = re.compile(r"\(VSP\) (Panic|builder:|d\d+: not started|"
+                            r"domain \d+ crashed|.*shut down: (?!poweroff))")
+XEN_NOTE_RE = re.compile(r"\(XEN\) .*(Panic|crashed|Domain \d+ .*shut down)")
 XEN_S5_RE = re.compile(r"\(XEN\) Entering ACPI S5 state")
 # A kernel without a power-off method (a domU: no ACPI) turns poweroff
 # into halt, and its Xen code shuts the domain down as poweroff either way.
@@ -465,6 +469,10 @@ def run_test(t, args):
         for d in doms:
             last = where_stopped(m, d)
             why += "\n      %s stopped at: %s" % (d.label, last or "(said nothing)")
+        hyp_rx = XEN_NOTE_RE if args.xen else VESPER_NOTE_RE
+        notes = [line for _, line in m.lines if hyp_rx.search(line)]
+        for line in notes[:4]:
+            why += "\n      hypervisor: %s" % line
         return ("FAIL", why, log, secs, figures)
     return ("PASS", "poweroff", log, secs, figures)
 

@@ -8,6 +8,8 @@
 #   make test-system      the Linux system tests on Vesper
 #   make test-system-xen  the same on Xen 4.17 (it skips the tests that need
 #                         boot-time domUs)
+#   make bench-linux      Linux dom0 rows, Vesper against Xen 4.17, under
+#                         -icount (tests/system/bench.py; $(BUILD)/bench/linux.md)
 #   make run GUEST=linux  Vesper + Debian's amd64 kernel as dom0 and a
 #                         cloud-kernel domU, each with a busybox shell on
 #                         the serial line (Ctrl-A three times switches
@@ -17,7 +19,8 @@
 # (default $(BUILD)/linux/cache). SYSTEM_ARGS passes options to
 # tests/system/run.py (e.g. SYSTEM_ARGS="--timeout 600 dom0", or
 # "--kernel-override amd64=/path/vmlinux" for a hand-extracted ELF);
-# LINUX_DOM0_KERNEL and LINUX_DOMU_KERNEL do that for make run GUEST=linux.
+# LINUX_DOM0_KERNEL and LINUX_DOMU_KERNEL do that for make run GUEST=linux,
+# BENCH_LINUX_ARGS passes options to tests/system/bench.py.
 
 BUILD ?= build
 PYTHON ?= python3
@@ -31,7 +34,7 @@ LINUX_DOM0_KERNEL ?= $(LINUX_DIR)/vmlinuz-amd64
 LINUX_DOMU_KERNEL ?= $(LINUX_DIR)/vmlinuz-cloud-amd64
 SYSTEM_XEN_IMG := $(BUILD)/xen/xen-4.17
 
-.PHONY: linux-images test-system test-system-xen
+.PHONY: linux-images test-system test-system-xen bench-linux
 
 # Always run: it is quick when nothing changed (no download, no
 # extraction) and it notices a new kernel behind the metapackages.
@@ -49,6 +52,11 @@ test-system-xen: linux-images
 	@test -f $(SYSTEM_XEN_IMG) || $(MAKE) --no-print-directory $(SYSTEM_XEN_IMG)
 	$(PYTHON) tests/system/run.py --build $(BUILD) --xen $(SYSTEM_XEN_IMG) \
 	    $(SYSTEM_ARGS)
+
+bench-linux: $(HYP_IMG) linux-images
+	@test -f $(SYSTEM_XEN_IMG) || $(MAKE) --no-print-directory $(SYSTEM_XEN_IMG)
+	$(PYTHON) tests/system/bench.py --build $(BUILD) --hyp $(HYP_IMG) \
+	    --xen $(SYSTEM_XEN_IMG) $(BENCH_LINUX_ARGS)
 
 # Interactive Linux. QEMU's mux escape moves to Ctrl-] so that Ctrl-A
 # reaches Vesper, which switches serial input after three of them. Each

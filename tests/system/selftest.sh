@@ -43,14 +43,15 @@ step "fork/exec $NPROC processes ok"
 # 2. tmpfs: vesper-probe writes BIG_MIB MiB of a pattern in which no two
 # pages are alike and reads it back word by word; a second read by md5sum
 # must give the sum mkimages.py computed on the host for that pattern
-# (BIG_MD5 in /etc/vesper-selftest.env). No pipes: under TCG every
-# context switch of a PV guest is dear.
+# (BIG_MD5 in /etc/vesper-selftest.env). The data never goes through a
+# pipe: under TCG every context switch of a PV guest is dear.
+# shellcheck disable=SC1091 # written by mkimages.py into the initramfs
 . /etc/vesper-selftest.env
 want=$((BIG_MIB * 1048576))
-/bin/vesper-probe fill /tmp/big $BIG_MIB || fail "tmpfs: writing $BIG_MIB MiB failed"
+/bin/vesper-probe fill /tmp/big "$BIG_MIB" || fail "tmpfs: writing $BIG_MIB MiB failed"
 size=$(stat -c %s /tmp/big)
 [ "$size" -eq $want ] || fail "tmpfs: file is $size bytes, expected $want"
-/bin/vesper-probe check /tmp/big $BIG_MIB || fail "tmpfs: read back differs"
+/bin/vesper-probe check /tmp/big "$BIG_MIB" || fail "tmpfs: read back differs"
 sum=$(md5sum /tmp/big)
 sum=${sum%% *}
 [ "$sum" = "$BIG_MD5" ] || fail "tmpfs: md5 $sum, expected $BIG_MD5"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian packages Vesper's build and tests need, if missing.
+# With --apt-lists (make linux-images) also make sure apt's lists know
+# Debian's kernels and busybox-static, which are downloaded, not installed.
 set -e
 
 PKGS="gcc make binutils python3 qemu-system-x86 libxen-dev gzip xz-utils lz4 cpio
@@ -12,17 +14,28 @@ for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
         missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+lists=ok
+if [ "$1" = --apt-lists ]; then
+    apt-cache show linux-image-amd64 linux-image-cloud-amd64 busybox-static \
+        >/dev/null 2>&1 || lists=missing
+fi
+[ -z "$missing" ] && [ "$lists" = ok ] && exit 0
 
-echo "install-deps: installing:$missing"
+if [ -n "$missing" ]; then
+    echo "install-deps: installing:$missing"
+else
+    echo "install-deps: apt's lists lack Debian's kernels: apt-get update"
+fi
 if [ "$(id -u)" != 0 ]; then
     SUDO=sudo
     command -v sudo >/dev/null || {
-        echo "install-deps: need root (or sudo) to install:$missing" >&2
+        echo "install-deps: need root (or sudo) to install:$missing" \
+            "or to run apt-get update" >&2
         exit 1
     }
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+[ -z "$missing" ] && exit 0
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

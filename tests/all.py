@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 """Run every test tier (`make test`) and total their `N passed, N failed` lines."""
+import os
 import re
 import subprocess
 import sys
@@ -19,6 +20,12 @@ TIERS = [
     ("bench-smoke", ["make", "--no-print-directory", "bench-smoke"]),
     ("fuzz-smoke", ["make", "--no-print-directory", "fuzz-smoke"]),
 ]
+# Debian's Linux kernels as shipped on Vesper (tests/system/run.py): opt-in
+# (`make test SYSTEM_TESTS=1`) until Vesper boots them; then this becomes
+# a plain entry after "guests".
+if os.environ.get("SYSTEM_TESTS") == "1":
+    TIERS.insert([n for n, _ in TIERS].index("guests") + 1,
+                 ("system", ["make", "--no-print-directory", "test-system"]))
 
 SUMMARY = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed", re.M)
 

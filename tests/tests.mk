@@ -6,6 +6,7 @@
 #   make test-mutation    break the hypervisor on purpose; the guest tests
 #                         must notice (tests/mutation/run.py)
 #   make run              boot Vesper + the demo guest with serial on stdio
+#                         (make run GUEST=linux: tests/system/linux.mk)
 #
 # TEST_ARGS passes extra options to tests/run.py (e.g. TEST_ARGS="-j4
 # --filter bounce"). MUTATION_ARGS does the same for tests/mutation/run.py
@@ -40,6 +41,7 @@ test-guests-xen: $(TESTS_XEN_IMG) guests
 
 # Interactive: QEMU's monitor is muxed on stdio (Ctrl-A X quits); the
 # hypervisor's poweroff ends QEMU through isa-debug-exit.
+ifneq ($(GUEST),linux)
 run: $(HYP_IMG) guests
 	$(QEMU) -accel tcg -cpu max -m 512 -smp 2 -nographic -no-reboot \
 	    -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
@@ -47,3 +49,4 @@ run: $(HYP_IMG) guests
 	    -initrd "$(BUILD)/guests/demo.elf"; \
 	status=$$?; [ $$status -eq 33 ] || [ $$status -eq 0 ] || \
 	    { echo "QEMU exited with status $$status"; exit 1; }
+endif

@@ -98,13 +98,14 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 #   console_in_switch          console_in again: input switched d0/d1
 #   boot_ramdisk_order         boot_multi again, with ramdisks between kernels
 #   boot_layout_domu           boot_layout again, as a domU after a dom0
+#   mem_exchange_domu          mem_exchange again, as a domU after a dom0
 GUEST_TOOLS := tests/tools
 PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     builder_gz_truncated selftest_pf selftest_ud selftest_bug sched_crash \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
     builder_feat_nodom0 builder_feat_bang hello_feat_padnul \
-    boot_ramdisk_order boot_layout_domu
+    boot_ramdisk_order boot_layout_domu mem_exchange_domu
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
@@ -129,6 +130,9 @@ $(GUEST_OUT)/layout_ramdisk.img:
 	    for i in range(len(h), n)))' > $@.tmp && mv $@.tmp $@
 
 $(GUEST_OUT)/boot_layout_domu.elf: $(GUEST_OUT)/boot_layout.elf
+	$(V)cp $< $@
+
+$(GUEST_OUT)/mem_exchange_domu.elf: $(GUEST_OUT)/mem_exchange.elf
 	$(V)cp $< $@
 
 $(GUEST_OUT)/hello_gz.elf: $(GUEST_OUT)/hello.elf

@@ -130,6 +130,15 @@ static void check_contiguous(void)
     struct xen_memory_exchange x;
     unsigned long pfn = take(512), m2p_bad = 0, clash = 0;
 
+    /*
+     * Below 2 MiB no 512 frames are free together (the first MiB is
+     * firmware's): -ENOMEM, and the frames stay ours.
+     */
+    setx(&x, 512, 0, 1, 9, XENMEMF_address_bits(21));
+    TEST_EQ(exchange(&x), -XEN_ENOMEM);
+    TEST_EQ(x.nr_exchanged, 0);
+    TEST_CHECK(still_ours(pfn) && still_ours(pfn + 511));
+    TEST_EQ(out[0], pfn);
     for (unsigned long i = 0; i < 512; i += 97)
         scribble(in[i]);
     setx(&x, 512, 0, 1, 9, XENMEMF_address_bits(LIMIT_BITS));
@@ -171,7 +180,7 @@ static void check_bad_args(void)
     TEST_EQ(exchange(&x), -XEN_EPERM);
     TEST_EQ(x.nr_exchanged, 0x77);
     /* A list whose size in frames does not fit a long. */
-    setx(&x, 1UL << 47, 18, 1UL << 47, 18, 0);
+    setx(&x, 1UL << 56, 9, 1UL << 56, 9, 0);
     TEST_EQ(exchange(&x), -XEN_EINVAL);
     /* Done already: nothing to do, 0. */
     setx(&x, 2, 0, 2, 0, 0);
@@ -321,6 +330,30 @@ static void check_progress(void)
     TEST_EQ(bad, 0);
 }
 
+/* Whose memory, and which node: the domain's role decides (Xen's rules). */
+static void check_role(void)
+{
+    struct xen_memory_exchange x;
+    int dom0 = !!(start_info->flags & SIF_INITDOMAIN);
+
+    take(1);
+    setx(&x, 1, 0, 1, 0, XENMEMF_exact_node(0));
+    if (dom0) {
+        /* The hardware domain may name a node, not one past Xen's 64. */
+        x.out.mem_flags = XENMEMF_node(70);
+        TEST_EQ(exchange(&x), -XEN_EINVAL);
+        return;
+    }
+    /* Others may not insist on a node, nor trade another's frames. */
+    TEST_EQ(exchange(&x), -XEN_EINVAL);
+    setx(&x, 1, 0, 1, 0, 0);
+    x.in.domid = x.out.domid = 0;
+    TEST_EQ(exchange(&x), -XEN_EPERM);
+    /* A domU's largest order is 9. */
+    setx(&x, 1, 10, 1, 10, 0);
+    TEST_EQ(exchange(&x), -XEN_EPERM);
+}
+
 void test_main(void)
 {
     long res0;
@@ -330,6 +363,8 @@ void test_main(void)
     next_pfn = mm_mapped_end_pfn;
     TEST_CHECK(start_info->nr_pages - next_pfn > 2048);
     res0 = mm_current_reservation();
+    /* First, while a domU's dom0 is surely still running. */
+    check_role();
     check_one_for_one();
     check_contiguous();
     check_bad_args();

@@ -327,6 +327,10 @@ def run_one(args, t):
                 None, 0.0)
     if not os.path.isfile(t.elf):
         return ("FAIL", "no such guest image: %s" % t.elf, None, 0.0)
+    if t.conf.get("ramdisk"):
+        path = module_path(args.build, t.conf["ramdisk"])
+        if not os.path.isfile(path):
+            return ("FAIL", "no such ramdisk: %s" % path, None, 0.0)
     if not args.xen:
         for extra_mod in extra_module_list(t.conf):
             path = module_path(args.build, extra_mod.split()[0])

@@ -402,16 +402,24 @@ static bool exch_node_ok(const struct domain *cur, u32 flags)
     return !(flags & XENMEMF_exact_node_request);
 }
 
-/* Frames below 2^bits of address; 0 when no frame can be (Xen's zones). */
-static mfn_t exch_limit(u32 flags)
+/*
+ * Frames below 2^bits of address; 0 when no frame can be: Xen's lowest
+ * allocatable zone needs 14 address bits, and an exact request for a NUMA
+ * node other than 0 (all there is here) finds no memory there.
+ */
+static mfn_t exch_limit(const struct domain *cur, u32 flags)
 {
     unsigned int bits = XENMEMF_get_address_bits(flags);
 
-    if (!bits || bits - PAGE_SHIFT >= 64)
+    if (cur->is_privileged && (flags & XENMEMF_exact_node_request) &&
+        XENMEMF_get_node(flags) != 0 && XENMEMF_get_node(flags) != 0xff)
+        return 0;
+    if (!bits)
         return ~(mfn_t)0;
-    /* Xen's lowest allocatable zone needs at least 14 address bits. */
     if (bits < PAGE_SHIFT + 2)
         return 0;
+    if (bits - PAGE_SHIFT >= 64)
+        return ~(mfn_t)0;
     return (mfn_t)1 << (bits - PAGE_SHIFT);
 }
 
@@ -550,7 +558,7 @@ static long memory_exchange(struct domain *cur, u64 arg)
     d = target_domain(cur, x.in.domid, &rc);
     if (!d)
         return exch_progress(arg, &x, rc);
-    limit = exch_limit(x.out.mem_flags);
+    limit = exch_limit(cur, x.out.mem_flags);
 
     start = x.nr_exchanged >> in_chunk;
     end = x.in.nr_extents >> in_chunk;

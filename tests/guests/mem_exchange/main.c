@@ -210,11 +210,13 @@ static void check_bad_args(void)
     in[0] = 1UL << 40;
     TEST_EQ(exchange(&x), -XEN_EINVAL);
     TEST_EQ(x.nr_exchanged, 0);
-    /* 13 address bits: no frame can be that low (-ENOMEM), ours still. */
+    /* 13 or 5 address bits: no frame can be that low (-ENOMEM), ours still. */
     take(1);
     setx(&x, 1, 0, 1, 0, XENMEMF_address_bits(13));
     TEST_EQ(exchange(&x), -XEN_ENOMEM);
     TEST_EQ(x.nr_exchanged, 0);
+    setx(&x, 1, 0, 1, 0, XENMEMF_address_bits(5));
+    TEST_EQ(exchange(&x), -XEN_ENOMEM);
     TEST_CHECK(still_ours(pfn + 2));
     TEST_CHECK(still_ours(pfn) && still_ours(pfn + 1));
 }
@@ -335,13 +337,22 @@ static void check_role(void)
 {
     struct xen_memory_exchange x;
     int dom0 = !!(start_info->flags & SIF_INITDOMAIN);
+    unsigned long pfn = take(1);
 
-    take(1);
     setx(&x, 1, 0, 1, 0, XENMEMF_exact_node(0));
     if (dom0) {
         /* The hardware domain may name a node, not one past Xen's 64. */
         x.out.mem_flags = XENMEMF_node(70);
         TEST_EQ(exchange(&x), -XEN_EINVAL);
+        /* Insisting on node 1, which has no memory: -ENOMEM; node 0 is fine. */
+        x.out.mem_flags = XENMEMF_exact_node(1);
+        TEST_EQ(exchange(&x), -XEN_ENOMEM);
+        TEST_EQ(x.nr_exchanged, 0);
+        TEST_CHECK(still_ours(pfn));
+        x.out.mem_flags = XENMEMF_exact_node(0);
+        TEST_EQ(exchange(&x), 0);
+        TEST_EQ(MM_M2P[out[0]], pfn);
+        adopt(pfn, out[0], 1);
         return;
     }
     /* Others may not insist on a node, nor trade another's frames. */

@@ -100,6 +100,8 @@ $(GUEST_DEMO): $(GUEST_DEMO_OBJS) $(GUEST_START) $(GUEST_LIB) guest-pv/guest.lds
 #   smp4_pingpong              evt_pingpong again: two pairs on 4 CPUs
 #   console_in_switch          console_in again: input switched d0/d1
 #   boot_ramdisk_order         boot_multi again, with ramdisks between kernels
+#   boot_layout_domu           boot_layout again, as a domU after a dom0
+#   mem_exchange_domu          mem_exchange again, as a domU after a dom0
 GUEST_TOOLS := tests/tools
 PYTHON ?= python3
 GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
@@ -109,11 +111,13 @@ GUEST_DERIVED := hello_gz hello_bzimage builder_bad_version builder_xz \
     smp4_pingpong console_in_switch hello_feat_nonote hello_feat_strdom0 \
     builder_feat_nodom0 builder_feat_bang hello_feat_padnul \
     boot_ramdisk_order hello_bzimage_lz4 builder_lz4_bad_offset \
-    builder_lz4_bad_size lz4_patterns_bzimage
+    builder_lz4_bad_size lz4_patterns_bzimage boot_layout_domu \
+    mem_exchange_domu
 GUEST_DERIVED_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUEST_DERIVED))
 # The runner treats every <name>.elf as a test, whatever is inside it.
 GUEST_ELFS += $(GUEST_DERIVED_ELFS)
-guests: $(GUEST_DERIVED_ELFS) $(GUEST_OUT)/ramdisk_gz.img
+guests: $(GUEST_DERIVED_ELFS) $(GUEST_OUT)/ramdisk_gz.img \
+    $(GUEST_OUT)/layout_ramdisk.img
 
 # A gzip'd file that is no ELF: a ramdisk for boot-module ordering tests.
 $(GUEST_OUT)/ramdisk_gz.img:
@@ -121,6 +125,21 @@ $(GUEST_OUT)/ramdisk_gz.img:
 	    gzip -9 -n > $@.tmp && mv $@.tmp $@
 
 $(GUEST_OUT)/boot_ramdisk_order.elf: $(GUEST_OUT)/boot_multi.elf
+	$(V)cp $< $@
+
+# boot_layout's ramdisk: a magic, its 64-bit length, then byte i is
+# (i * 131 + 7) mod 256; 13522 bytes, so its last page is partial
+# (tests/guests/boot_layout/layout_check.h checks it byte by byte).
+$(GUEST_OUT)/layout_ramdisk.img:
+	$(V)mkdir -p $(dir $@) && $(PYTHON) -c 'import struct, sys; n = 13522; \
+	    h = b"vesper-layout-rd" + struct.pack("<Q", n); \
+	    sys.stdout.buffer.write(h + bytes((i * 131 + 7) & 255 \
+	    for i in range(len(h), n)))' > $@.tmp && mv $@.tmp $@
+
+$(GUEST_OUT)/boot_layout_domu.elf: $(GUEST_OUT)/boot_layout.elf
+	$(V)cp $< $@
+
+$(GUEST_OUT)/mem_exchange_domu.elf: $(GUEST_OUT)/mem_exchange.elf
 	$(V)cp $< $@
 
 $(GUEST_OUT)/hello_gz.elf: $(GUEST_OUT)/hello.elf

@@ -127,8 +127,11 @@ void mm_init(void)
      * boot stack that follows the tables.
      */
     floor = mm_virt_to_pfn(_image_end);
-    end = mm_virt_to_pfn(
-        (void *)(start_info->mfn_list + start_info->nr_pages * 8 + 4095));
+    /* An INIT_P2M list lives outside the region and takes no room in it. */
+    end = start_info->mfn_list >= MM_VIRT_BASE
+              ? mm_virt_to_pfn((void *)(start_info->mfn_list +
+                                        start_info->nr_pages * 8 + 4095))
+              : 0;
     if (end > floor)
         floor = end;
     end = mm_virt_to_pfn(start_info) + 1;

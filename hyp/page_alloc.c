@@ -94,18 +94,33 @@ void page_alloc_free_range(mfn_t start, mfn_t end)
     }
 }
 
-struct page_info *alloc_pages(unsigned int order)
+/*
+ * The first free block of order o whose lowest 2^order frames lie below
+ * limit (a frame number), or NULL. Splitting keeps the lowest part, so
+ * that part is what the caller gets.
+ */
+static struct page_info *find_block(unsigned int o, unsigned int order,
+                                    mfn_t limit)
+{
+    for (struct page_info *pg = free_list[o]; pg; pg = pg->next) {
+        if (page_to_mfn(pg) + (1UL << order) <= limit)
+            return pg;
+    }
+    return NULL;
+}
+
+struct page_info *alloc_pages_below(unsigned int order, mfn_t limit)
 {
     unsigned int o;
-    struct page_info *pg;
+    struct page_info *pg = NULL;
 
     if (order > MAX_ORDER)
         return NULL;
-    for (o = order; o <= MAX_ORDER && !free_list[o]; o++)
-        ;
-    if (o > MAX_ORDER)
+    for (o = order; o <= MAX_ORDER && !pg; o++)
+        pg = find_block(o, order, limit);
+    if (!pg)
         return NULL;
-    pg = free_list[o];
+    o--;
     list_remove(&free_list[o], pg);
     pg->flags &= ~PG_FREE;
     /* Split, returning upper halves to the free lists. */
@@ -126,6 +141,12 @@ struct page_info *alloc_pages(unsigned int order)
     pg->order = order;
     nr_free -= 1UL << order;
     return pg;
+}
+
+struct page_info *alloc_pages(unsigned int order)
+{
+    /* Any block will do: the first on each list, no search. */
+    return alloc_pages_below(order, ~(mfn_t)0);
 }
 
 void free_pages(struct page_info *pg, unsigned int order)

@@ -31,6 +31,11 @@ starts a comment. Keys:
                                       test's own domain, e.g. "vcpus=2
                                       mem=32M"; its module string becomes
                                       "path OPTS -- guest_args")
+  ramdisk        = PATH              (a module right after the test's own
+                                      kernel, on Vesper and Xen alike: the
+                                      test domain's initrd; a path as in
+                                      extra_modules, e.g.
+                                      build/guests/layout_ramdisk.img)
   extra_modules  = MOD ; MOD ...     (more boot-time domains after the
                                       test's own, in order; each MOD is a
                                       module string whose first word is a
@@ -129,7 +134,7 @@ def parse_conf(path):
     known = {"expect_exit", "expect_verdict", "hyp_args", "xen_args",
              "guest_args", "timeout", "expect_log", "xen_expect_log", "xen",
              "hyp", "smp", "memory", "dom_args", "extra_modules",
-             "expect_passes", "serial_input"}
+             "expect_passes", "serial_input", "ramdisk"}
     for key in conf:
         if key not in known:
             raise ValueError("%s: unknown key '%s'" % (path, key))
@@ -273,6 +278,8 @@ def qemu_command(args, t, log):
     elif gargs:
         module += " " + gargs
     modules = [module]
+    if conf.get("ramdisk"):
+        modules.append(module_path(args.build, conf["ramdisk"]))
     if not args.xen:
         for extra_mod in extra_module_list(conf):
             words = extra_mod.split(None, 1)
@@ -320,6 +327,10 @@ def run_one(args, t):
                 None, 0.0)
     if not os.path.isfile(t.elf):
         return ("FAIL", "no such guest image: %s" % t.elf, None, 0.0)
+    if t.conf.get("ramdisk"):
+        path = module_path(args.build, t.conf["ramdisk"])
+        if not os.path.isfile(path):
+            return ("FAIL", "no such ramdisk: %s" % path, None, 0.0)
     if not args.xen:
         for extra_mod in extra_module_list(t.conf):
             path = module_path(args.build, extra_mod.split()[0])

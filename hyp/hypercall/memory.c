@@ -363,6 +363,240 @@ static long reservation_op(struct domain *d, unsigned int op,
     return rc;
 }
 
+/*
+ * XENMEM_exchange, as Xen's memory_exchange: trade the caller's in extents
+ * for newly allocated out extents of another order, optionally below an
+ * address limit (how Linux gets machine-contiguous DMA buffers). Work goes
+ * in chunks of the larger extent; a chunk is done whole or not at all, and
+ * nr_exchanged (in extents) records the chunks done, in the guest's struct,
+ * across continuations and failures alike. An in frame must be the
+ * domain's own ordinary page held by nothing but its allocation (Xen's
+ * steal_page): a mapping, a pin, a page-table use, a grant refuse it
+ * (-EINVAL). New frames are zeroed, never copies of the old ones.
+ */
+#define EXCH_BATCH 512 /* pages per call before a continuation */
+
+/* Xen's guest_handle_subrange_okay for entries [first, last] of a list. */
+static bool list_subrange_ok(u64 list, u64 first, u64 last)
+{
+    u64 count = last - first + 1, va = list + first * 8;
+
+    /* As Xen's array_access_ok: the count, then only the first address. */
+    return count < ~0UL / 8 &&
+           (va < 0x0000800000000000UL || va >= HYPERVISOR_VIRT_END);
+}
+
+/*
+ * Xen's propagate_node: a node request is only a hint (one NUMA node
+ * here), but the hardware domain may not name a node past Xen's 64 and an
+ * unprivileged one may not insist on one.
+ */
+static bool exch_node_ok(const struct domain *cur, u32 flags)
+{
+    unsigned int node = XENMEMF_get_node(flags);
+
+    if (node == 0xff)
+        return true;
+    if (cur->is_privileged)
+        return node < 64;
+    return !(flags & XENMEMF_exact_node_request);
+}
+
+/*
+ * Frames below 2^bits of address; 0 when no frame can be: Xen's lowest
+ * allocatable zone needs 14 address bits, and an exact request for a NUMA
+ * node other than 0 (all there is here) finds no memory there.
+ */
+static mfn_t exch_limit(const struct domain *cur, u32 flags)
+{
+    unsigned int bits = XENMEMF_get_address_bits(flags);
+
+    if (cur->is_privileged && (flags & XENMEMF_exact_node_request) &&
+        XENMEMF_get_node(flags) != 0 && XENMEMF_get_node(flags) != 0xff)
+        return 0;
+    if (!bits)
+        return ~(mfn_t)0;
+    if (bits < PAGE_SHIFT + 2)
+        return 0;
+    if (bits - PAGE_SHIFT >= 64)
+        return ~(mfn_t)0;
+    return (mfn_t)1 << (bits - PAGE_SHIFT);
+}
+
+static long exch_progress(u64 arg, const struct xen_memory_exchange *x, long rc)
+{
+    if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
+                      &x->nr_exchanged, sizeof(x->nr_exchanged)))
+        return -EFAULT;
+    return rc;
+}
+
+/* Give a failed chunk's stolen frames back to d, as they were. */
+static void exch_unsteal(struct domain *d, struct page_list *in)
+{
+    struct page_info *pg;
+
+    while ((pg = in->head)) {
+        page_list_del(in, pg);
+        arch_page_assign(pg, d);
+        page_list_add(&d->page_list, pg);
+    }
+}
+
+static void exch_free_out(struct page_list *out, unsigned int order)
+{
+    struct page_info *pg;
+
+    while ((pg = out->head)) {
+        page_list_del(out, pg);
+        free_pages(pg, order);
+    }
+}
+
+/*
+ * Steal chunk i's in frames into *in. -EFAULT for an unreadable list
+ * entry, -EINVAL for a frame that is not a stealable one of d's.
+ */
+static long exch_steal_chunk(struct domain *d,
+                             const struct xen_memory_exchange *x,
+                             unsigned long i, unsigned int in_chunk,
+                             struct page_list *in)
+{
+    for (unsigned long j = 0; j < (1UL << in_chunk); j++) {
+        u64 gmfn;
+
+        if (extent_get(&x->in, (i << in_chunk) + j, &gmfn))
+            return -EFAULT;
+        for (u64 k = 0; k < (1UL << x->in.extent_order); k++) {
+            struct page_info *pg;
+
+            if (!mfn_valid(gmfn + k))
+                return -EINVAL;
+            pg = mfn_to_page(gmfn + k);
+            if (!arch_page_steal(pg, d))
+                return -EINVAL;
+            page_list_add(in, pg);
+        }
+    }
+    return 0;
+}
+
+/*
+ * Chunk i is allocated: free the old frames, hand out the new ones and
+ * tell the guest their MFNs. Nothing here undoes the exchange; a list the
+ * guest cannot read or write only makes the chunk count as failed (Xen).
+ */
+static long exch_commit_chunk(struct domain *d,
+                              const struct xen_memory_exchange *x,
+                              unsigned long i, unsigned int out_chunk,
+                              struct page_list *in, struct page_list *out)
+{
+    unsigned long n = 1UL << x->out.extent_order, j = 0;
+    struct page_info *pg;
+    long rc = 0;
+
+    while ((pg = in->head)) {
+        page_list_del(in, pg);
+        arch_m2p_set(page_to_mfn(pg), ~0UL);
+        free_pages(pg, 0);
+    }
+    arch_flush_domain_tlbs(d);
+    for (; (pg = out->head); j++) {
+        mfn_t mfn = page_to_mfn(pg);
+        u64 gpfn;
+        bool have_gpfn;
+
+        page_list_del(out, pg);
+        have_gpfn = !extent_get(&x->out, (i << out_chunk) + j, &gpfn);
+        for (unsigned long k = 0; k < n; k++) {
+            page_list_add(&d->page_list, pg + k);
+            arch_page_assign(pg + k, d);
+            arch_m2p_set(mfn + k, have_gpfn ? gpfn + k : ~0UL);
+        }
+        if (!have_gpfn || extent_put(&x->out, (i << out_chunk) + j, mfn))
+            rc = -EFAULT;
+    }
+    return rc;
+}
+
+static long memory_exchange(struct domain *cur, u64 arg)
+{
+    struct xen_memory_exchange x;
+    struct page_list in = { NULL }, out = { NULL };
+    unsigned int in_chunk = 0, out_chunk = 0;
+    unsigned long i, start, end, done = 0;
+    struct domain *d;
+    mfn_t limit;
+    long rc;
+
+    if (copy_from_guest(&x, arg, sizeof(x)))
+        return -EFAULT;
+    if (MAX(x.in.extent_order, x.out.extent_order) > memop_max_order(cur))
+        return exch_progress(arg, &x, -EPERM);
+    if (x.nr_exchanged > x.in.nr_extents || x.in.domid != x.out.domid ||
+        (~0UL >> x.in.extent_order) < x.in.nr_extents ||
+        (~0UL >> x.out.extent_order) < x.out.nr_extents ||
+        (x.in.nr_extents << x.in.extent_order) !=
+            (x.out.nr_extents << x.out.extent_order))
+        return exch_progress(arg, &x, -EINVAL);
+    if (x.nr_exchanged == x.in.nr_extents)
+        return 0;
+    if (!list_subrange_ok((u64)(uintptr_t)x.in.extent_start, x.nr_exchanged,
+                          x.in.nr_extents - 1))
+        return exch_progress(arg, &x, -EFAULT);
+    if (x.in.extent_order <= x.out.extent_order)
+        in_chunk = x.out.extent_order - x.in.extent_order;
+    else
+        out_chunk = x.in.extent_order - x.out.extent_order;
+    if (!list_subrange_ok((u64)(uintptr_t)x.out.extent_start,
+                          in_chunk ? x.nr_exchanged >> in_chunk
+                                   : x.nr_exchanged << out_chunk,
+                          x.out.nr_extents - 1))
+        return exch_progress(arg, &x, -EFAULT);
+    if (!exch_node_ok(cur, x.out.mem_flags))
+        return exch_progress(arg, &x, -EINVAL);
+    d = target_domain(cur, x.in.domid, &rc);
+    if (!d)
+        return exch_progress(arg, &x, rc);
+    limit = exch_limit(cur, x.out.mem_flags);
+
+    start = x.nr_exchanged >> in_chunk;
+    end = x.in.nr_extents >> in_chunk;
+    for (i = start; i < end; i++) {
+        if (i != start && ((done >= EXCH_BATCH && hypercall_preemptible()) ||
+                           hypercall_preempt_check())) {
+            x.nr_exchanged = i << in_chunk;
+            if (exch_progress(arg, &x, 0))
+                return -EFAULT;
+            return hypercall_continue(__HYPERVISOR_memory_op, XENMEM_exchange,
+                                      arg, 0, 0, 0);
+        }
+        rc = exch_steal_chunk(d, &x, i, in_chunk, &in);
+        for (unsigned long j = 0; !rc && j < (1UL << out_chunk); j++) {
+            struct page_info *pg = alloc_pages_below(x.out.extent_order, limit);
+
+            if (!pg) {
+                rc = -ENOMEM;
+                break;
+            }
+            for (unsigned long k = 0; k < (1UL << x.out.extent_order); k++)
+                memset(mfn_to_virt(page_to_mfn(pg) + k), 0, PAGE_SIZE);
+            page_list_add(&out, pg);
+        }
+        if (rc) {
+            exch_unsteal(d, &in);
+            exch_free_out(&out, x.out.extent_order);
+            break;
+        }
+        rc = exch_commit_chunk(d, &x, i, out_chunk, &in, &out);
+        if (rc)
+            break;
+        done += (1UL << in_chunk) << x.in.extent_order;
+    }
+    x.nr_exchanged = rc ? i << in_chunk : x.in.nr_extents;
+    return exch_progress(arg, &x, rc);
+}
+
 HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
 {
     struct domain *d = current_domain();
@@ -377,6 +611,7 @@ HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
     case XENMEM_maximum_ram_page:
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
+    case XENMEM_exchange:
         /* Xen's common ops take no progress bits. */
         if (start)
             return -EINVAL;
@@ -397,6 +632,8 @@ HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
         return machine_memory_map(d, arg);
     case XENMEM_machphys_mfn_list:
         return machphys_mfn_list(arg);
+    case XENMEM_exchange:
+        return memory_exchange(d, arg);
     case XENMEM_machphys_mapping: {
         struct xen_machphys_mapping m;
 

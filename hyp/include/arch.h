@@ -64,6 +64,14 @@ bool arch_page_release(struct page_info *pg);
 bool arch_get_page(struct page_info *pg, struct domain *d);
 void arch_put_page(struct page_info *pg);
 void arch_m2p_set(mfn_t mfn, u64 pfn);
+/*
+ * Xen's steal_page: take d's frame from it if only its allocation holds it
+ * (owner cleared, off d's page list, no references; tot_pages untouched);
+ * false and no change otherwise. arch_page_assign gives it back.
+ */
+bool arch_page_steal(struct page_info *pg, struct domain *d);
+/* Flush every TLB that may hold d's translations (frames it gave up). */
+void arch_flush_domain_tlbs(struct domain *d);
 /* The n-th 2 MiB chunk of the M2P table, as an MFN; false past the end. */
 bool arch_m2p_chunk(unsigned int n, u64 *mfn);
 

@@ -63,6 +63,11 @@ static inline bool mfn_valid(mfn_t mfn)
 void page_alloc_init(struct page_info *table, u64 frames);
 void page_alloc_free_range(mfn_t start, mfn_t end); /* add [start,end) */
 struct page_info *alloc_pages(unsigned int order);
+/*
+ * A block of 2^order frames all below frame number limit (an address
+ * limit for devices that cannot reach higher), or NULL.
+ */
+struct page_info *alloc_pages_below(unsigned int order, mfn_t limit);
 void free_pages(struct page_info *pg, unsigned int order);
 u64 free_frame_count(void);
 u64 total_frame_count(void); /* frames ever given to the allocator */

@@ -142,3 +142,69 @@ TEST(random_churn_returns_every_frame)
     for (mfn_t m = 0; m < FRAMES; m++)
         CHECK(!owned[m]);
 }
+
+TEST(below_limit_takes_the_low_end_of_a_big_block)
+{
+    struct page_info *pg;
+
+    /* One 4096-frame block: the low frames come from splitting it. */
+    setup(0, FRAMES);
+    for (mfn_t want = 0; want < 10; want++) {
+        pg = alloc_pages_below(0, 10);
+        CHECK(pg != NULL && page_to_mfn(pg) == want && take(pg, 0));
+    }
+    CHECK(alloc_pages_below(0, 10) == NULL);
+    CHECK_EQ(free_frame_count(), FRAMES - 10);
+    /* The rest is still there for anyone without a limit. */
+    pg = alloc_pages(0);
+    CHECK(pg != NULL && page_to_mfn(pg) >= 10 && take(pg, 0));
+}
+
+TEST(below_limit_skips_blocks_that_reach_above_it)
+{
+    struct page_info *pg;
+
+    /* Free [1000, 4096): order-10 block 1024..2047 is the only one fully
+     * below 2048 at that order; none of order 11 is. */
+    setup(1000, FRAMES);
+    CHECK(alloc_pages_below(11, 2048) == NULL);
+    pg = alloc_pages_below(10, 2048);
+    CHECK(pg != NULL && page_to_mfn(pg) == 1024 && take(pg, 10));
+    CHECK(alloc_pages_below(9, 2048) == NULL);
+    /* Frames 1000..1023 are free, below the limit, in small blocks. */
+    pg = alloc_pages_below(3, 2048);
+    CHECK(pg != NULL && page_to_mfn(pg) >= 1000 &&
+          page_to_mfn(pg) + 8 <= 1024 && take(pg, 3));
+    /* A limit no block of the order fits under, and the zero limit. */
+    CHECK(alloc_pages_below(5, 1031) == NULL);
+    CHECK(alloc_pages_below(0, 0) == NULL);
+    CHECK(alloc_pages_below(MAX_ORDER + 1, ~(mfn_t)0) == NULL);
+}
+
+TEST(below_limit_churn_stays_below_and_returns_every_frame)
+{
+    struct page_info *pgs[FRAMES];
+    unsigned int n = 0;
+    unsigned int seed = 777;
+
+    setup(5, FRAMES);
+    u64 before = free_frame_count();
+    for (int step = 0; step < 4000 && n < FRAMES; step++) {
+        unsigned int order = (seed >> 8) % 4;
+        mfn_t limit = 64 + (seed >> 4) % (FRAMES - 64);
+        struct page_info *pg;
+
+        seed = seed * 1103515245 + 12345;
+        pg = alloc_pages_below(order, limit);
+        if (!pg)
+            continue;
+        CHECK(page_to_mfn(pg) + (1UL << order) <= limit && take(pg, order));
+        pg->order = order;
+        pgs[n++] = pg;
+    }
+    while (n) {
+        n--;
+        give_back(pgs[n], pgs[n]->order);
+    }
+    CHECK_EQ(free_frame_count(), before);
+}

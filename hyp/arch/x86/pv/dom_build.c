@@ -26,6 +26,20 @@ struct layout {
     u64 vphysmap_start, vphysmap_end, vstartinfo, vconsole, vpt_start, vpt_end;
     u64 vstack_end, vend;
     u64 nr_pt;
+    u64 nr_boot; /* pages of the bootstrap region [vstart, vend) */
+    /*
+     * MOD_START_PFN: the initrd is not in the bootstrap region but in pfns
+     * [initrd_pfn, +PFN_UP(len)) after it, and start_info names its pfn.
+     */
+    bool initrd_unmapped;
+    u64 initrd_pfn;
+    /*
+     * INIT_P2M: the P2M list is mapped at p2m_va with page tables of its
+     * own, outside the bootstrap region. Its data pages and those tables
+     * are the pfns [first_p2m_pfn, +nr_p2m), nr_p2m_data of them data.
+     */
+    bool p2m_separate;
+    u64 p2m_va, first_p2m_pfn, nr_p2m, nr_p2m_data;
 };
 
 struct builder {
@@ -44,34 +58,112 @@ static void *guest_va(struct builder *b, u64 va)
            (va & (PAGE_SIZE - 1));
 }
 
+/* Slots at the level of the given shift that [s, e) touches. */
+static u64 slots(u64 s, u64 e, unsigned int shift)
+{
+    return ((e - 1) >> shift) - (s >> shift) + 1;
+}
+
+/* Of those, the slots [bs, be) touches too (their table is shared). */
+static u64 shared_slots(u64 s, u64 e, u64 bs, u64 be, unsigned int shift)
+{
+    u64 lo = MAX(s >> shift, bs >> shift);
+    u64 hi = MIN((e - 1) >> shift, (be - 1) >> shift);
+
+    return lo <= hi ? hi - lo + 1 : 0;
+}
+
 /* Tables needed to map [s, e) with 4 KiB pages from one L4. */
 static u64 tables_needed(u64 s, u64 e)
 {
-    u64 n = 1;
+    return 1 + slots(s, e, 39) + slots(s, e, 30) + slots(s, e, 21);
+}
 
-    n += ((e - 1) >> 39) - (s >> 39) + 1;
-    n += ((e - 1) >> 30) - (s >> 30) + 1;
-    n += ((e - 1) >> 21) - (s >> 21) + 1;
+/*
+ * The L3, L2 and L1 tables mapping [s, e) needs beyond those the
+ * bootstrap region [bs, be) already has, in the same L4.
+ */
+static u64 extra_tables(u64 s, u64 e, u64 bs, u64 be)
+{
+    u64 n = 0;
+
+    for (unsigned int shift = 21; shift <= 39; shift += 9)
+        n += slots(s, e, shift) - shared_slots(s, e, bs, be, shift);
     return n;
 }
 
-static int plan_layout(struct layout *l, const struct elf_image *img,
-                       size_t initrd_len, u64 nr_pages, bool console_ring)
+/* Smallest order with PAGE_SIZE << order >= bytes (Xen's get_order). */
+static unsigned int order_of_bytes(u64 bytes)
 {
+    unsigned int order = 0;
+
+    while ((PAGE_SIZE << order) < bytes)
+        order++;
+    return order;
+}
+
+/*
+ * A separate P2M must lie in one canonical half, outside the hypervisor's
+ * L4 slots, and (as Xen's dom0 builder insists, panicking otherwise) clear
+ * of the bootstrap region; the toolstack refuses a domU's overlapping map
+ * too, but a P2M that merely touches the region is fine there.
+ */
+static bool p2m_va_ok(const struct layout *l, u64 s, u64 e, bool privileged)
+{
+    const u64 hole_s = 0xffff800000000000ull, hole_e = 0xffff880000000000ull;
+
+    if (e <= s)
+        return false;
+    if (!(e <= 0x0000800000000000ull || s >= hole_s))
+        return false;
+    if (s < hole_e && e > hole_s)
+        return false;
+    if (privileged)
+        return !(l->vstart <= e && s <= l->vend);
+    return !(s < l->vend && e > l->vstart);
+}
+
+/*
+ * The layout of Xen 4.17's builders: the dom0 builder's for the
+ * privileged domain (dom0_construct_pv), libxc's for the others
+ * (xc_dom_build_image); they agree on the bootstrap region and differ in
+ * which pfns follow it. In virtual order: kernel, initrd (unless
+ * MOD_START_PFN), P2M (unless INIT_P2M), start_info, the console ring
+ * (domUs; Vesper has no xenstore page), page tables, one stack page, then
+ * padding to a 4 MiB boundary at least 512 KiB past the stack.
+ */
+static int plan_layout(struct layout *l, const struct elf_image *img,
+                       size_t initrd_len, u64 nr_pages, bool console_ring,
+                       bool privileged)
+{
+    const struct xen_notes *xn = &img->notes;
+    u64 ninitrd = ALIGN_UP(initrd_len, PAGE_SIZE) >> PAGE_SHIFT, next;
+
     l->vstart = img->virt_base;
     l->vkern_start = ALIGN_DOWN(img->virt_kstart, PAGE_SIZE);
     l->vkern_end = ALIGN_UP(img->virt_kend, PAGE_SIZE);
     if (l->vkern_start < l->vstart)
         return -EINVAL;
-    l->vinitrd_start = l->vkern_end;
-    l->vinitrd_end = l->vinitrd_start + ALIGN_UP(initrd_len, PAGE_SIZE);
-    l->vphysmap_start = l->vinitrd_end;
-    l->vphysmap_end = l->vphysmap_start + ALIGN_UP(nr_pages * 8, PAGE_SIZE);
-    l->vstartinfo = l->vphysmap_end;
+    l->initrd_unmapped = xn->mod_start_pfn_ok && initrd_len;
     /*
-     * Special pages follow start_info, as in Xen's domain builder (which
-     * puts xenstore and then the console there); we have no xenstore.
+     * The toolstack drops an INIT_P2M at or above VIRT_BASE or not page
+     * aligned and puts the P2M in the bootstrap region instead; Xen's dom0
+     * builder takes any value (we refuse an unaligned one below).
      */
+    l->p2m_separate = xn->has_init_p2m;
+    l->p2m_va = xn->init_p2m;
+    if (!privileged &&
+        (l->p2m_va >= l->vstart || (l->p2m_va & (PAGE_SIZE - 1))))
+        l->p2m_separate = false;
+
+    l->vinitrd_start = l->vkern_end;
+    l->vinitrd_end =
+        l->vinitrd_start + (l->initrd_unmapped ? 0 : ninitrd) * PAGE_SIZE;
+    l->vphysmap_start = l->vinitrd_end;
+    l->vphysmap_end = l->vphysmap_start;
+    if (!l->p2m_separate)
+        l->vphysmap_end += ALIGN_UP(nr_pages * 8, PAGE_SIZE);
+    l->vstartinfo = l->vphysmap_end;
     l->vconsole = console_ring ? l->vstartinfo + PAGE_SIZE : 0;
     l->vpt_start = l->vstartinfo + (console_ring ? 2 : 1) * PAGE_SIZE;
     for (l->nr_pt = 1;; l->nr_pt++) {
@@ -82,9 +174,70 @@ static int plan_layout(struct layout *l, const struct elf_image *img,
         if (tables_needed(l->vstart, l->vend) <= l->nr_pt)
             break;
     }
-    if (l->vend < l->vstart || ((l->vend - l->vstart) >> PAGE_SHIFT) > nr_pages)
+    if (l->vend < l->vstart)
+        return -ENOMEM;
+    l->nr_boot = (l->vend - l->vstart) >> PAGE_SHIFT;
+    if (l->nr_boot > nr_pages)
+        return -ENOMEM;
+
+    /*
+     * What follows the bootstrap region. Xen's dom0 builder allocates it
+     * as one power-of-two block (less a mapped initrd, whose frames are
+     * the module's own), so the initrd and then the P2M start at the end
+     * of that block; the toolstack puts them right after the region.
+     */
+    if (privileged) {
+        u64 mapped = l->initrd_unmapped ? 0 : ninitrd;
+
+        l->initrd_pfn = 1UL
+                        << order_of_bytes((l->nr_boot - mapped) << PAGE_SHIFT);
+        l->first_p2m_pfn = l->initrd_pfn + ninitrd;
+        if (!l->initrd_unmapped)
+            l->initrd_pfn = (l->vinitrd_start - l->vstart) >> PAGE_SHIFT;
+    } else {
+        l->initrd_pfn = l->initrd_unmapped
+                            ? l->nr_boot
+                            : (l->vinitrd_start - l->vstart) >> PAGE_SHIFT;
+        l->first_p2m_pfn = l->nr_boot + (l->initrd_unmapped ? ninitrd : 0);
+    }
+    next = l->initrd_unmapped ? l->initrd_pfn + ninitrd : l->nr_boot;
+    if (next > nr_pages)
+        return -ENOMEM;
+    if (!l->p2m_separate) {
+        /* Xen's dom0 builder still reports where the P2M would have gone. */
+        if (!privileged)
+            l->first_p2m_pfn = 0;
+        return 0;
+    }
+    l->nr_p2m_data = ALIGN_UP(nr_pages * 8, PAGE_SIZE) >> PAGE_SHIFT;
+    if ((l->p2m_va & (PAGE_SIZE - 1)) ||
+        !p2m_va_ok(l, l->p2m_va, l->p2m_va + l->nr_p2m_data * PAGE_SIZE,
+                   privileged))
+        return -EINVAL;
+    l->nr_p2m = l->nr_p2m_data +
+                extra_tables(l->p2m_va, l->p2m_va + l->nr_p2m_data * PAGE_SIZE,
+                             l->vstart, l->vend);
+    if (l->first_p2m_pfn + l->nr_p2m > nr_pages)
         return -ENOMEM;
     return 0;
+}
+
+/*
+ * The L1 entry for va under l4, making the tables on the way from the
+ * pfns *next_pt hands out.
+ */
+static pte_t *l1_entry(struct builder *b, pte_t *l4, u64 va, u64 *next_pt)
+{
+    pte_t *t = l4;
+    unsigned int idx[3] = { l4_index(va), l3_index(va), l2_index(va) };
+
+    for (int lvl = 0; lvl < 3; lvl++) {
+        if (!(t[idx[lvl]] & _PAGE_PRESENT))
+            t[idx[lvl]] = (b->d->p2m[(*next_pt)++] << PAGE_SHIFT) | TABLE_FLAGS;
+        t = mfn_to_virt(t[idx[lvl]] >> PAGE_SHIFT &
+                        (PTE_ADDR_MASK >> PAGE_SHIFT));
+    }
+    return &t[l1_index(va)];
 }
 
 static void build_page_tables(struct builder *b)
@@ -94,25 +247,51 @@ static void build_page_tables(struct builder *b)
     pte_t *l4 = pfn_va(b, next_pt++);
 
     for (u64 va = l->vstart; va < l->vend; va += PAGE_SIZE) {
-        pte_t *t = l4;
-        unsigned int idx[3] = { l4_index(va), l3_index(va), l2_index(va) };
         u64 flags = L1_FLAGS;
+        pte_t *e = l1_entry(b, l4, va, &next_pt);
 
-        for (int lvl = 0; lvl < 3; lvl++) {
-            if (!(t[idx[lvl]] & _PAGE_PRESENT))
-                t[idx[lvl]] =
-                    (b->d->p2m[next_pt++] << PAGE_SHIFT) | TABLE_FLAGS;
-            t = mfn_to_virt(t[idx[lvl]] >> PAGE_SHIFT &
-                            (PTE_ADDR_MASK >> PAGE_SHIFT));
-        }
         /* The guest may read its page tables, never write them directly. */
         if (va >= l->vpt_start && va < l->vpt_end)
             flags &= ~_PAGE_RW;
-        t[l1_index(va)] =
-            (b->d->p2m[(va - l->vstart) >> PAGE_SHIFT] << PAGE_SHIFT) | flags;
+        *e = (b->d->p2m[(va - l->vstart) >> PAGE_SHIFT] << PAGE_SHIFT) | flags;
     }
     BUG_ON(next_pt > ((l->vpt_end - l->vstart) >> PAGE_SHIFT));
     install_hyp_l4_slots(l4);
+}
+
+/* The P2M entries that live in data page k of the list. */
+static void fill_p2m_page(struct builder *b, u64 *page, u64 k)
+{
+    for (u64 i = 0; i < PAGE_SIZE / 8; i++) {
+        u64 pfn = k * (PAGE_SIZE / 8) + i;
+
+        if (pfn < b->d->nr_pfns)
+            page[i] = b->d->p2m[pfn];
+    }
+}
+
+/*
+ * Map the separate P2M writable at p2m_va under its own tables. Xen's dom0
+ * builder takes each missing table just before the page that needs it,
+ * from one run of pfns; the toolstack puts all data pages first and the
+ * tables after them. Xen's dom0 builder would use 2 MiB and 1 GiB pages
+ * where the list is big enough; Vesper has no PV superpages, so 4 KiB.
+ */
+static void build_p2m_mapping(struct builder *b, bool privileged)
+{
+    struct layout *l = &b->l;
+    pte_t *l4 = pfn_va(b, (l->vpt_start - l->vstart) >> PAGE_SHIFT);
+    u64 data = l->first_p2m_pfn, tables = data + l->nr_p2m_data;
+    u64 *next_pt = privileged ? &data : &tables;
+
+    for (u64 k = 0; k < l->nr_p2m_data; k++) {
+        pte_t *e = l1_entry(b, l4, l->p2m_va + k * PAGE_SIZE, next_pt);
+
+        BUG_ON(*e & _PAGE_PRESENT);
+        fill_p2m_page(b, pfn_va(b, data), k);
+        *e = (b->d->p2m[data++] << PAGE_SHIFT) | L1_FLAGS;
+    }
+    BUG_ON(MAX(data, tables) != l->first_p2m_pfn + l->nr_p2m);
 }
 
 static int copy_segment(void *ctx, u64 virt, const void *src, size_t len)
@@ -258,12 +437,26 @@ static void print_boot_line(struct builder *bp, const struct pv_build_args *a,
     printk("  entry       %llx\n", (unsigned long long)img->entry);
     printk("  kernel      %llx-%llx\n", (unsigned long long)b.l.vkern_start,
            (unsigned long long)b.l.vkern_end);
-    if (a->initrd_len)
+    if (a->initrd_len && b.l.initrd_unmapped)
+        printk("  initrd      pfn %llx-%llx (unmapped)\n",
+               (unsigned long long)b.l.initrd_pfn,
+               (unsigned long long)(b.l.initrd_pfn +
+                                    (ALIGN_UP(a->initrd_len, PAGE_SIZE) >>
+                                     PAGE_SHIFT)));
+    else if (a->initrd_len)
         printk("  initrd      %llx-%llx\n",
                (unsigned long long)b.l.vinitrd_start,
                (unsigned long long)b.l.vinitrd_end);
-    printk("  p2m list    %llx-%llx\n", (unsigned long long)b.l.vphysmap_start,
-           (unsigned long long)b.l.vphysmap_end);
+    if (b.l.p2m_separate)
+        printk("  p2m list    %llx-%llx, pfn %llx-%llx (own tables)\n",
+               (unsigned long long)b.l.p2m_va,
+               (unsigned long long)(b.l.p2m_va + b.l.nr_p2m_data * PAGE_SIZE),
+               (unsigned long long)b.l.first_p2m_pfn,
+               (unsigned long long)(b.l.first_p2m_pfn + b.l.nr_p2m));
+    else
+        printk("  p2m list    %llx-%llx\n",
+               (unsigned long long)b.l.vphysmap_start,
+               (unsigned long long)b.l.vphysmap_end);
     printk("  start info  %llx\n", (unsigned long long)b.l.vstartinfo);
     if (d->conring)
         printk("  console     %llx (pfn %llx), event channel %u%s\n",
@@ -313,7 +506,16 @@ int pv_build_domain(const struct pv_build_args *a)
         printk_lvl(LOG_ERR, "builder: %s\n", why);
         goto out;
     }
-    if (plan_layout(&b.l, &img, a->initrd_len, nr_pages, a->console_ring)) {
+    rc = plan_layout(&b.l, &img, a->initrd_len, nr_pages, a->console_ring,
+                     a->privileged);
+    if (rc == -EINVAL) {
+        printk_lvl(LOG_ERR,
+                   "builder: INIT_P2M %llx is unaligned, non-canonical, in "
+                   "the hypervisor's range or overlaps the initial mapping\n",
+                   (unsigned long long)img.notes.init_p2m);
+        goto out;
+    }
+    if (rc) {
         printk_lvl(LOG_ERR, "builder: %llu MiB is too small for this kernel\n",
                    (unsigned long long)(a->mem_bytes >> 20));
         rc = -ENOMEM;
@@ -350,14 +552,18 @@ int pv_build_domain(const struct pv_build_args *a)
         goto out;
     }
     for (u64 off = 0; off < a->initrd_len; off += PAGE_SIZE)
-        memcpy(guest_va(&b, b.l.vinitrd_start + off),
+        memcpy(pfn_va(&b, b.l.initrd_pfn + off / PAGE_SIZE),
                (const u8 *)a->initrd + off,
                MIN(PAGE_SIZE, a->initrd_len - off));
-    for (u64 pfn = 0; pfn < nr_pages; pfn++)
-        ((u64 *)guest_va(&b, b.l.vphysmap_start +
-                                 (pfn / 512) * PAGE_SIZE))[pfn % 512] =
-            b.d->p2m[pfn];
     build_page_tables(&b);
+    if (b.l.p2m_separate) {
+        build_p2m_mapping(&b, a->privileged);
+    } else {
+        for (u64 k = 0; k < b.l.vphysmap_end - b.l.vphysmap_start;
+             k += PAGE_SIZE)
+            fill_p2m_page(&b, guest_va(&b, b.l.vphysmap_start + k),
+                          k / PAGE_SIZE);
+    }
     if (img.notes.has_hypercall_page) {
         u64 hp = img.notes.hypercall_page;
 
@@ -379,9 +585,19 @@ int pv_build_domain(const struct pv_build_args *a)
     si->flags = a->privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
     si->pt_base = b.l.vpt_start;
     si->nr_pt_frames = b.l.nr_pt;
-    si->mfn_list = b.l.vphysmap_start;
-    si->mod_start = a->initrd_len ? b.l.vinitrd_start : 0;
-    si->mod_len = a->initrd_len;
+    si->mfn_list = b.l.p2m_separate ? b.l.p2m_va : b.l.vphysmap_start;
+    si->first_p2m_pfn = b.l.first_p2m_pfn;
+    si->nr_p2m_frames = b.l.p2m_separate ? b.l.nr_p2m : 0;
+    if (a->initrd_len && b.l.initrd_unmapped) {
+        si->flags |= SIF_MOD_START_PFN;
+        si->mod_start = b.l.initrd_pfn;
+        /* The toolstack hands a domU its module in whole pages. */
+        si->mod_len =
+            a->privileged ? a->initrd_len : ALIGN_UP(a->initrd_len, PAGE_SIZE);
+    } else if (a->initrd_len) {
+        si->mod_start = b.l.vinitrd_start;
+        si->mod_len = a->initrd_len;
+    }
     strlcpy((char *)si->cmd_line, a->cmdline ? a->cmdline : "",
             sizeof(si->cmd_line));
 

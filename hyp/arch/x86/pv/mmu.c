@@ -23,6 +23,7 @@
 #define PIN_BUDGET 2048
 
 bool opt_audit;
+static cpumask_t domain_cpus(const struct domain *d, const struct vcpu *only);
 /* With audit: recount after every Nth MMU hypercall (long fuzz runs). */
 u32 opt_audit_every = 1;
 
@@ -52,6 +53,34 @@ bool arch_get_page(struct page_info *pg, struct domain *d)
 void arch_put_page(struct page_info *pg)
 {
     put_page(pg);
+}
+
+/*
+ * Xen's steal_page: take d's frame away (no owner, no references, off d's
+ * list; tot_pages is the caller's) while nothing but its allocation holds
+ * it. Any mapping, pin, page-table or descriptor use, grant or hold of
+ * Vesper's means another reference, and the frame stays.
+ */
+bool arch_page_steal(struct page_info *pg, struct domain *d)
+{
+    if (!d || pg->owner != d || pg->count_info != (PGC_allocated | 1))
+        return false;
+    /* A type reference or pin always comes with a general reference. */
+    BUG_ON(pg->type_info & (PGT_COUNT_MASK | PGT_pinned | PGT_partial));
+    page_list_del(&d->page_list, pg);
+    pg->count_info = 0;
+    pg->owner = NULL;
+    pg->type_info = 0;
+    return true;
+}
+
+/*
+ * Frames d gave up may still be in its vCPUs' TLBs if it did not flush
+ * after unmapping them: flush before anyone else can be given them.
+ */
+void arch_flush_domain_tlbs(struct domain *d)
+{
+    flush_tlb_mask(domain_cpus(d, NULL));
 }
 
 /* The last reference to a live domain's frame went: free it now. */

@@ -48,6 +48,7 @@ endif
 bench: deps $(HYP_IMG) $(BENCH_ELF) $(BENCH_XEN_IMG)
 	$(PYTHON) tests/bench/run.py --build $(BUILD) --hyp $(HYP_IMG) \
 	    --xen $(BENCH_XEN_IMG) --guest $(BENCH_ELF) $(BENCH_ARGS)
+	$(V)$(MAKE) --no-print-directory bench-linux
 
 bench-smoke: $(HYP_IMG) $(BENCH_ELF)
 	$(PYTHON) tests/bench/run.py --smoke --build $(BUILD) --hyp $(HYP_IMG) \

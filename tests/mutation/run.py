@@ -723,6 +723,14 @@ MUTATIONS = [
          test="mem_machine_map",
          why="a PV dom0 has no memory_map in Xen"),
 
+    # Periodic timer only while the vCPU is on a CPU (h-block)
+    dict(name="periodic-runs-while-blocked",
+         file="hyp/schedule.c",
+         old="            arch_save_vcpu(prev);\n            vcpu_periodic_switch_out(prev);\n            runstate_set(prev, stopped_state(prev), arch_now_ns());\n",
+         new="            arch_save_vcpu(prev);\n            runstate_set(prev, stopped_state(prev), arch_now_ns());\n",
+         test="sched_periodic_block",
+         why="Xen stops a descheduled vCPU's periodic timer: it never ends a block"),
+
 ]
 print_lock = threading.Lock()
 

@@ -458,6 +458,7 @@ struct fz_call {
     uint64_t a[5];
     int kind;      /* FZ_K_* */
     int own_poll;  /* a poll whose struct (and timeout) we wrote */
+    int own_list;  /* a multicall whose entries (up to 12) we wrote */
     uint64_t x[4]; /* fz_iret's extra arguments */
 };
 
@@ -941,6 +942,7 @@ static void gen_multicall(struct fz_call *c, int depth)
     c->a[1] = n;
     if (!b)
         return;
+    c->own_list = 1;
     for (unsigned int i = 0; i < n && i < 12; i++) {
         struct multicall_entry *e = (struct multicall_entry *)b + i;
         struct fz_call sub;
@@ -956,7 +958,8 @@ static void gen_multicall(struct fz_call *c, int depth)
         if (sub.kind == FZ_K_IRET && !on(FZ_MC_IRET))
             e->op = __HYPERVISOR_xen_version;
         if (e->op == __HYPERVISOR_sched_op &&
-            (e->args[0] == SCHEDOP_block || e->args[0] == SCHEDOP_poll))
+            ((uint32_t)e->args[0] == SCHEDOP_block ||
+             (uint32_t)e->args[0] == SCHEDOP_poll))
             e->args[0] = SCHEDOP_yield;
     }
 }
@@ -1647,8 +1650,9 @@ static int is_wait(const struct fz_call *c)
 
 /*
  * A multicall longer than the entries we wrote runs whatever follows them
- * (old calls, our own image), which can hold a SCHEDOP_block or a poll of
- * no ports: that sleeps until an event comes, on Xen too, and once our
+ * (old calls, our own image), as does one whose list is not a buffer we
+ * filled (shared_info, a pool page); that can hold a block or a poll of
+ * no ports, which sleeps until an event comes, on Xen too, and once our
  * timers and VIRQ_TIMER are gone none ever does (seed 140, #22147: a 2M
  * entry batch over our image blocked vCPU 0 with nothing bound). So such
  * a batch runs with a timer tick armed, re-armed by every upcall until it
@@ -1657,7 +1661,8 @@ static int is_wait(const struct fz_call *c)
  */
 static int may_run_junk(const struct fz_call *c)
 {
-    return c->nr == __HYPERVISOR_multicall && (uint32_t)c->a[1] > 12;
+    return c->nr == __HYPERVISOR_multicall &&
+           (!c->own_list || (uint32_t)c->a[1] > 12);
 }
 
 static long issue(const struct fz_call *call)
@@ -1680,8 +1685,9 @@ static long issue(const struct fz_call *call)
             wk_skipped++;
             c.a[0] = SCHEDOP_yield;
         } else {
+            /* Only the entries we wrote (none if it is not our list). */
             wk_skipped++;
-            c.a[1] = 12;
+            c.a[1] = c.own_list ? 12 : 0;
         }
         if (idx >= log_from && (c.a[0] != call->a[0] || c.a[1] != call->a[1]))
             printk("fuzz: #%lu no wake-up guaranteed: made it %lx %lx\n",

@@ -457,7 +457,6 @@ struct fz_call {
     uint64_t nr;
     uint64_t a[5];
     int kind;      /* FZ_K_* */
-    int own_poll;  /* a poll whose struct (and timeout) we wrote */
     int own_list;  /* a multicall whose entries (up to 12) we wrote */
     uint64_t x[4]; /* fz_iret's extra arguments */
 };
@@ -907,7 +906,6 @@ static void gen_sched_op(struct fz_call *c)
             gen_evtchn(pb, EVTCHNOP_send);
         /* A poll must end: a few ms at most (our caller sets a timer too). */
         sp->timeout = fz_now() + 100 * NS_PER_US + below(3 * NS_PER_MS);
-        c->own_poll = 1;
         break;
     }
     case SCHEDOP_remote_shutdown:
@@ -1281,9 +1279,11 @@ static uint8_t vi_window[MM_PAGE_SIZE]
 static uint8_t vi_spare[MM_PAGE_SIZE]
     __attribute__((aligned(4096), section(".bss.page_aligned")));
 /*
- * Set while a call runs that may sleep with no timeout of ours (a poll
- * of a struct we did not write, a multicall over old entries): events
- * stay enabled and every upcall arms the next tick (fz_upcall).
+ * Set while a poll or a multicall over old entries runs: events stay
+ * enabled and every upcall arms the next tick (fz_upcall). Even a poll of
+ * a struct we wrote may have lost its timeout by then: the hypervisor's
+ * runstate and time-area writes and wk_clear's vcpu_info (any of them
+ * may sit in scratch) can land on it.
  */
 static volatile int in_open_wait;
 
@@ -1458,9 +1458,11 @@ static void fz_upcall(struct trap_frame *f)
         shared_info->evtchn_pending[i] = 0;
     /*
      * A poll that runs with events masked ignores an event that came
-     * before it began, and sleeps on; one that finds an upcall deliverable
-     * returns at once. So during such calls events stay enabled and every
-     * upcall arms the next tick, for whatever waits next.
+     * before it began, and sleeps on (seed 8 while this was built: the
+     * tick fired between set_timer_op and a poll of no ports); one that
+     * finds an upcall deliverable returns at once. So during such calls
+     * events stay enabled and every upcall arms the next tick, for
+     * whatever waits next.
      */
     if (in_open_wait) {
         HYPERVISOR_set_timer_op(fz_now() + NS_PER_MS);
@@ -1697,9 +1699,8 @@ static long issue(const struct fz_call *call)
     if (c.nr == __HYPERVISOR_vcpu_op)
         reg_kind = reg_vi_args(c.a, &r);
     track_before(&c);
-    open_wait =
-        ready && (may_run_junk(&c) || (is_wait(&c) && !c.own_poll &&
-                                       (uint32_t)c.a[0] == SCHEDOP_poll));
+    open_wait = ready && (may_run_junk(&c) ||
+                          (is_wait(&c) && (uint32_t)c.a[0] == SCHEDOP_poll));
     if (open_wait) {
         in_open_wait = 1;
         vi->evtchn_upcall_mask = 0;

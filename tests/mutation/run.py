@@ -731,6 +731,12 @@ MUTATIONS = [
          test="sched_periodic_block",
          why="Xen stops a descheduled vCPU's periodic timer: it never ends a block"),
 
+    dict(name="extable-no-np",
+         file="hyp/arch/x86/traps.c",
+         old="                                     vec == TRAP_NP || vec == TRAP_SS)) {\n",
+         new="                                     vec == TRAP_SS)) {\n",
+         test="segbase_np",
+         why="a not-present selector in set_segment_base must not panic Vesper"),
 ]
 print_lock = threading.Lock()
 

@@ -221,6 +221,7 @@ void schedule(void)
         /* Leave a stopped vCPU first, so its domain can go. */
         if (prev && !vcpu_runnable(prev)) {
             arch_save_vcpu(prev);
+            vcpu_periodic_switch_out(prev);
             runstate_set(prev, stopped_state(prev), arch_now_ns());
             prev = NULL;
         }
@@ -236,10 +237,13 @@ void schedule(void)
         /* A stopped prev was left above: this one still wants the CPU. */
         if (prev && prev != next) {
             arch_save_vcpu(prev);
+            vcpu_periodic_switch_out(prev);
             runstate_set(prev, RUNSTATE_runnable, now);
         }
         if (next) {
             runstate_set(next, RUNSTATE_running, now);
+            if (next != prev)
+                vcpu_periodic_switch_in(next, cpu);
             arch_run_vcpu(next);
         }
         /* Nothing to run: sleep until an interrupt brings work. */

@@ -70,7 +70,7 @@ void vcpu_singleshot_timer_fn(void *data)
  * range-checked at VCPUOP_set_periodic_timer, but a wrap here would hang
  * this CPU's timer list.
  */
-static void periodic_work(struct vcpu *v)
+static void periodic_work(struct vcpu *v, unsigned int cpu)
 {
     u64 now = arch_now_ns(), next;
 
@@ -86,20 +86,39 @@ static void periodic_work(struct vcpu *v)
         if (next < now)
             next = ~0UL;
     }
-    migrate_timer(&v->periodic_timer, v->processor);
+    migrate_timer(&v->periodic_timer, cpu);
     set_timer(&v->periodic_timer, next);
 }
 
 void vcpu_periodic_timer_fn(void *data)
 {
-    periodic_work(data);
+    struct vcpu *v = data;
+
+    periodic_work(v, v->processor);
 }
 
 void vcpu_set_periodic_timer(struct vcpu *v, u64 period_ns)
 {
     stop_timer(&v->periodic_timer);
     v->periodic_period = period_ns;
-    periodic_work(v);
+    periodic_work(v, v->processor);
+}
+
+/*
+ * Xen runs a vCPU's periodic timer only while the vCPU has a CPU: it is
+ * stopped whenever the vCPU is switched out and restarted when it is
+ * switched back in, a tick that fell due meanwhile being sent then, once
+ * (Xen's sched_context_switch). So the periodic timer never wakes a
+ * blocked vCPU; a single-shot timer or another event must.
+ */
+void vcpu_periodic_switch_out(struct vcpu *v)
+{
+    stop_timer(&v->periodic_timer);
+}
+
+void vcpu_periodic_switch_in(struct vcpu *v, unsigned int cpu)
+{
+    periodic_work(v, cpu);
 }
 
 /* Copy the runstate to the guest's registered area (v's tables are live). */

@@ -140,6 +140,9 @@ int vcpu_pin_override(struct vcpu *v, int cpu);
 /* Timer callbacks (time.c); data is the vCPU. */
 void vcpu_singleshot_timer_fn(void *data);
 void vcpu_periodic_timer_fn(void *data);
+/* The periodic timer runs only while its vCPU is on a CPU (as Xen's). */
+void vcpu_periodic_switch_out(struct vcpu *v);
+void vcpu_periodic_switch_in(struct vcpu *v, unsigned int cpu);
 /* Start (period_ns > 0) or stop v's periodic timer, Xen's way. */
 void vcpu_set_periodic_timer(struct vcpu *v, u64 period_ns);
 void vcpu_poll_timer_fn(void *data);

@@ -122,7 +122,69 @@ def kill_group(proc):
     proc.wait()
 
 
-def qemu_command(args, seed, calls, log, replay_from=None):
+# What the driver asks the hypervisor (through QEMU's gdbstub and the
+# symbols in vesper.elf) about the fuzzer domain when a boot stops making
+# progress, before it is killed: written next to the log as <log>.state.
+STATE_GDB = """set pagination off
+set confirm off
+target remote 127.0.0.1:%d
+info threads
+thread apply all bt 6
+set $d = domain_list[1]
+p $d->state
+p $d->evtchn.ops
+p $d->evtchn.valid_ports
+set $v = $d->vcpu[0]
+p/x $v->pause_flags
+p $v->polling
+p $v->poll_port
+p $v->is_running
+p $v->processor
+p $v->singleshot_timer
+p $v->periodic_period
+p $v->vcpu_info
+p/x $v->vcpu_info_mfn
+p *$v->vcpu_info
+p $v->evtchn.virq_to_port
+p/x $d->shared_info->evtchn_pending[0]@4
+p/x $d->shared_info->evtchn_mask[0]@4
+p/x $v->arch.regs
+p/x $d->vcpu[1]->pause_flags
+p arch_now_ns()
+detach
+"""
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def dump_state(args, port, path):
+    """The fuzzer domain's state from the stopped-making-progress boot."""
+    elf = os.path.join(args.build, "vesper.elf")
+    if not port or not os.path.isfile(elf):
+        return None
+    script = path + ".gdb"
+    with open(script, "w", encoding="utf-8") as f:
+        f.write(STATE_GDB % port)
+    try:
+        r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-x", script, elf],
+                           stdin=subprocess.DEVNULL, text=True,
+                           capture_output=True, timeout=90)
+        out = r.stdout + r.stderr
+    except (OSError, subprocess.SubprocessError):
+        return None
+    finally:
+        os.remove(script)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(out)
+    return path
+
+
+def qemu_command(args, seed, calls, log, replay_from=None, gdb_port=None):
     fuzz = os.path.join(args.build, "fuzz", "fuzz.elf")
     victim = os.path.join(args.build, "fuzz", "victim.elf")
     gargs = "seed=%d calls=%d" % (seed, calls)
@@ -141,7 +203,8 @@ def qemu_command(args, seed, calls, log, replay_from=None):
             "-kernel", args.hyp, "-append",
             CMDLINE + (" audit_every=%d" % args.audit_every
                        if args.audit_every > 1 else ""),
-            "-initrd", ",".join(modules)]
+            "-initrd", ",".join(modules)] + (
+                ["-gdb", "tcp:127.0.0.1:%d" % gdb_port] if gdb_port else [])
 
 
 def boot(args, seed, calls, log, replay_from=None):
@@ -150,7 +213,8 @@ def boot(args, seed, calls, log, replay_from=None):
         os.remove(log)
     except OSError:
         pass
-    cmd = qemu_command(args, seed, calls, log, replay_from)
+    port = free_port() if args.state_dump else None
+    cmd = qemu_command(args, seed, calls, log, replay_from, port)
     if args.verbose:
         say("+ " + " ".join(shlex.quote(c) for c in cmd))
     start = time.monotonic()
@@ -159,8 +223,14 @@ def boot(args, seed, calls, log, replay_from=None):
                             stderr=subprocess.DEVNULL, start_new_session=True)
     last_fuzz = last_victim = (None, start)
     hung = stalled = False
-    # Replays print every call: slower, so a longer overall limit.
-    limit = 120 + calls * (0.02 if replay_from is not None else 0.004)
+    # A backstop only (hangs and stalls are the progress watchdogs'): a
+    # boot that still makes progress gets about fifteen times what a call
+    # takes on an idle machine (0.13 ms, 2.5 ms with a recount after every
+    # call), as other work may share the CPUs; replays print every call.
+    per_call = 0.002 if args.audit_every > 1 else 0.04
+    if replay_from is not None:
+        per_call += 0.05
+    limit = 120 + calls * per_call * args.slow
     while True:
         try:
             proc.wait(timeout=0.5)
@@ -184,6 +254,7 @@ def boot(args, seed, calls, log, replay_from=None):
             stalled = True
         if hung or stalled or now - start > limit:
             hung = hung or (now - start > limit and not stalled)
+            dump_state(args, port, log + ".state")
             kill_group(proc)
             return None, hung, stalled, now - start
     return proc.returncode, False, False, time.monotonic() - start
@@ -257,6 +328,10 @@ def run_seed(args, seed):
     logdir = os.path.join(args.build, "fuzz", "logs")
     os.makedirs(logdir, exist_ok=True)
     log = os.path.join(logdir, "seed-%d.log" % seed)
+    try:
+        os.remove(log + ".state")
+    except OSError:
+        pass
     status, hung, stalled, secs = boot(args, seed, args.calls, log,
                                        args.replay_from)
     text = read_log(log)
@@ -286,6 +361,8 @@ def run_seed(args, seed):
         if res["culprit"]:
             say("  last call: %s" % res["culprit"])
         say("  log:       %s" % log)
+        if os.path.isfile(log + ".state"):
+            say("  state:     %s.state" % log)
     return res
 
 
@@ -311,6 +388,11 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--hang", type=float, default=60.0,
                     help="seconds without progress that make a hang")
+    ap.add_argument("--no-state-dump", dest="state_dump",
+                    action="store_false",
+                    help="no gdbstub, no hypervisor state dump on a hang")
+    ap.add_argument("--slow", type=float, default=1.0,
+                    help="scale the per-boot time limit (a loaded machine)")
     ap.add_argument("--replay-from", type=int, default=None)
     ap.add_argument("--no-replay", action="store_true",
                     help="do not rerun a failing seed in replay mode")

@@ -1096,6 +1096,20 @@ MUTATIONS = [
          test="mem_exchange",
          why="a refusal part-way reports the chunks already done"),
 
+    # Periodic timer only while the vCPU is on a CPU (h-block)
+    dict(name="periodic-runs-while-blocked",
+         file="hyp/schedule.c",
+         old="            arch_save_vcpu(prev);\n            vcpu_periodic_switch_out(prev);\n            runstate_set(prev, stopped_state(prev), arch_now_ns());\n",
+         new="            arch_save_vcpu(prev);\n            runstate_set(prev, stopped_state(prev), arch_now_ns());\n",
+         test="sched_periodic_block",
+         why="Xen stops a descheduled vCPU's periodic timer: it never ends a block"),
+
+    dict(name="extable-no-np",
+         file="hyp/arch/x86/traps.c",
+         old="                                     vec == TRAP_NP || vec == TRAP_SS)) {\n",
+         new="                                     vec == TRAP_SS)) {\n",
+         test="segbase_np",
+         why="a not-present selector in set_segment_base must not panic Vesper"),
 ]
 print_lock = threading.Lock()
 

@@ -208,7 +208,12 @@ void hyp_trap_c(struct cpu_regs *regs)
     for (size_t i = 0; i < nr_ex; i++) {
         const struct ex_entry *e = &__ex_table_start[i];
 
-        if (e->insn == regs->rip && (vec == TRAP_PF || vec == TRAP_GP)) {
+        /*
+         * Selector loads (load_sel_safe) fault with #NP for a not-present
+         * descriptor as well as #GP; Xen's fix-ups take every exception.
+         */
+        if (e->insn == regs->rip && (vec == TRAP_PF || vec == TRAP_GP ||
+                                     vec == TRAP_NP || vec == TRAP_SS)) {
             regs->rip = e->fixup;
             return;
         }

@@ -65,13 +65,12 @@ static const char *const fz_class_names[FZ_NR_CLASSES] = {
 };
 
 /*
- * Off unless enable= names them: each ends the fuzzer domain, or (block)
- * can leave it asleep for good once its event state is scrambled.
+ * Off unless enable= names them: each ends the fuzzer domain. (block is
+ * on: every wait gets a wake-up it cannot lose, see wake_ready.)
  */
-#define FZ_DEFAULT_OFF                                                      \
-    ((1u << FZ_IRET_BADRSP) | (1u << FZ_IRET_NONCANON) | (1u << FZ_BLOCK) | \
-     (1u << FZ_SHUTDOWN) | (1u << FZ_OWN_PT) | (1u << FZ_NEWBASE) |         \
-     (1u << FZ_MC_IRET))
+#define FZ_DEFAULT_OFF                                                         \
+    ((1u << FZ_IRET_BADRSP) | (1u << FZ_IRET_NONCANON) | (1u << FZ_SHUTDOWN) | \
+     (1u << FZ_OWN_PT) | (1u << FZ_NEWBASE) | (1u << FZ_MC_IRET))
 
 static uint32_t fz_off;
 
@@ -170,6 +169,17 @@ static uint8_t scratch[(SCRATCH_PAGES + 1) * MM_PAGE_SIZE]
 #define GUARD_VA ((unsigned long)scratch + SCRATCH_PAGES * MM_PAGE_SIZE)
 
 /*
+ * shared_info once more, followed by an unmapped page: the address calls
+ * are given. The SDK's own mapping is followed by our variables, and a
+ * copy-out or a multicall list that starts in shared_info runs on into
+ * them (results written over the loop's state, the wake-up's vcpu_info
+ * pointer: seed 14 with enable=block); here it stops at the guard.
+ */
+static uint8_t sinfo_alias[2 * MM_PAGE_SIZE]
+    __attribute__((aligned(4096), section(".bss.page_aligned")));
+static uint8_t *sinfo_va;
+
+/*
  * A secondary vCPU's stack (it runs fz_park, and our trap stubs when it
  * faults). Sized and aligned like the SDK's, whose trap code finds the
  * vCPU id at the stack's base.
@@ -248,7 +258,7 @@ static uint64_t rnd_ptr(size_t size, void **buf)
     case 10: /* (the builder maps our text writable, so not that) */
         return start_info->pt_base + below(MM_PAGE_SIZE);
     case 11:
-        return (uint64_t)shared_info + below(MM_PAGE_SIZE);
+        return (uint64_t)sinfo_va + below(MM_PAGE_SIZE);
     case 12:
         return (uint64_t)pool_va[below(pool_nr)] + below(MM_PAGE_SIZE);
     case 13:
@@ -387,29 +397,37 @@ static uint64_t rnd_va(void)
 }
 
 /*
- * System time, with a bounded number of tries: the fuzzer may leave our
- * vcpu_info's clock in any state (an odd version for ever, say), and a
- * reader that retries until it is consistent would hang us.
+ * System time from the TSC and the scale shared_info's vcpu_info had at
+ * boot. Not read afresh from a vcpu_info: ours may move (register_vcpu_info)
+ * into a page our own calls fill with random bytes, and a deadline drawn
+ * from a garbage clock can lie hours ahead, which leaves SCHEDOP_block
+ * asleep for good. Vesper's and Xen's clocks run at the TSC's rate, so
+ * the boot sample serves for the whole run.
  */
+static uint64_t clk_tsc0, clk_sys0;
+static uint32_t clk_mul;
+static int8_t clk_shift;
+
+static void clock_init(void)
+{
+    const volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
+    uint32_t ver;
+
+    do {
+        ver = t->version;
+        __asm__ volatile("" ::: "memory");
+        clk_tsc0 = t->tsc_timestamp;
+        clk_sys0 = t->system_time;
+        clk_mul = t->tsc_to_system_mul;
+        clk_shift = t->tsc_shift;
+        __asm__ volatile("" ::: "memory");
+    } while ((ver & 1) || t->version != ver);
+}
+
 static uint64_t fz_now(void)
 {
-    static uint64_t last;
-    const volatile struct vcpu_time_info *t = &shared_info->vcpu_info[0].time;
-
-    for (unsigned int i = 0; i < 100; i++) {
-        uint32_t ver = t->version;
-
-        if (ver & 1)
-            continue;
-        __asm__ volatile("" ::: "memory");
-        uint64_t v =
-            t->system_time + pvclock_scale(rdtsc_ordered() - t->tsc_timestamp,
-                                           t->tsc_to_system_mul, t->tsc_shift);
-        __asm__ volatile("" ::: "memory");
-        if (t->version == ver)
-            return last = v;
-    }
-    return last;
+    return clk_sys0 +
+           pvclock_scale(rdtsc_ordered() - clk_tsc0, clk_mul, clk_shift);
 }
 
 /* Time values for timers: past, now, soon, far, huge. */
@@ -439,6 +457,7 @@ struct fz_call {
     uint64_t nr;
     uint64_t a[5];
     int kind;      /* FZ_K_* */
+    int own_list;  /* a multicall whose entries (up to 12) we wrote */
     uint64_t x[4]; /* fz_iret's extra arguments */
 };
 
@@ -867,14 +886,6 @@ static void gen_sched_op(struct fz_call *c)
         c->a[0] = cmd = SCHEDOP_shutdown_code;
     if ((cmd == SCHEDOP_block || cmd == SCHEDOP_poll) && !on(FZ_BLOCK))
         c->a[0] = cmd = SCHEDOP_yield;
-    /*
-     * A poll struct we did not write (a pointer into our image) can ask
-     * for no ports and no timeout: with the FIFO ABI on, VIRQ_TIMER's port
-     * stays pending whatever arm_wakeup clears, so nothing would end it,
-     * on Xen either (seed 1 with enable=block, #1729 and #5070).
-     */
-    if (cmd == SCHEDOP_poll && !b)
-        c->a[0] = cmd = SCHEDOP_yield;
     if (!b)
         return;
     fill(b, 64);
@@ -929,6 +940,7 @@ static void gen_multicall(struct fz_call *c, int depth)
     c->a[1] = n;
     if (!b)
         return;
+    c->own_list = 1;
     for (unsigned int i = 0; i < n && i < 12; i++) {
         struct multicall_entry *e = (struct multicall_entry *)b + i;
         struct fz_call sub;
@@ -944,7 +956,8 @@ static void gen_multicall(struct fz_call *c, int depth)
         if (sub.kind == FZ_K_IRET && !on(FZ_MC_IRET))
             e->op = __HYPERVISOR_xen_version;
         if (e->op == __HYPERVISOR_sched_op &&
-            (e->args[0] == SCHEDOP_block || e->args[0] == SCHEDOP_poll))
+            ((uint32_t)e->args[0] == SCHEDOP_block ||
+             (uint32_t)e->args[0] == SCHEDOP_poll))
             e->args[0] = SCHEDOP_yield;
     }
 }
@@ -1242,14 +1255,219 @@ static int fz_fault(struct trap_frame *f)
     return 1;
 }
 
+/* ------------------------------------------------ staying wakeable */
+
+/*
+ * Where vCPU 0's vcpu_info lives. It starts in shared_info; one
+ * VCPUOP_register_vcpu_info of ours may move it (once: Xen and Vesper
+ * refuse a second), to a scratch or pool frame, which we then reach
+ * through vi_window, or to the shared_info frame itself. NULL: it moved
+ * somewhere we did not see (a call list we could not read), and every
+ * wait would be a gamble: blocking calls then become yields.
+ *
+ * The upcall handler, the masking in rearm() and the wake-up below must
+ * all use this one: the slot in shared_info is dead once it moved, and
+ * clearing only that one leaves evtchn_pending_sel set in the live copy,
+ * so that no later event raises evtchn_upcall_pending and a block never
+ * ends, on Xen too.
+ */
+static volatile struct vcpu_info *vi;
+static uintptr_t vi_chk; /* ~vi: a stray write to vi is noticed */
+static uint8_t vi_window[MM_PAGE_SIZE]
+    __attribute__((aligned(4096), section(".bss.page_aligned")));
+/* A frame of ours no call is given: where we move it if we lost track. */
+static uint8_t vi_spare[MM_PAGE_SIZE]
+    __attribute__((aligned(4096), section(".bss.page_aligned")));
+/*
+ * Set while a poll or a multicall over old entries runs: events stay
+ * enabled and every upcall arms the next tick (fz_upcall). Even a poll of
+ * a struct we wrote may have lost its timeout by then: the hypervisor's
+ * runstate and time-area writes and wk_clear's vcpu_info (any of them
+ * may sit in scratch) can land on it.
+ */
+static volatile int in_open_wait;
+
+/* Our own timer and IPI ports on vCPU 0, re-checked before each wait. */
+static evtchn_port_t wk_timer, wk_ipi;
+static uint64_t wk_lost_at = ~0ULL; /* call index where vi went NULL */
+static uint64_t wk_waits, wk_skipped, wk_resets; /* for the last line */
+
+static void vi_set(volatile struct vcpu_info *p)
+{
+    vi = p;
+    vi_chk = ~(uintptr_t)p;
+}
+
+static void vi_lose(const char *why)
+{
+    if (!vi && !~vi_chk)
+        return;
+    vi_set(NULL);
+    wk_lost_at = idx;
+    printk("fuzz: #%lu wake-up: lost track of vcpu_info (%s): blocking "
+           "calls become yields\n",
+           (unsigned long)idx, why);
+}
+
+/* vCPU 0's vcpu_info is now at (mfn, offset): find a writable alias. */
+static void vi_moved(uint64_t mfn, uint32_t offset)
+{
+    if (idx >= log_from)
+        printk("fuzz: #%lu vcpu_info moved to mfn 0x%lx offset 0x%x\n",
+               (unsigned long)idx, (unsigned long)mfn, offset);
+    if (offset > MM_PAGE_SIZE - sizeof(struct vcpu_info)) {
+        vi_lose("offset out of range");
+        return;
+    }
+    if (mfn == sinfo_mfn) {
+        vi_set((volatile struct vcpu_info *)((uint8_t *)shared_info + offset));
+        return;
+    }
+    if (mfn == mm_virt_to_mfn(vi_spare)) {
+        vi_set((volatile struct vcpu_info *)(vi_spare + offset));
+        return;
+    }
+    if (HYPERVISOR_update_va_mapping(
+            (unsigned long)vi_window,
+            MFN_PTE(mfn, PTE_P | PTE_RW | PTE_A | PTE_D), UVMF_INVLPG)) {
+        vi_lose("cannot map its frame");
+        return;
+    }
+    vi_set((volatile struct vcpu_info *)(vi_window + offset));
+}
+
+/* vi, unless a stray write changed it (then we have lost track). */
+static volatile struct vcpu_info *live_vi(void)
+{
+    if ((uintptr_t)vi != ~vi_chk) {
+        vi_chk = 0; /* vi_lose must not take it for lost already */
+        vi_lose("its pointer was overwritten");
+    }
+    return vi;
+}
+
+/* Is [p, p + n) inside memory we can read without faulting? */
+static int readable(uint64_t p, size_t n)
+{
+    uint64_t sc = (uint64_t)scratch, sh = (uint64_t)sinfo_va;
+
+    if (p >= sc && p <= GUARD_VA && n <= GUARD_VA - p)
+        return 1;
+    return p >= sh && p <= sh + MM_PAGE_SIZE && n <= sh + MM_PAGE_SIZE - p;
+}
+
+/*
+ * A register_vcpu_info for vCPU 0 (the hypervisor takes cmd and vCPU as
+ * 32-bit values) as the call or multicall entry args: fills *r with what
+ * the hypervisor will read. 0: not one; 1: one, *r valid; -1: one whose
+ * argument we cannot read.
+ */
+static int reg_vi_args(const uint64_t *args, struct vcpu_register_vcpu_info *r)
+{
+    if ((uint32_t)args[0] != VCPUOP_register_vcpu_info || (uint32_t)args[1])
+        return 0;
+    if (!readable(args[2], sizeof(*r)))
+        return -1;
+    memcpy(r, (const void *)args[2], sizeof(*r));
+    return 1;
+}
+
+/*
+ * Multicall entries that may move vcpu_info: remembered before the batch
+ * (an entry's own or an earlier entry's output may overwrite the argument)
+ * and judged by the result the hypervisor wrote into the entry.
+ */
+#define MC_TRACK 8
+static struct {
+    struct multicall_entry *e;
+    struct vcpu_register_vcpu_info r;
+    int ok;
+} mc_reg[MC_TRACK];
+static unsigned int mc_nreg;
+
+static void track_before(const struct fz_call *c)
+{
+    uint64_t n = (uint32_t)c->a[1], p = c->a[0];
+
+    mc_nreg = 0;
+    if (c->nr != __HYPERVISOR_multicall || c->kind == FZ_K_IRET)
+        return;
+    /*
+     * The hypervisor reads entries until the count or a fault: lists in
+     * scratch end at the guard page. Lists elsewhere (our image, pool
+     * pages) we read as far as we can; what lies beyond is checked before
+     * the next wait instead (wake_ready).
+     */
+    for (uint64_t i = 0; i < n; i++, p += sizeof(struct multicall_entry)) {
+        struct multicall_entry *e = (struct multicall_entry *)p;
+        struct vcpu_register_vcpu_info r;
+        int k;
+
+        if (!readable(p, sizeof(*e)))
+            break;
+        if (e->op != __HYPERVISOR_vcpu_op)
+            continue;
+        k = reg_vi_args(e->args, &r);
+        if (!k)
+            continue;
+        if (mc_nreg == MC_TRACK)
+            break;
+        mc_reg[mc_nreg].e = e;
+        mc_reg[mc_nreg].r = r;
+        mc_reg[mc_nreg].ok = k > 0;
+        mc_nreg++;
+    }
+}
+
+static void track_after(const struct fz_call *c, int reg_kind,
+                        const struct vcpu_register_vcpu_info *r, long rc)
+{
+    if (!live_vi())
+        return;
+    if (reg_kind && rc == 0) {
+        if (reg_kind > 0)
+            vi_moved(r->mfn, r->offset);
+        else
+            vi_lose("moved by an unreadable argument");
+        return;
+    }
+    if (c->nr != __HYPERVISOR_multicall)
+        return;
+    for (unsigned int i = 0; i < mc_nreg; i++) {
+        if (mc_reg[i].e->result != 0)
+            continue;
+        if (mc_reg[i].ok)
+            vi_moved(mc_reg[i].r.mfn, mc_reg[i].r.offset);
+        else
+            vi_lose("moved by an unreadable multicall argument");
+        return;
+    }
+}
+
 /* Upcalls: forget whatever is pending and go back with events masked. */
 static void fz_upcall(struct trap_frame *f)
 {
     upcalls++;
+    if (live_vi()) {
+        vi->evtchn_upcall_pending = 0;
+        vi->evtchn_pending_sel = 0;
+    }
     shared_info->vcpu_info[0].evtchn_upcall_pending = 0;
     shared_info->vcpu_info[0].evtchn_pending_sel = 0;
     for (unsigned int i = 0; i < ARRAY_SIZE(shared_info->evtchn_pending); i++)
         shared_info->evtchn_pending[i] = 0;
+    /*
+     * A poll that runs with events masked ignores an event that came
+     * before it began, and sleeps on (seed 8 while this was built: the
+     * tick fired between set_timer_op and a poll of no ports); one that
+     * finds an upcall deliverable returns at once. So during such calls
+     * events stay enabled and every upcall arms the next tick, for
+     * whatever waits next.
+     */
+    if (in_open_wait) {
+        HYPERVISOR_set_timer_op(fz_now() + NS_PER_MS);
+        return;
+    }
     f->rflags &= ~0x200ULL;
 }
 
@@ -1269,65 +1487,234 @@ static void rearm(void)
     HYPERVISOR_callback_op(CALLBACKOP_register, &cb);
     HYPERVISOR_fpu_taskswitch(0);
     shared_info->vcpu_info[0].evtchn_upcall_mask = 1;
+    if (live_vi())
+        vi->evtchn_upcall_mask = 1;
+}
+
+/* Is port ours on vCPU 0 with this status (and VIRQ)? */
+static int port_is(evtchn_port_t port, uint32_t status, uint32_t virq)
+{
+    struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+
+    if (!port || HYPERVISOR_event_channel_op(EVTCHNOP_status, &st))
+        return 0;
+    return st.status == status && st.vcpu == 0 &&
+           (status != EVTCHNSTAT_virq || st.u.virq == virq);
+}
+
+/* VIRQ_TIMER's port on vCPU 0: ours, a fresh one, or one our calls bound. */
+static int find_timer_port(void)
+{
+    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
+
+    if (port_is(wk_timer, EVTCHNSTAT_virq, VIRQ_TIMER))
+        return 1;
+    if (!HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv)) {
+        wk_timer = bv.port;
+        return 1;
+    }
+    /* Ports are valid up to the first -EINVAL (a bucket at a time). */
+    for (evtchn_port_t p = 1; p < EVTCHN_2L_NR_CHANNELS; p++) {
+        struct evtchn_status st = { .dom = DOMID_SELF, .port = p };
+        long rc = HYPERVISOR_event_channel_op(EVTCHNOP_status, &st);
+
+        if (rc == -XEN_EINVAL)
+            break;
+        if (!rc && st.status == EVTCHNSTAT_virq && st.u.virq == VIRQ_TIMER &&
+            st.vcpu == 0) {
+            wk_timer = p;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int find_ipi_port(void)
+{
+    struct evtchn_bind_ipi bi = { .vcpu = 0 };
+
+    if (port_is(wk_ipi, EVTCHNSTAT_ipi, 0))
+        return 1;
+    if (HYPERVISOR_event_channel_op(EVTCHNOP_bind_ipi, &bi))
+        return 0;
+    wk_ipi = bi.port;
+    return 1;
+}
+
+static int bit_test(const volatile xen_ulong_t *w, unsigned int bit)
+{
+    return (w[bit / 64] >> (bit % 64)) & 1;
+}
+
+static void bit_clear(volatile xen_ulong_t *w, unsigned int bit)
+{
+    __atomic_and_fetch(&w[bit / 64], ~(1UL << (bit % 64)), __ATOMIC_SEQ_CST);
 }
 
 /*
- * SCHEDOP_block ends only when an event becomes pending: the timer's VIRQ
- * needs a port (the fuzzer may have closed it), unmasked, and not already
- * pending (2-level events only signal when a pending bit goes 0 -> 1).
+ * Our two ports not pending and unmasked, nothing selected in vcpu_info:
+ * the next event on either raises evtchn_upcall_pending from 0, which is
+ * what wakes a blocked or polling vCPU. An event landing while we clear
+ * is cleared too, or found pending and cleared again.
  */
-static void arm_wakeup(void)
+static void wk_clear(void)
 {
-    struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
-    long rc = HYPERVISOR_event_channel_op(EVTCHNOP_bind_virq, &bv);
+    bit_clear(shared_info->evtchn_mask, wk_timer);
+    bit_clear(shared_info->evtchn_mask, wk_ipi);
+    do {
+        bit_clear(shared_info->evtchn_pending, wk_timer);
+        bit_clear(shared_info->evtchn_pending, wk_ipi);
+        vi->evtchn_pending_sel = 0;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        vi->evtchn_upcall_pending = 0;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    } while (bit_test(shared_info->evtchn_pending, wk_timer) ||
+             bit_test(shared_info->evtchn_pending, wk_ipi));
+}
 
-    if (idx >= log_from)
-        printk("fuzz: #%lu wake-up: bind VIRQ_TIMER %ld\n", (unsigned long)idx,
-               rc);
-    for (unsigned int i = 0; i < ARRAY_SIZE(shared_info->evtchn_mask); i++) {
-        shared_info->evtchn_mask[i] = 0;
-        shared_info->evtchn_pending[i] = 0;
+/* FIFO ABI on? expand_array answers -EOPNOTSUPP only under 2-level. */
+static int fifo_on(void)
+{
+    struct evtchn_expand_array ea = { .array_gfn = ~0ULL };
+
+    return HYPERVISOR_event_channel_op(EVTCHNOP_expand_array, &ea) !=
+           -XEN_EOPNOTSUPP;
+}
+
+/*
+ * Make sure the next timer tick ends a block or poll (the class "block").
+ * A blocked vCPU wakes only when evtchn_upcall_pending goes 0 -> 1, and our
+ * own calls can stop that for good, on Xen as on Vesper: switching to the
+ * FIFO ABI without an event array page (every event is then only noted
+ * in Xen's struct evtchn: seeds 2 and 5, #3506 and #2962), closing or
+ * masking VIRQ_TIMER's port, leaving its pending bit or its selector bit
+ * set, or moving vcpu_info where our upcall handler does not clear it.
+ * So: back to 2-level (EVTCHNOP_reset) if need be, a VIRQ_TIMER and an
+ * IPI port on vCPU 0, both cleared and unmasked, and a test that a send
+ * on the IPI port raises evtchn_upcall_pending in the vcpu_info we think
+ * is live. 0: no guarantee (the caller then does not wait).
+ */
+static int wake_ready(void)
+{
+    struct evtchn_reset rs = { .dom = DOMID_SELF };
+    struct evtchn_send snd;
+    int ok;
+
+    if (!live_vi())
+        return 0;
+    vi->evtchn_upcall_mask = 1;
+    if (fifo_on()) {
+        long rc = HYPERVISOR_event_channel_op(EVTCHNOP_reset, &rs);
+
+        if (idx >= log_from)
+            printk("fuzz: #%lu wake-up: FIFO ABI on, reset %ld\n",
+                   (unsigned long)idx, rc);
+        wk_resets++;
+        if (rc || fifo_on())
+            return 0;
     }
-    shared_info->vcpu_info[0].evtchn_pending_sel = 0;
-    shared_info->vcpu_info[0].evtchn_upcall_pending = 0;
-    HYPERVISOR_set_timer_op(fz_now() + 200 * NS_PER_US + below(2 * NS_PER_MS));
+    if (!find_timer_port() || !find_ipi_port())
+        return 0;
+    wk_clear();
+    snd.port = wk_ipi;
+    if (HYPERVISOR_event_channel_op(EVTCHNOP_send, &snd))
+        return 0;
+    ok = vi->evtchn_upcall_pending &&
+         ((vi->evtchn_pending_sel >> (wk_ipi / 64)) & 1);
+    wk_clear();
+    if (ok)
+        return 1;
+    /*
+     * The send went to a vcpu_info we do not know. If it never moved
+     * after all, move it to a frame of our own; if it did, we cannot
+     * find it again (no hypercall tells where it is).
+     */
+    if (vi == &shared_info->vcpu_info[0]) {
+        struct vcpu_register_vcpu_info r = { .mfn = mm_virt_to_mfn(vi_spare),
+                                             .offset = 0 };
+
+        if (!HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, 0, &r)) {
+            vi_moved(r.mfn, 0);
+            return wake_ready();
+        }
+    }
+    vi_lose("an event did not arrive where we looked");
+    return 0;
+}
+
+/* SCHEDOP_block and SCHEDOP_poll (cmd is a 32-bit value to the hypervisor). */
+static int is_wait(const struct fz_call *c)
+{
+    return c->nr == __HYPERVISOR_sched_op &&
+           ((uint32_t)c->a[0] == SCHEDOP_block ||
+            (uint32_t)c->a[0] == SCHEDOP_poll);
 }
 
 /*
  * A multicall longer than the entries we wrote runs whatever follows them
- * (old calls, our own image), which can hold a SCHEDOP_block or a poll of
- * no ports: that sleeps until an event comes, on Xen too, and once our
+ * (old calls, our own image), as does one whose list is not a buffer we
+ * filled (shared_info, a pool page); that can hold a block or a poll of
+ * no ports, which sleeps until an event comes, on Xen too, and once our
  * timers and VIRQ_TIMER are gone none ever does (seed 140, #22147: a 2M
  * entry batch over our image blocked vCPU 0 with nothing bound). So such
- * a batch runs with a periodic tick on a fresh VIRQ_TIMER binding.
+ * a batch runs with a timer tick armed, re-armed by every upcall until it
+ * ends (a periodic timer would not do: Xen stops a vCPU's periodic timer
+ * while it is descheduled, so it never wakes a blocked one).
  */
 static int may_run_junk(const struct fz_call *c)
 {
-    return c->nr == __HYPERVISOR_multicall && c->a[1] > 12;
+    return c->nr == __HYPERVISOR_multicall &&
+           (!c->own_list || (uint32_t)c->a[1] > 12);
 }
 
-static long issue(const struct fz_call *c)
+static long issue(const struct fz_call *call)
 {
+    struct fz_call c = *call;
+    struct vcpu_register_vcpu_info r;
+    int reg_kind = 0, ready = 0, open_wait;
     long rc;
 
-    if (c->kind == FZ_K_IRET)
-        return fz_iret(c->a[0], c->a[1], c->a[2], c->a[3], c->x[0], c->x[1]);
-    /* Blocking calls always have a timer that ends them. */
-    if ((c->nr == __HYPERVISOR_sched_op &&
-         (c->a[0] == SCHEDOP_block || c->a[0] == SCHEDOP_poll)) ||
-        may_run_junk(c))
-        arm_wakeup();
-    if (may_run_junk(c)) {
-        struct vcpu_set_periodic_timer pt = { .period_ns = NS_PER_MS };
-
-        HYPERVISOR_vcpu_op(VCPUOP_set_periodic_timer, 0, &pt);
+    if (c.kind == FZ_K_IRET)
+        return fz_iret(c.a[0], c.a[1], c.a[2], c.a[3], c.x[0], c.x[1]);
+    /* Waits always have a timer tick that ends them, or do not wait. */
+    if (is_wait(&c) || may_run_junk(&c)) {
+        ready = wake_ready();
+        if (ready) {
+            wk_waits++;
+            HYPERVISOR_set_timer_op(fz_now() + 200 * NS_PER_US +
+                                    (idx * 7919) % (2 * NS_PER_MS));
+        } else if (is_wait(&c)) {
+            wk_skipped++;
+            c.a[0] = SCHEDOP_yield;
+        } else {
+            /* Only the entries we wrote (none if it is not our list). */
+            wk_skipped++;
+            c.a[1] = c.own_list ? 12 : 0;
+        }
+        if (idx >= log_from && (c.a[0] != call->a[0] || c.a[1] != call->a[1]))
+            printk("fuzz: #%lu no wake-up guaranteed: made it %lx %lx\n",
+                   (unsigned long)idx, (unsigned long)c.a[0],
+                   (unsigned long)c.a[1]);
     }
-    if (c->kind == FZ_K_RAW)
-        rc = hypercall_raw(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+    if (c.nr == __HYPERVISOR_vcpu_op)
+        reg_kind = reg_vi_args(c.a, &r);
+    track_before(&c);
+    open_wait = ready && (may_run_junk(&c) ||
+                          (is_wait(&c) && (uint32_t)c.a[0] == SCHEDOP_poll));
+    if (open_wait) {
+        in_open_wait = 1;
+        vi->evtchn_upcall_mask = 0;
+    }
+    if (c.kind == FZ_K_RAW)
+        rc = hypercall_raw(c.nr, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]);
     else
-        rc = hypercall6(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
-    if (may_run_junk(c))
-        HYPERVISOR_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+        rc = hypercall6(c.nr, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4]);
+    if (open_wait) {
+        in_open_wait = 0;
+        if (live_vi())
+            vi->evtchn_upcall_mask = 1;
+    }
+    track_after(&c, reg_kind, &r, rc);
     return rc;
 }
 
@@ -1367,6 +1754,16 @@ static void setup_pool(void)
         (unsigned long)HYPERVISOR_memory_op(XENMEM_maximum_ram_page, NULL);
     /* The guard page after the scratch buffers. */
     HYPERVISOR_update_va_mapping(GUARD_VA, 0, UVMF_INVLPG);
+    /* shared_info with a guard page after it (if we may map it). */
+    sinfo_va = (uint8_t *)shared_info;
+    if (!HYPERVISOR_update_va_mapping(
+            (unsigned long)sinfo_alias,
+            MFN_PTE(sinfo_mfn, PTE_P | PTE_RW | PTE_A | PTE_D), UVMF_INVLPG) &&
+        !HYPERVISOR_update_va_mapping((unsigned long)sinfo_alias + MM_PAGE_SIZE,
+                                      0, UVMF_INVLPG))
+        sinfo_va = sinfo_alias;
+    else
+        printk("fuzz: cannot alias shared_info; calls get the SDK's mapping\n");
 }
 
 static void fz_main(void)
@@ -1375,7 +1772,7 @@ static void fz_main(void)
     uint64_t calls = (uint64_t)cmdline_long("calls", 100000);
     uint64_t progress = (uint64_t)cmdline_long("progress", 1000);
     uint64_t audit_every = (uint64_t)cmdline_long("audit", 64);
-    uint64_t start = fz_now();
+    uint64_t start;
     uint64_t enable = parse_classes("enable");
 
     fz_off = (FZ_DEFAULT_OFF & ~enable) | parse_classes("exclude");
@@ -1384,6 +1781,9 @@ static void fz_main(void)
     if (!progress)
         progress = 1000;
     setup_pool();
+    clock_init();
+    start = fz_now();
+    vi_set(&shared_info->vcpu_info[0]);
     ((struct guest_cpu *)vcpu1_stack)->id = 1;
     ((struct guest_cpu *)vcpu1_stack)->magic = GUEST_CPU_MAGIC;
     for (unsigned int v = 0; v < TRAP_NR_VECTORS; v++)
@@ -1433,6 +1833,7 @@ static void fz_main(void)
                 printk("fuzz: #%lu -> %ld\n", (unsigned long)idx, rc);
         }
         armed = 0;
+        in_open_wait = 0; /* a fault may have ended the call */
         if (needs_rearm(cur.nr))
             rearm();
         if (audit_every && (n + 1) % audit_every == 0) {
@@ -1447,8 +1848,12 @@ static void fz_main(void)
                    (unsigned long)faults, (unsigned long)upcalls,
                    (unsigned long)((fz_now() - start) / NS_PER_MS));
     }
-    printk("fuzz: done seed %lu calls %lu faults %lu\n", (unsigned long)seed,
-           (unsigned long)n, (unsigned long)faults);
+    printk("fuzz: done seed %lu calls %lu faults %lu (waits with a wake-up "
+           "%lu, without one made shorter %lu, FIFO resets %lu, vcpu_info "
+           "lost at %ld)\n",
+           (unsigned long)seed, (unsigned long)n, (unsigned long)faults,
+           (unsigned long)wk_waits, (unsigned long)wk_skipped,
+           (unsigned long)wk_resets, (long)wk_lost_at);
 }
 
 void guest_main(void)

@@ -114,6 +114,12 @@ trap_common:
     /* The frame's alignment depends on the error code; C wants 16. */
     mov     %rsp, %rbx
     and     $-16, %rsp
+    /*
+     * The bounce frame keeps the interrupted RFLAGS, DF included (Xen
+     * clears it only for syscall); C code must start with DF clear. The
+     * frame's copy comes back with the iret.
+     */
+    cld
     call    trap_dispatch
     mov     %rbx, %rsp
     add     $8, %rsp

@@ -515,7 +515,7 @@ MUTATIONS = [
     dict(name="dom0-rule-dropped",
          file="hyp/elf.c",
          old="        !(xn->supported_features & (1u << XENFEAT_dom0)))\n",
-         new="        (type == ~0UL && pgt_count(pg)))\n",
+         new="        false)\n",
          test="builder_feat_nodom0",
          why="a kernel with the note but no dom0 must not be dom0"),
     dict(name="features-bare-bang-ignored",

@@ -163,7 +163,7 @@ static void check_domain(struct domain *d)
         const struct evtchn *chn = evtchn_from_port(d, p);
 
         FZ_CHECK(chn->port == p || chn->state == ECS_FREE);
-        FZ_CHECK(chn->state <= ECS_HYP);
+        FZ_CHECK(chn->state <= ECS_PIRQ);
         FZ_CHECK(p != 0 || chn->state == ECS_RESERVED);
         if (evtchn_usable(chn)) {
             active++;

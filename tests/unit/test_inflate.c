@@ -23,34 +23,6 @@ static const struct {
     { "bench", 10 * 1024 * 1024, 0 },
 };
 
-static void gen_data(u8 *p, size_t n, int kind, u64 seed)
-{
-    static const char *const words[] = {
-        "the ",    "hypervisor ", "page ",    "table ",    "guest ",
-        "kernel ", "event ",      "channel ", "grant ",    "xen ",
-        "vesper ", "memory ",     "frame ",   "\n",        "domain ",
-        "vcpu ",   "0x",          "ffffffff", "81000000 ",
-    };
-    size_t i = 0;
-
-    while (i < n) {
-        u64 r = tu_rand(&seed);
-
-        if (kind == 1) {
-            p[i++] = (u8)r;
-        } else if (kind == 2) {
-            /* Long runs with rare perturbations: lots of long matches. */
-            p[i] = (u8)("abcdefgh"[(i / 4096) % 8] + ((r % 1000) == 0));
-            i++;
-        } else {
-            const char *w = words[r % (sizeof(words) / sizeof(words[0]))];
-
-            while (*w && i < n)
-                p[i++] = (u8)*w++;
-        }
-    }
-}
-
 static int gen_main(int argc, char **argv)
 {
     size_t i;
@@ -61,7 +33,7 @@ static int gen_main(int argc, char **argv)
         char path[4096];
         u8 *buf = malloc(vectors[i].size + 1);
 
-        gen_data(buf, vectors[i].size, vectors[i].kind, 0x1234 + i);
+        tu_gen_data(buf, vectors[i].size, vectors[i].kind, 0x1234 + i);
         snprintf(path, sizeof(path), "%s/%s.bin", argv[2], vectors[i].name);
         if (tu_write_file(path, buf, vectors[i].size)) {
             perror(path);

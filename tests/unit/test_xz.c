@@ -43,32 +43,6 @@ static const char *const variants[] = {
 #define NVEC (sizeof(vectors) / sizeof(vectors[0]))
 #define NVAR (sizeof(variants) / sizeof(variants[0]))
 
-static void gen_data(u8 *p, size_t n, int kind, u64 seed)
-{
-    static const char *const words[] = {
-        "the ",    "hypervisor ", "page ",    "table ", "guest ",
-        "kernel ", "event ",      "channel ", "grant ", "xen ",
-        "vesper ", "memory ",     "frame ",   "\n",     "domain ",
-    };
-    size_t i = 0;
-
-    while (i < n) {
-        u64 r = tu_rand(&seed);
-
-        if (kind == 1) {
-            p[i++] = (u8)r;
-        } else if (kind == 2) {
-            p[i] = (u8)("abcdefgh"[(i / 4096) % 8] + ((r % 1000) == 0));
-            i++;
-        } else {
-            const char *w = words[r % (sizeof(words) / sizeof(words[0]))];
-
-            while (*w && i < n)
-                p[i++] = (u8)*w++;
-        }
-    }
-}
-
 static int gen_main(int argc, char **argv)
 {
     if (argc < 3 || strcmp(argv[1], "--gen"))
@@ -80,7 +54,7 @@ static int gen_main(int argc, char **argv)
         if (vectors[i].kind < 0)
             continue;
         buf = malloc(vectors[i].size + 1);
-        gen_data(buf, vectors[i].size, vectors[i].kind, 0x5a5a + i);
+        tu_gen_data(buf, vectors[i].size, vectors[i].kind, 0x5a5a + i);
         snprintf(path, sizeof(path), "%s/%s.bin", argv[2], vectors[i].name);
         if (tu_write_file(path, buf, vectors[i].size)) {
             perror(path);

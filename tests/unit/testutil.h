@@ -55,6 +55,37 @@ static inline u64 tu_rand(u64 *s)
     return *s * 2685821657736338717ull;
 }
 
+/*
+ * Test data for the decompressors' vectors: kind 0 text-like words, 1
+ * random bytes, 2 long runs with rare changes (long, overlapping matches).
+ */
+static inline void tu_gen_data(u8 *p, size_t n, int kind, u64 seed)
+{
+    static const char *const words[] = {
+        "the ",    "hypervisor ", "page ",    "table ",    "guest ",
+        "kernel ", "event ",      "channel ", "grant ",    "xen ",
+        "vesper ", "memory ",     "frame ",   "\n",        "domain ",
+        "vcpu ",   "0x",          "ffffffff", "81000000 ",
+    };
+    size_t i = 0;
+
+    while (i < n) {
+        u64 r = tu_rand(&seed);
+
+        if (kind == 1) {
+            p[i++] = (u8)r;
+        } else if (kind == 2) {
+            p[i] = (u8)("abcdefgh"[(i / 4096) % 8] + ((r % 1000) == 0));
+            i++;
+        } else {
+            const char *w = words[r % (sizeof(words) / sizeof(words[0]))];
+
+            while (*w && i < n)
+                p[i++] = (u8)*w++;
+        }
+    }
+}
+
 static inline void tu_put32(u8 *p, u32 v)
 {
     p[0] = (u8)v;

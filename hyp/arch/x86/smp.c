@@ -6,6 +6,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "sched.h"
+#include "asm/acpi.h"
 #include "asm/cpu.h"
 #include "asm/mm.h"
 #include "smp.h"
@@ -150,34 +151,10 @@ static u32 ap_acpi_ids[MAX_CPUS]; /* ACPI processor UIDs, same order */
 static unsigned int nr_apic_ids;
 static volatile u32 ap_started;
 
-static bool acpi_sum_ok(const u8 *p, size_t n)
-{
-    u8 s = 0;
-
-    for (size_t i = 0; i < n; i++)
-        s += p[i];
-    return s == 0;
-}
-
-static const u8 *find_rsdp(void)
-{
-    const u8 *ebda = maddr_to_virt((u64) * (u16 *)maddr_to_virt(0x40e) << 4);
-    const u8 *ranges[2][2] = {
-        { ebda, ebda + 1024 },
-        { maddr_to_virt(0xe0000), maddr_to_virt(0x100000) },
-    };
-
-    for (unsigned int r = 0; r < 2; r++)
-        for (const u8 *p = ranges[r][0]; p + 20 <= ranges[r][1]; p += 16)
-            if (!memcmp(p, "RSD PTR ", 8) && acpi_sum_ok(p, 20))
-                return p;
-    return NULL;
-}
-
 /* Local APIC ids of the enabled CPUs in the ACPI MADT, boot CPU first. */
 static void madt_scan(u32 self)
 {
-    const u8 *rsdp = find_rsdp(), *rsdt, *madt = NULL;
+    const u8 *rsdp = acpi_rsdp(), *rsdt, *madt = NULL;
     u32 len;
 
     ap_apic_ids[nr_apic_ids++] = self;

@@ -2,6 +2,7 @@
 /* Emulated port I/O: the privileged domain reaches the ports Vesper keeps not. */
 #include "lib.h"
 #include "sched.h"
+#include "asm/acpi.h"
 #include "asm/cpu.h"
 #include "asm/page.h"
 #include "asm/pv.h"
@@ -35,79 +36,21 @@ static const struct port_range denied_ports[] = {
 
 /* ---------------------------------------------------- ACPI PM timer */
 
-/* The direct map always covers the low 4 GiB, where firmware puts ACPI. */
-#define ACPI_LIMIT (1UL << 32)
-#define ACPI_HDR 36
 #define FADT_PM_TMR_BLK 76
 #define FADT_X_PM_TMR_BLK 208 /* generic address structure, FADT rev >= 3 */
 #define GAS_SYSTEM_IO 1
 
-static u32 rd32(const u8 *p)
-{
-    return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
-
-static u64 rd64(const u8 *p)
-{
-    return rd32(p) | (u64)rd32(p + 4) << 32;
-}
-
-static bool acpi_sum_ok(const u8 *p, u64 len)
-{
-    u8 sum = 0;
-
-    while (len--)
-        sum += *p++;
-    return !sum;
-}
-
-/* The table at pa if its signature, length and checksum hold. */
-static const u8 *acpi_table(u64 pa, const char *sig)
-{
-    const u8 *t;
-    u32 len;
-
-    if (!pa || pa >= ACPI_LIMIT - ACPI_HDR)
-        return NULL;
-    t = maddr_to_virt(pa);
-    len = rd32(t + 4);
-    if (memcmp(t, sig, 4) || len < ACPI_HDR || len > ACPI_LIMIT - pa ||
-        !acpi_sum_ok(t, len))
-        return NULL;
-    return t;
-}
-
-/* The RSDP: in the first KiB of the EBDA, or in the BIOS area. */
-static const u8 *acpi_rsdp(void)
-{
-    u64 ebda = ((u64)rd32(maddr_to_virt(0x40e)) << 4) & 0xffff0;
-    u64 ranges[2][2] = { { ebda, ebda + 1024 }, { 0xe0000, 0x100000 } };
-
-    /* An EBDA pointer of 0 or past conventional memory is no EBDA. */
-    if (!ebda || ebda + 1024 > 0xa0000)
-        ranges[0][1] = ranges[0][0];
-    for (unsigned int r = 0; r < 2; r++) {
-        for (u64 pa = ranges[r][0]; pa < ranges[r][1]; pa += 16) {
-            const u8 *p = maddr_to_virt(pa);
-
-            if (!memcmp(p, "RSD PTR ", 8) && acpi_sum_ok(p, 20))
-                return p;
-        }
-    }
-    return NULL;
-}
-
 /* PM_TMR_BLK of the FADT, preferring X_PM_TMR_BLK as Xen does; 0 if none. */
 static unsigned int fadt_pm_timer(const u8 *f)
 {
-    u32 len = rd32(f + 4);
+    u32 len = acpi_rd32(f + 4);
     const u8 *gas = f + FADT_X_PM_TMR_BLK;
     u64 port = 0;
 
     if (f[8] >= 3 && len >= FADT_X_PM_TMR_BLK + 12 && gas[0] == GAS_SYSTEM_IO)
-        port = rd64(gas + 4);
+        port = acpi_rd64(gas + 4);
     if (!port && len >= FADT_PM_TMR_BLK + 4)
-        port = rd32(f + FADT_PM_TMR_BLK);
+        port = acpi_rd32(f + FADT_PM_TMR_BLK);
     return port <= LAST_PORT - 3 ? (unsigned int)port : 0;
 }
 
@@ -129,17 +72,17 @@ static unsigned int pm_timer_port(void)
     rsdp = acpi_rsdp();
     if (!rsdp)
         return 0;
-    if (rsdp[15] >= 2 && rd64(rsdp + 24) && acpi_sum_ok(rsdp, 36)) {
-        sdt = acpi_table(rd64(rsdp + 24), "XSDT");
+    if (rsdp[15] >= 2 && acpi_rd64(rsdp + 24) && acpi_sum_ok(rsdp, 36)) {
+        sdt = acpi_table(acpi_rd64(rsdp + 24), "XSDT");
         esz = 8;
     } else {
-        sdt = acpi_table(rd32(rsdp + 16), "RSDT");
+        sdt = acpi_table(acpi_rd32(rsdp + 16), "RSDT");
         esz = 4;
     }
     if (!sdt)
         return 0;
-    for (u32 off = ACPI_HDR; off + esz <= rd32(sdt + 4); off += esz) {
-        u64 pa = esz == 8 ? rd64(sdt + off) : rd32(sdt + off);
+    for (u32 off = ACPI_HDR_LEN; off + esz <= acpi_rd32(sdt + 4); off += esz) {
+        u64 pa = esz == 8 ? acpi_rd64(sdt + off) : acpi_rd32(sdt + off);
         const u8 *f = acpi_table(pa, "FACP");
 
         if (f) {

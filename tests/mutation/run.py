@@ -1271,8 +1271,12 @@ def main():
         results, out = run_tests(base, tests, args.timeout)
         bad = [t for t in tests if results.get(t) != "PASS"]
         if bad:
+            # From the first failure on: the runner's log tail follows it.
+            lines = out.splitlines()
+            first = next((i for i, l in enumerate(lines)
+                          if l.startswith("FAIL")), max(0, len(lines) - 40))
             say("baseline: %s must pass unmutated, but did not\n%s"
-                % (", ".join(bad), tail(out, 40)))
+                % (", ".join(bad), "\n".join(lines[first:first + 45])))
             say("0 passed, 1 failed")
             return 1
         say("baseline: %s pass unmutated (%.1fs)"

@@ -24,7 +24,10 @@ and is judged from its serial log:
   leak                frames the hypervisor reports leaked at the
                       fuzzer's teardown or once every domain is gone
 The fuzzer crashing itself (its own damage, or a domain_crash Vesper
-decided on) ends that seed; it is counted and shown, not a finding.
+decided on) ends that seed; it is counted and shown, not a finding. So is
+a stall in code the fuzzer overwrote: on every hang or stall the driver
+dumps the fuzzer's .text through QEMU's gdbstub and compares it with
+fuzz.elf (the hypercall page aside), and names the first changed byte.
 
 Each finding gets a reproducer: the `make fuzz` line for that seed, and
 the same with REPLAY_FROM=K, which makes the fuzzer print every call from
@@ -151,6 +154,16 @@ p/x $d->shared_info->evtchn_mask[0]@4
 p/x $v->arch.regs
 p/x $d->vcpu[1]->pause_flags
 p arch_now_ns()
+p *$d->conring
+p/x $d->conring->intf->out_cons
+p/x $d->conring->intf->out_prod
+eval "thread %%d", $v->processor + 1
+set $ci = (struct cpu_info *)(((unsigned long)$sp & ~0xffffUL) + 0x8000 - sizeof(struct cpu_info))
+p $ci->cur_vcpu == $v
+p/x $ci->guest_regs
+x/8i $ci->guest_regs.rip
+x/24gx $ci->guest_regs.rsp
+dump binary memory %s 0x%x 0x%x
 detach
 """
 
@@ -162,6 +175,27 @@ def free_port():
         return s.getsockname()[1]
 
 
+def elf_section(elf, name):
+    """(address, file offset, size) of a section, from readelf, or None."""
+    try:
+        out = subprocess.run(["readelf", "-W", "-S", elf], text=True,
+                             capture_output=True, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in out.splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) > 5 and f[1] == name:
+            return int(f[3], 16), int(f[4], 16), int(f[5], 16)
+    return None
+
+
+def text_dump_args(args, path):
+    """gdb's dump of the fuzzer's .text as its vCPU 0 sees it."""
+    sec = elf_section(os.path.join(args.build, "fuzz", "fuzz.elf"), ".text")
+    addr, _, size = sec if sec else (0, 0, 0)
+    return (path + ".text", addr, addr + size)
+
+
 def dump_state(args, port, path):
     """The fuzzer domain's state from the stopped-making-progress boot."""
     elf = os.path.join(args.build, "vesper.elf")
@@ -169,7 +203,7 @@ def dump_state(args, port, path):
         return None
     script = path + ".gdb"
     with open(script, "w", encoding="utf-8") as f:
-        f.write(STATE_GDB % port)
+        f.write(STATE_GDB % ((port,) + text_dump_args(args, path)))
     try:
         r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-x", script, elf],
                            stdin=subprocess.DEVNULL, text=True,
@@ -182,6 +216,54 @@ def dump_state(args, port, path):
     with open(path, "w", encoding="utf-8") as f:
         f.write(out)
     return path
+
+
+def elf_symbols(elf):
+    """Sorted (address, name) of the ELF's text symbols, from nm."""
+    try:
+        out = subprocess.run(["nm", "-n", elf], text=True,
+                             capture_output=True, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    syms = []
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 3 and f[1] in "tT":
+            syms.append((int(f[0], 16), f[2]))
+    return syms
+
+
+def text_damage(args, state):
+    """
+    How the fuzzer's code, as gdb dumped it from the stopped boot, differs
+    from fuzz.elf (the hypercall page, which the builder fills, aside):
+    None when it is intact or was not dumped, else a short description.
+    """
+    elf = os.path.join(args.build, "fuzz", "fuzz.elf")
+    sec = elf_section(elf, ".text")
+    try:
+        with open(state + ".text", "rb") as f:
+            live = f.read()
+        with open(elf, "rb") as f:
+            f.seek(sec[1])
+            want = f.read(sec[2])
+    except (OSError, TypeError):
+        return None
+    if len(live) != len(want):
+        return None
+    syms = elf_symbols(elf)
+    hpage = [a for a, n in syms if n == "hypercall_page"]
+    skip = range(hpage[0], hpage[0] + 4096) if hpage else range(0)
+    diff = [sec[0] + i for i in range(len(want))
+            if live[i] != want[i] and sec[0] + i not in skip]
+    if not diff:
+        return None
+    where = "0x%x" % diff[0]
+    for a, n in syms:
+        if a <= diff[0]:
+            where = "%s+0x%x" % (n, diff[0] - a)
+    return "its code differs from fuzz.elf in %d bytes, the first at %s" % (
+        len(diff), where)
 
 
 def qemu_command(args, seed, calls, log, replay_from=None, gdb_port=None):
@@ -328,14 +410,21 @@ def run_seed(args, seed):
     logdir = os.path.join(args.build, "fuzz", "logs")
     os.makedirs(logdir, exist_ok=True)
     log = os.path.join(logdir, "seed-%d.log" % seed)
-    try:
-        os.remove(log + ".state")
-    except OSError:
-        pass
+    for old in (log + ".state", log + ".state.text"):
+        try:
+            os.remove(old)
+        except OSError:
+            pass
     status, hung, stalled, secs = boot(args, seed, args.calls, log,
                                        args.replay_from)
     text = read_log(log)
     findings, calls, crash, leaked = analyse(text, status, hung, stalled)
+    damage = text_damage(args, log + ".state") if stalled else None
+    if damage:
+        # Only the fuzzer stopped, in code it overwrote (its own calls may
+        # write its frames, on Xen too): its own end, not a finding.
+        findings = [f for f in findings if f[0] != "stall"]
+        crash = "stalled in code it overwrote itself: " + damage
     res = {"seed": seed, "calls": calls, "secs": secs, "findings": findings,
            "crash": crash, "log": log, "leaked": leaked, "culprit": None}
     if findings:

@@ -197,7 +197,7 @@ static unsigned long own_l4_mfn, sinfo_mfn, m2p_mfn, max_ram;
 
 extern const uint64_t trap_stubs[TRAP_NR_VECTORS];
 extern char hypervisor_callback[], failsafe_callback[];
-extern char _image_start[], _image_end[];
+extern char _image_start[], _data_start[], _image_end[];
 void fz_park(void);
 
 /* Random bytes into [p, p + n). */
@@ -282,8 +282,20 @@ static unsigned long rnd_mfn(unsigned int flags)
 
     if (r < 8)
         return pool_mfn[below(pool_nr)];
-    if (r < 10 && (flags & MFN_OWN))
-        return mm_pfn_to_mfn(below(start_info->nr_pages));
+    if (r < 10 && (flags & MFN_OWN)) {
+        unsigned long pfn = below(start_info->nr_pages);
+
+        /*
+         * Not our code, though: a write there (update_descriptor of 0
+         * into fill(), seed 50) leaves us looping in code of our own
+         * making, a stall that says nothing about the hypervisor. Our
+         * data, stacks and tables stay fair game.
+         */
+        if (pfn >= mm_virt_to_pfn(_image_start) &&
+            pfn < mm_virt_to_pfn(_data_start))
+            return pool_mfn[below(pool_nr)];
+        return mm_pfn_to_mfn(pfn);
+    }
     if (r == 10 && on(FZ_SINFO))
         return sinfo_mfn;
     if (r == 11)

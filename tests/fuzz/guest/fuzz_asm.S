@@ -59,7 +59,15 @@ fz_iret:
     syscall
     add     $72, %rsp
     ret
-1:  ret
+    /*
+     * Landed with the frame's RFLAGS: keep what the hypervisor made of
+     * them for this instant, but clear DF, NT and AC before C runs again
+     * (with DF set its string copies run backwards over our own data).
+     */
+1:  pushfq
+    andq    $~0x44400, (%rsp)
+    popfq
+    ret
     .size fz_iret, . - fz_iret
 
 /*

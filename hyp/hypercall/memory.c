@@ -597,6 +597,45 @@ static long memory_exchange(struct domain *cur, u64 arg)
     return exch_progress(arg, &x, rc);
 }
 
+/*
+ * add_to_physmap, its batch and remove_from_physmap edit a translated
+ * guest's physmap. Xen reads the argument, refuses a foreign map through
+ * the single op (only the batch does those), and then answers -EACCES to
+ * any caller without translation before it even looks the named domain
+ * up. Every domain Vesper runs is PV, so that is where each call ends.
+ */
+static long physmap_op(unsigned int op, unsigned long start, u64 arg)
+{
+    union {
+        struct xen_add_to_physmap one;
+        struct xen_add_to_physmap_batch batch;
+        struct xen_remove_from_physmap rm;
+    } x;
+
+    switch (op) {
+    case XENMEM_add_to_physmap:
+        if (start > 0xffff) /* progress past what size can count */
+            return -EDOM;
+        if (copy_from_guest(&x.one, arg, sizeof(x.one)))
+            return -EFAULT;
+        if (x.one.space == XENMAPSPACE_gmfn_foreign)
+            return -ENOSYS;
+        return -EACCES;
+    case XENMEM_add_to_physmap_batch:
+        if (start > 0xffff)
+            return -EDOM;
+        if (copy_from_guest(&x.batch, arg, sizeof(x.batch)))
+            return -EFAULT;
+        return -EACCES;
+    default: /* XENMEM_remove_from_physmap: one frame, no progress */
+        if (start)
+            return -EINVAL;
+        if (copy_from_guest(&x.rm, arg, sizeof(x.rm)))
+            return -EFAULT;
+        return -EACCES;
+    }
+}
+
 HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
 {
     struct domain *d = current_domain();
@@ -608,6 +647,10 @@ HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
     case XENMEM_populate_physmap:
     case XENMEM_increase_reservation:
         return reservation_op(d, op, start, arg);
+    case XENMEM_add_to_physmap:
+    case XENMEM_add_to_physmap_batch:
+    case XENMEM_remove_from_physmap:
+        return physmap_op(op, start, arg);
     case XENMEM_maximum_ram_page:
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:

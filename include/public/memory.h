@@ -125,6 +125,21 @@ struct xen_remove_from_physmap {
 };
 typedef struct xen_remove_from_physmap xen_remove_from_physmap_t;
 
+/* size frames at once; errs[i] gets each one's result. */
+struct xen_add_to_physmap_batch {
+    domid_t domid;
+    uint16_t space; /* XENMAPSPACE_* */
+    uint16_t size;
+    union xen_add_to_physmap_batch_extra {
+        domid_t foreign_domid; /* XENMAPSPACE_gmfn_foreign */
+        uint16_t res0;         /* 0 for the other spaces */
+    } u;
+    XEN_GUEST_HANDLE(xen_ulong_t) idxs;
+    XEN_GUEST_HANDLE(xen_pfn_t) gpfns;
+    XEN_GUEST_HANDLE(int) errs;
+};
+typedef struct xen_add_to_physmap_batch xen_add_to_physmap_batch_t;
+
 /* nr_entries is in: room in buffer, out: entries written. */
 struct xen_memory_map {
     uint32_t nr_entries;
@@ -163,6 +178,12 @@ VESPER_ABI_OFFSET(xen_add_to_physmap, idx, 8);
 VESPER_ABI_OFFSET(xen_add_to_physmap, gpfn, 16);
 VESPER_ABI_SIZE(xen_remove_from_physmap, 16);
 VESPER_ABI_OFFSET(xen_remove_from_physmap, gpfn, 8);
+VESPER_ABI_SIZE(xen_add_to_physmap_batch, 32);
+VESPER_ABI_OFFSET(xen_add_to_physmap_batch, size, 4);
+VESPER_ABI_OFFSET(xen_add_to_physmap_batch, u, 6);
+VESPER_ABI_OFFSET(xen_add_to_physmap_batch, idxs, 8);
+VESPER_ABI_OFFSET(xen_add_to_physmap_batch, gpfns, 16);
+VESPER_ABI_OFFSET(xen_add_to_physmap_batch, errs, 24);
 VESPER_ABI_SIZE(xen_memory_map, 16);
 VESPER_ABI_OFFSET(xen_memory_map, buffer, 8);
 VESPER_ABI_SIZE(xen_foreign_memory_map, 24);

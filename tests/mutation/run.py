@@ -1104,6 +1104,13 @@ MUTATIONS = [
          test="sched_periodic_block",
          why="Xen stops a descheduled vCPU's periodic timer: it never ends a block"),
 
+    dict(name="physmap-enosys",
+         file="hyp/hypercall/memory.c",
+         old="            return -ENOSYS;\n        return -EACCES;\n    case XENMEM_add_to_physmap_batch:\n",
+         new="            return -ENOSYS;\n        return -ENOSYS;\n    case XENMEM_add_to_physmap_batch:\n",
+         test="mem_physmap",
+         why="a PV caller's add_to_physmap is -EACCES in Xen 4.17, not unknown"),
+
     dict(name="extable-no-np",
          file="hyp/arch/x86/traps.c",
          old="                                     vec == TRAP_NP || vec == TRAP_SS)) {\n",

@@ -80,6 +80,11 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
         time_vcpu_publish(v);
         timer_init(&v->singleshot_timer, vcpu_singleshot_timer_fn, v, 0);
         timer_init(&v->periodic_timer, vcpu_periodic_timer_fn, v, 0);
+        /*
+         * Xen starts every vCPU with a 100 Hz tick (Linux stops it first
+         * thing); it runs once the vCPU is first switched in.
+         */
+        v->periodic_period = VCPU_DEFAULT_PERIOD_NS;
         timer_init(&v->poll_timer, vcpu_poll_timer_fn, v, 0);
         if (arch_vcpu_init(v))
             goto fail;

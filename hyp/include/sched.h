@@ -16,6 +16,8 @@
 #define MAX_VCPUS 32
 #define MAX_DOMAINS 64
 #define CONSOLE_LINE 256
+/* Every vCPU's periodic timer until the guest changes it, as in Xen. */
+#define VCPU_DEFAULT_PERIOD_NS 10000000ULL
 
 struct domain;
 struct conring;

@@ -1111,6 +1111,13 @@ MUTATIONS = [
          test="mem_physmap",
          why="a PV caller's add_to_physmap is -EACCES in Xen 4.17, not unknown"),
 
+    dict(name="no-default-period",
+         file="hyp/domain.c",
+         old="        v->periodic_period = VCPU_DEFAULT_PERIOD_NS;\n",
+         new="",
+         test="timer_default_period",
+         why="Xen ticks VIRQ_TIMER at 100 Hz until the guest stops it"),
+
     dict(name="extable-no-np",
          file="hyp/arch/x86/traps.c",
          old="                                     vec == TRAP_NP || vec == TRAP_SS)) {\n",

@@ -6,7 +6,11 @@
 #                      boot Vesper once per seed with the victim (dom0) and
 #                      the fuzzer (d1); report hypervisor faults, hangs,
 #                      victim corruptions, auditor mismatches and leaks
-#                      (tests/fuzz/run.py; findings in $(BUILD)/fuzz/)
+#                      (tests/fuzz/run.py; findings in $(BUILD)/fuzz/).
+#                      The auditor recounts after every MMU and grant
+#                      call: the whole machine with AUDIT_EVERY=1, else the
+#                      fuzzer's frames and what they reach, and the whole
+#                      machine after every Nth.
 #   make fuzz-smoke    one short fixed seed, for `make test`
 #
 # Included from the root GNUmakefile (it uses GUEST_* and HYP_IMG from

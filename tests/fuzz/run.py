@@ -130,40 +130,106 @@ def kill_group(proc):
 # progress, before it is killed: written next to the log as <log>.state.
 STATE_GDB = """set pagination off
 set confirm off
-target remote 127.0.0.1:%d
+target remote 127.0.0.1:%(port)d
 info threads
 thread apply all bt 6
-set $d = domain_list[1]
-p $d->state
-p $d->evtchn.ops
-p $d->evtchn.valid_ports
-set $v = $d->vcpu[0]
-p/x $v->pause_flags
-p $v->polling
-p $v->poll_port
-p $v->is_running
-p $v->processor
-p $v->singleshot_timer
-p $v->periodic_period
-p $v->vcpu_info
-p/x $v->vcpu_info_mfn
-p *$v->vcpu_info
-p $v->evtchn.virq_to_port
-p/x $d->shared_info->evtchn_pending[0]@4
-p/x $d->shared_info->evtchn_mask[0]@4
-p/x $v->arch.regs
-p/x $d->vcpu[1]->pause_flags
-p arch_now_ns()
-p *$d->conring
-p/x $d->conring->intf->out_cons
-p/x $d->conring->intf->out_prod
-eval "thread %%d", $v->processor + 1
-set $ci = (struct cpu_info *)(((unsigned long)$sp & ~0xffffUL) + 0x8000 - sizeof(struct cpu_info))
-p $ci->cur_vcpu == $v
-p/x $ci->guest_regs
-x/8i $ci->guest_regs.rip
-x/24gx $ci->guest_regs.rsp
-dump binary memory %s 0x%x 0x%x
+python
+import gdb
+
+# Every command runs on its own: one that fails (a field renamed, memory
+# not mapped) must not end the dump, as a CLI script would.
+def run(cmd):
+    try:
+        gdb.execute(cmd)
+    except gdb.error as e:
+        print("(%%s: %%s)" %% (cmd, e))
+
+for c in ("set $d = domain_list[1]", "p $d->state", "p $d->evtchn.ops",
+          "p $d->evtchn.valid_ports", "set $v = $d->vcpu[0]",
+          "p/x $v->pause_flags", "p $v->polling", "p $v->poll_port",
+          "p $v->is_running", "p $v->processor", "p $v->singleshot_timer",
+          "p $v->periodic_timer", "p $v->periodic_period",
+          "p/x $v->runstate_guest", "p/x $v->time_area_guest",
+          "p $v->vcpu_info", "p/x $v->vcpu_info_mfn", "p *$v->vcpu_info",
+          "p $v->evtchn.virq_to_port",
+          "p/x $d->shared_info->evtchn_pending[0]@4",
+          "p/x $d->shared_info->evtchn_mask[0]@4",
+          "p/x $v->arch.regs", "p/x $v->arch.guest_table",
+          "p/x $d->vcpu[1]->pause_flags", "p arch_now_ns()",
+          "p *$d->conring", "p/x $d->conring->intf->out_cons",
+          "p/x $d->conring->intf->out_prod"):
+    run(c)
+
+# Guest memory through Vesper's direct map, walking vCPU 0's own page
+# tables: the CPU may be idle (a blocked vCPU), on other tables.
+DM = 0xffff830000000000
+ADDR = 0x000ffffffffff000
+inf = gdb.selected_inferior()
+
+def phys(pa, n):
+    return inf.read_memory(DM + pa, n).tobytes()
+
+def walk(l4, va):
+    t = l4 << 12
+    for shift in (39, 30, 21, 12):
+        e = int.from_bytes(phys(t + ((va >> shift) & 511) * 8, 8), "little")
+        if not e & 1:
+            return None
+        if shift in (30, 21) and e & 0x80:
+            return (e & ADDR & ~((1 << shift) - 1)) + (va & ((1 << shift) - 1))
+        t = e & ADDR
+    return t + (va & 0xfff)
+
+def gread(l4, va, n):
+    out, holes = b"", 0
+    while n > 0:
+        k = min(n, 4096 - (va & 0xfff))
+        pa = walk(l4, va)
+        if pa is None:
+            out, holes = out + bytes(k), holes + 1
+        else:
+            out += phys(pa, k)
+        va, n = va + k, n - k
+    return out, holes
+
+def q(b, i):
+    return int.from_bytes(b[i * 8:i * 8 + 8], "little")
+
+try:
+    v = gdb.parse_and_eval("domain_list[1]->vcpu[0]")
+    l4 = int(v["arch"]["guest_table"])
+    regs = v["arch"]["regs"]
+    rip, rsp = int(regs["rip"]), int(regs["rsp"])
+    code, h = gread(l4, rip, 16)
+    print("guest code at %%#x%%s: %%s" %% (rip, " (unmapped)" if h else "",
+                                       code.hex(" ")))
+    stack, h = gread(l4, rsp, 24 * 8)
+    print("guest stack at %%#x%%s:" %% (rsp, " (unmapped)" if h else ""))
+    for i in range(0, 24, 4):
+        print("  %%#x: %%s" %% (rsp + i * 8, " ".join(
+            "%%016x" %% q(stack, i + j) for j in range(4))))
+    ports = [int(v["evtchn"]["virq_to_port"][0])]
+    for name, addr, size in %(syms)s:
+        b, h = gread(l4, addr, size)
+        val = int.from_bytes(b, "little")
+        print("fuzzer %%s = %%#x%%s" %% (name, val, " (unmapped)" if h else ""))
+        if name in ("wk_timer", "wk_ipi") and not h:
+            ports.append(val)
+    for port in ports:
+        try:
+            b = gdb.parse_and_eval("domain_list[1]->evtchn.buckets[%%d][%%d]"
+                                   %% (port // 64, port %% 64))
+            print("port %%d: %%s" %% (port, b))
+        except gdb.error as e:
+            print("(port %%d: %%s)" %% (port, e))
+    text, h = gread(l4, %(text_start)d, %(text_end)d - %(text_start)d)
+    with open(%(text_path)r, "wb") as f:
+        f.write(text)
+    print("fuzzer .text dumped%%s" %% (
+        " (%%d pages unmapped, read as zeros)" %% h if h else ""))
+except gdb.error as e:
+    print("(guest memory: %%s)" %% e)
+end
 detach
 """
 
@@ -189,11 +255,29 @@ def elf_section(elf, name):
     return None
 
 
-def text_dump_args(args, path):
-    """gdb's dump of the fuzzer's .text as its vCPU 0 sees it."""
-    sec = elf_section(os.path.join(args.build, "fuzz", "fuzz.elf"), ".text")
+# The fuzzer's variables that say how it meant to be woken (fuzz.c).
+STATE_SYMS = ("idx", "vi", "vi_chk", "wk_timer", "wk_ipi", "in_open_wait",
+              "wk_lost_at", "wk_waits", "wk_skipped")
+
+
+def state_args(args, port, path):
+    """The dump script's parameters: where the fuzzer's .text and
+    variables are, as its vCPU 0 sees them."""
+    elf = os.path.join(args.build, "fuzz", "fuzz.elf")
+    sec = elf_section(elf, ".text")
     addr, _, size = sec if sec else (0, 0, 0)
-    return (path + ".text", addr, addr + size)
+    syms = []
+    try:
+        out = subprocess.run(["nm", "-S", elf], text=True,
+                             capture_output=True, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[3] in STATE_SYMS:
+            syms.append((f[3], int(f[0], 16), min(int(f[1], 16), 8)))
+    return {"port": port, "text_path": path + ".text", "text_start": addr,
+            "text_end": addr + size, "syms": repr(syms)}
 
 
 def dump_state(args, port, path):
@@ -203,7 +287,7 @@ def dump_state(args, port, path):
         return None
     script = path + ".gdb"
     with open(script, "w", encoding="utf-8") as f:
-        f.write(STATE_GDB % ((port,) + text_dump_args(args, path)))
+        f.write(STATE_GDB % state_args(args, port, path))
     try:
         r = subprocess.run(["gdb", "-q", "-batch", "-nx", "-x", script, elf],
                            stdin=subprocess.DEVNULL, text=True,
@@ -276,8 +360,10 @@ def qemu_command(args, seed, calls, log, replay_from=None, gdb_port=None):
         gargs += " enable=" + classes_arg(args.enable)
     if replay_from is not None:
         gargs += " replay=1 from=%d" % replay_from
+    # 4 MiB is ample for the fuzzer (its image is 200 KiB) and keeps the
+    # recount of its frames after each call cheap.
     modules = [os.path.abspath(victim) + " name=victim vcpus=1 -- peer=1",
-               os.path.abspath(fuzz) + " name=fuzz vcpus=2 -- " + gargs]
+               os.path.abspath(fuzz) + " name=fuzz vcpus=2 mem=4M -- " + gargs]
     return [args.qemu, "-accel", "tcg", "-cpu", "max", "-m", "512M",
             "-smp", "2", "-nographic", "-no-reboot", "-monitor", "none",
             "-serial", "file:" + log, "-display", "none",
@@ -486,8 +572,10 @@ def main():
     ap.add_argument("--no-replay", action="store_true",
                     help="do not rerun a failing seed in replay mode")
     ap.add_argument("--audit-every", type=int, default=1,
-                    help="recount references after every Nth MMU hypercall "
-                         "(every one by default; each domain's end always)")
+                    help="recount every frame's references after every "
+                         "Nth MMU or grant hypercall (every one by default) "
+                         "and the fuzzer's own frames and all they reach "
+                         "after the others; each domain's end always")
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()

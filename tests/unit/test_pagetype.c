@@ -85,8 +85,16 @@ static struct pv_mm_ctx ctx_for(struct pv_preempt *p)
     return c;
 }
 
+/*
+ * The full recount, and the quick one over A's and B's page lists run after
+ * it: wherever the full one finds nothing, or only owned frames wrong,
+ * the quick one must say the same.
+ */
 static int audit_with(const struct pv_audit_hold *h, unsigned int nh)
 {
+    static u32 stamp;
+    static mfn_t touched[FRAMES];
+    const struct page_list *lists[2] = { &dA.page_list, &dB.page_list };
     struct pv_preempt *ps[1] = { &pre };
     struct pv_audit_args a = {
         .holds = h,
@@ -95,9 +103,20 @@ static int audit_with(const struct pv_audit_hold *h, unsigned int nh)
         .nr_preempts = 1,
         .hyp_l4_slots = template,
         .scratch = scratch,
+        .stamp = ++stamp,
     };
+    int full, quick;
 
-    return pv_audit(table, FRAMES, &a);
+    full = pv_audit(table, FRAMES, &a);
+    a.stamp = ++stamp;
+    a.lists = lists;
+    a.nr_lists = 2;
+    a.touched = touched;
+    a.scope = NULL; /* both domains listed: nothing is out of reach */
+    a.quiet = true;
+    quick = pv_audit(table, FRAMES, &a);
+    CHECK_EQ(quick, full);
+    return full;
 }
 
 static int audit(void)
@@ -932,6 +951,73 @@ TEST(auditor_detects_corruption)
     mem[122][9] = 0;
     table[110].count_info--;
     CHECK_EQ(audit(), 0);
+}
+
+/* The recount after each MMU call: one domain's frames and what they reach. */
+static int audit_scoped(const struct domain *d, const struct pv_audit_hold *h,
+                        unsigned int nh)
+{
+    static u32 stamp = 1u << 31; /* apart from audit_with's */
+    static mfn_t touched[FRAMES];
+    const struct page_list *lists[1] = { &d->page_list };
+    struct pv_preempt *ps[1] = { &pre };
+    struct pv_audit_args a = {
+        .holds = h,
+        .nr_holds = nh,
+        .preempts = ps,
+        .nr_preempts = 1,
+        .hyp_l4_slots = template,
+        .scratch = scratch,
+        .stamp = ++stamp,
+        .lists = lists,
+        .nr_lists = 1,
+        .scope = d,
+        .touched = touched,
+        .quiet = true,
+    };
+
+    return pv_audit(table, FRAMES, &a);
+}
+
+TEST(quick_audit_of_one_domain)
+{
+    struct pv_mm_ctx c = ctx_for(NULL);
+    struct pv_audit_hold hb = { 1100, 1, 1 }; /* B's base pointer */
+
+    setup();
+    build_tree();
+    CHECK_EQ(pv_pin(&dA, T_L4, 4, &c), 0);
+    CHECK_EQ(pv_pin(&dB, 1100, 1, &c), 0);
+    CHECK_EQ(get_page_and_type(&table[1100], &dB, PGT_l1, &c), 0);
+    /* B's hold is out of A's recount's reach, not a mismatch of A's. */
+    CHECK_EQ(audit_with(&hb, 1), 0);
+    CHECK_EQ(audit_scoped(&dA, &hb, 1), 0);
+    CHECK_EQ(audit_scoped(&dB, &hb, 1), 0);
+    /* A wrong count on a frame of A's, mapped or not, is seen. */
+    table[121].count_info++;
+    CHECK_EQ(audit_scoped(&dA, &hb, 1), 1);
+    table[121].count_info--;
+    table[900].count_info++;
+    CHECK_EQ(audit_scoped(&dA, &hb, 1), 1);
+    CHECK_EQ(audit_scoped(&dB, &hb, 1), 0); /* not B's business */
+    table[900].count_info--;
+    /* A reference from A's table to a free frame is seen. */
+    mem[122][9] = PTE(1800, RO);
+    CHECK_EQ(audit_scoped(&dA, &hb, 1), 1);
+    mem[122][9] = 0;
+    /*
+     * A's table mapping B's frame (a privileged foreign map): A's quick
+     * recount lacks B's own references and B's lacks A's, so neither can
+     * say yes; the full one can, and does.
+     */
+    c.pg_owner = &dB;
+    CHECK_EQ(pv_mod_entry(&dA, 120, 20, PTE(1200, RW), 1, false, &c), 0);
+    c.pg_owner = NULL;
+    CHECK_EQ(audit_with(&hb, 1), 0);
+    CHECK(audit_scoped(&dA, &hb, 1) > 0);
+    CHECK(audit_scoped(&dB, &hb, 1) > 0);
+    CHECK_EQ(pv_mod_entry(&dA, 120, 20, 0, 1, false, &c), 0);
+    CHECK_EQ(audit_scoped(&dA, &hb, 1), 0);
 }
 
 /* Issue 10: a page of Vesper's shared with its guest (shared_info). */

@@ -181,11 +181,5 @@ int arch_gnttab_replace_host_mapping(struct vcpu *v, u64 addr, mfn_t mfn,
 
 void arch_gnttab_audit(struct domain *d, const char *what)
 {
-    int bad;
-
-    if (!opt_audit)
-        return;
-    bad = pv_audit_domain(d);
-    if (bad)
-        panic("audit: %d reference-count mismatches after %s", bad, what);
+    pv_audit_after(d, what);
 }

@@ -235,8 +235,6 @@ static bool domain_listed(const struct domain *d)
     return false;
 }
 
-static void audit_after(struct domain *d, const char *what);
-
 /* A continued batch carries on counting from the guest's done value. */
 static int batch_start(unsigned int *count, u64 pdone, unsigned int *done)
 {
@@ -253,7 +251,7 @@ static int batch_end(struct domain *d, struct pv_mm_ctx *c, u64 pdone,
     apply_flush(d, c, 0, UVMF_TLB_FLUSH);
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)) && !rc)
         rc = -EFAULT;
-    audit_after(d, what);
+    pv_audit_after(d, what);
     return rc;
 }
 
@@ -674,7 +672,7 @@ static long do_uvma(struct domain *d, u64 va, u64 val, u64 flags,
         rc = pv_mod_entry(d, l1, l1_index(va), val, 1, false, &c);
     if (!rc)
         apply_flush(d, &c, va, flags);
-    audit_after(d, "update_va_mapping");
+    pv_audit_after(d, "update_va_mapping");
     return rc;
 }
 
@@ -755,7 +753,7 @@ bool pv_ptwr_fault(struct vcpu *v, struct cpu_regs *regs, u64 addr)
         regs->rflags = (regs->rflags & ~0x8d5UL) | (zf ? 0x40UL : 0);
     regs->rip += in.len;
     apply_flush(d, &c, addr, UVMF_INVLPG);
-    audit_after(d, "ptwr");
+    pv_audit_after(d, "ptwr");
     return true;
 }
 
@@ -775,22 +773,34 @@ unsigned int pv_hyp_page_holds(const struct domain *d,
     return n;
 }
 
-/* Every reference a domain's frames should hold, recounted from scratch. */
 /*
- * The audit recounts every frame of the machine, so it needs the
- * references held from outside page tables by every domain, not only d.
+ * Every reference frames should hold, recounted from scratch: those of
+ * every frame of the machine, or (quick) of d's and the frames they
+ * reference. Either way it needs the references held from outside page
+ * tables by every domain, not only d.
  */
-int pv_audit_domain(struct domain *d)
+static int audit_domains(struct domain *d, bool quick)
 {
     static struct pv_audit_hold *holds;
     static struct pv_preempt *pre[(MAX_DOMAINS + 1) * MAX_VCPUS];
+    static struct pv_audit_count *scratch;
+    static mfn_t *touched;
+    static u32 stamp;
+    const struct page_list *lists[1];
     struct pv_audit_args a;
     unsigned int nh = 0, np = 0;
-    static struct pv_audit_count *scratch;
     int bad;
 
-    if (!scratch)
+    if (!scratch) {
         scratch = xmalloc(nr_frames * sizeof(*scratch));
+        if (scratch)
+            memset(scratch, 0, nr_frames * sizeof(*scratch));
+    }
+    /* At the first audit (boot), so that it is not counted as a leak. */
+    if (!touched)
+        touched = xmalloc(nr_frames * sizeof(*touched));
+    if (!d || !touched)
+        quick = false;
     if (!holds)
         holds = xmalloc((((2 + 14 + 16) * MAX_VCPUS + 1 + PV_HYP_PAGES_MAX) *
                              (MAX_DOMAINS + 1) +
@@ -831,20 +841,43 @@ int pv_audit_domain(struct domain *d)
     a.nr_preempts = np;
     a.hyp_l4_slots = &idle_l4[HYP_FIRST_SLOT];
     a.scratch = scratch;
+    if (!++stamp) /* 0 is what a fresh entry holds */
+        stamp = 1;
+    a.stamp = stamp;
+    if (quick) {
+        lists[0] = &d->page_list;
+        a.lists = lists;
+        a.nr_lists = 1;
+        a.scope = d;
+        a.touched = touched;
+        a.quiet = true;
+    }
     bad = pv_audit(frame_table, nr_frames, &a);
     return bad;
 }
 
-static void audit_after(struct domain *d, const char *what)
+int pv_audit_domain(struct domain *d)
+{
+    return audit_domains(d, false);
+}
+
+/*
+ * After each MMU call: with audit_every=N > 1, the quick recount of the
+ * caller's frames, and on every Nth call (or where the quick one
+ * disagrees: it may lack other owners' references) the full one, which
+ * prints what is wrong and decides. Plain `audit`: the full one always.
+ */
+void pv_audit_after(struct domain *d, const char *what)
 {
     static u32 calls; /* under the big lock */
+    bool full = opt_audit_every <= 1 || !(++calls % opt_audit_every);
     int bad;
 
     if (!opt_audit)
         return;
-    if (opt_audit_every > 1 && ++calls % opt_audit_every)
-        return;
-    bad = pv_audit_domain(d);
+    bad = full ? pv_audit_domain(d) : audit_domains(d, true);
+    if (bad && !full)
+        bad = pv_audit_domain(d);
     if (bad)
         panic("audit: %d reference-count mismatches after %s", bad, what);
 }

@@ -1080,6 +1080,42 @@ int pv_relinquish_domain_memory(struct domain *d, struct pv_relinquish *r,
 
 /* ------------------------------------------------------------- auditor */
 
+/* Recounts in progress: the entries reset on first use and those touched. */
+struct audit_run {
+    const struct pv_audit_args *a;
+    mfn_t nr_touched;
+};
+
+#define AUDIT_SAY(r, ...)        \
+    do {                         \
+        if (!(r)->a->quiet)      \
+            printk(__VA_ARGS__); \
+    } while (0)
+
+/* Outside a quick recount's reach: a frame another domain owns. */
+static bool out_of_scope(const struct audit_run *r, const struct page_info *pg)
+{
+    return r->a->lists && r->a->scope && pg->owner && pg->owner != r->a->scope;
+}
+
+/*
+ * m's entry for this audit. The full recount clears them all first; a
+ * quick one, which reaches few, resets a stale entry on first use.
+ */
+static struct pv_audit_count *count_of(struct audit_run *r, mfn_t m)
+{
+    struct pv_audit_count *c = &r->a->scratch[m];
+
+    if (r->a->lists && c->stamp != r->a->stamp) {
+        c->general = c->type = c->type_seen = 0;
+        c->stamp = r->a->stamp;
+        c->framed = c->compared = false;
+        if (r->a->lists)
+            r->a->touched[r->nr_touched++] = m;
+    }
+    return c;
+}
+
 static void audit_type(struct pv_audit_count *s, u64 type)
 {
     if (s->type == 0)
@@ -1089,9 +1125,10 @@ static void audit_type(struct pv_audit_count *s, u64 type)
     s->type++;
 }
 
-static int audit_table(struct page_info *tbl, mfn_t nr, mfn_t m,
-                       const struct pv_audit_args *a)
+static int audit_table(struct audit_run *r, struct page_info *tbl, mfn_t nr,
+                       mfn_t m)
 {
+    const struct pv_audit_args *a = r->a;
     struct page_info *pg = &tbl[m];
     unsigned int level = table_level(pg), lim, i;
     u64 *t = pv_frame_map(m);
@@ -1101,15 +1138,16 @@ static int audit_table(struct page_info *tbl, mfn_t nr, mfn_t m,
     for (i = 0; i < lim; i++) {
         u64 e = t[i];
         mfn_t tm = pte_mfn(e);
+        struct pv_audit_count *c;
 
         if (is_hyp_slot(level, i)) {
             u64 want =
                 a->hyp_l4_slots ? a->hyp_l4_slots[i - PV_HYP_L4_FIRST] : e;
 
             if (e != want) {
-                printk("audit: mfn %llx L4 slot %u is %llx, not %llx\n",
-                       (unsigned long long)m, i, (unsigned long long)e,
-                       (unsigned long long)want);
+                AUDIT_SAY(r, "audit: mfn %llx L4 slot %u is %llx, not %llx\n",
+                          (unsigned long long)m, i, (unsigned long long)e,
+                          (unsigned long long)want);
                 bad++;
             }
             continue;
@@ -1119,87 +1157,130 @@ static int audit_table(struct page_info *tbl, mfn_t nr, mfn_t m,
         if (level == 1) {
             if (tm >= nr || (tbl[tm].count_info & PGC_io))
                 continue;
-            a->scratch[tm].general++;
+            c = count_of(r, tm);
+            c->general++;
             if (e & _PAGE_RW)
-                audit_type(&a->scratch[tm], PGT_writable);
+                audit_type(c, PGT_writable);
             continue;
         }
         if (tm >= nr || tbl[tm].owner != pg->owner) {
-            printk("audit: mfn %llx entry %u points at mfn %llx of "
-                   "another owner\n",
-                   (unsigned long long)m, i, (unsigned long long)tm);
+            AUDIT_SAY(r,
+                      "audit: mfn %llx entry %u points at mfn %llx of "
+                      "another owner\n",
+                      (unsigned long long)m, i, (unsigned long long)tm);
             bad++;
             continue;
         }
-        a->scratch[tm].general++;
-        audit_type(&a->scratch[tm], pgt_level_type(level - 1));
+        c = count_of(r, tm);
+        c->general++;
+        audit_type(c, pgt_level_type(level - 1));
     }
     return bad;
 }
 
+/* The references frame m holds by itself: allocation, pin, partial, entries. */
+static int audit_frame(struct audit_run *r, struct page_info *tbl, mfn_t nr,
+                       mfn_t m)
+{
+    struct page_info *pg = &tbl[m];
+    struct pv_audit_count *c = count_of(r, m);
+    u64 x = pg->type_info;
+    int bad = 0;
+
+    if (c->framed)
+        return 0;
+    c->framed = true;
+    if (pg->count_info & PGC_allocated)
+        c->general++;
+    if (x & PGT_pinned) {
+        c->general++;
+        audit_type(c, x & PGT_TYPE_MASK);
+    }
+    if (x & PGT_partial) {
+        c->general++;
+        audit_type(c, x & PGT_TYPE_MASK);
+        if (pgt_count(pg) != 1) {
+            AUDIT_SAY(r, "audit: partial mfn %llx has type count %llu\n",
+                      (unsigned long long)m, (unsigned long long)pgt_count(pg));
+            bad++;
+        }
+    }
+    if (table_level(pg) && pgt_count(pg) && (x & (PGT_validated | PGT_partial)))
+        bad += audit_table(r, tbl, nr, m);
+    return bad;
+}
+
+/* Frame m's counts against the recount; each frame is compared once. */
+static int audit_compare(struct audit_run *r, struct page_info *tbl, mfn_t m)
+{
+    struct page_info *pg = &tbl[m];
+    struct pv_audit_count *c = count_of(r, m);
+
+    if (c->compared || (pg->count_info & PGC_io))
+        return 0;
+    c->compared = true;
+    if (c->general == pgc_count(pg) && c->type == pgt_count(pg) &&
+        (!c->type || c->type_seen == pgt_type(pg)))
+        return 0;
+    AUDIT_SAY(r,
+              "audit: mfn %llx count %llu type %llx/%llu, expected "
+              "count %llu type %llx/%llu\n",
+              (unsigned long long)m, (unsigned long long)pgc_count(pg),
+              (unsigned long long)pgt_type(pg),
+              (unsigned long long)pgt_count(pg), (unsigned long long)c->general,
+              (unsigned long long)c->type_seen, (unsigned long long)c->type);
+    return 1;
+}
+
 int pv_audit(struct page_info *tbl, mfn_t nr, const struct pv_audit_args *a)
 {
-    struct pv_audit_count *s = a->scratch;
+    struct audit_run r = { .a = a, .nr_touched = 0 };
     int bad = 0;
     mfn_t m;
 
-    memset(s, 0, nr * sizeof(*s));
-    for (m = 0; m < nr; m++) {
-        struct page_info *pg = &tbl[m];
-        u64 x = pg->type_info;
-
-        if (pg->count_info & PGC_allocated)
-            s[m].general++;
-        if (x & PGT_pinned) {
-            s[m].general++;
-            audit_type(&s[m], x & PGT_TYPE_MASK);
-        }
-        if (x & PGT_partial) {
-            s[m].general++;
-            audit_type(&s[m], x & PGT_TYPE_MASK);
-            if (pgt_count(pg) != 1) {
-                printk("audit: partial mfn %llx has type count %llu\n",
-                       (unsigned long long)m,
-                       (unsigned long long)pgt_count(pg));
-                bad++;
-            }
-        }
-        if (table_level(pg) && pgt_count(pg) &&
-            (x & (PGT_validated | PGT_partial)))
-            bad += audit_table(tbl, nr, m, a);
+    if (!a->lists)
+        memset(a->scratch, 0, nr * sizeof(*a->scratch));
+    if (a->lists) {
+        for (unsigned int l = 0; l < a->nr_lists; l++)
+            for (const struct page_info *pg = a->lists[l]->head; pg;
+                 pg = pg->next)
+                bad += audit_frame(&r, tbl, nr, (mfn_t)(pg - tbl));
+    } else {
+        for (m = 0; m < nr; m++)
+            bad += audit_frame(&r, tbl, nr, m);
     }
     for (unsigned int h = 0; h < a->nr_holds; h++) {
         const struct pv_audit_hold *hd = &a->holds[h];
+        struct pv_audit_count *c;
 
-        if (hd->mfn >= nr)
+        if (hd->mfn >= nr || out_of_scope(&r, &tbl[hd->mfn]))
             continue;
-        s[hd->mfn].general += hd->general;
+        c = count_of(&r, hd->mfn);
+        c->general += hd->general;
         for (u32 k = 0; k < hd->type; k++)
-            audit_type(&s[hd->mfn], pgt_type(&tbl[hd->mfn]));
+            audit_type(c, pgt_type(&tbl[hd->mfn]));
     }
     for (unsigned int v = 0; v < a->nr_preempts; v++) {
         const struct pv_preempt *p = a->preempts[v];
 
         for (unsigned int k = 0; k < p->nr_deferred; k++)
-            s[page_to_mfn(p->deferred[k])].general++;
+            if (!out_of_scope(&r, p->deferred[k]))
+                count_of(&r, page_to_mfn(p->deferred[k]))->general++;
     }
-    for (m = 0; m < nr; m++) {
-        struct page_info *pg = &tbl[m];
-
-        if (pg->count_info & PGC_io)
-            continue;
-        if (s[m].general != pgc_count(pg) || s[m].type != pgt_count(pg) ||
-            (s[m].type && s[m].type_seen != pgt_type(pg))) {
-            printk("audit: mfn %llx count %llu type %llx/%llu, expected "
-                   "count %llu type %llx/%llu\n",
-                   (unsigned long long)m, (unsigned long long)pgc_count(pg),
-                   (unsigned long long)pgt_type(pg),
-                   (unsigned long long)pgt_count(pg),
-                   (unsigned long long)s[m].general,
-                   (unsigned long long)s[m].type_seen,
-                   (unsigned long long)s[m].type);
-            bad++;
-        }
+    if (a->lists) {
+        /*
+         * Frames referenced but not listed (Vesper's shared pages, strays)
+         * have references of their own too; touched grows as they are
+         * counted, and no more once all are.
+         */
+        for (mfn_t i = 0; i < r.nr_touched; i++)
+            if (!out_of_scope(&r, &tbl[a->touched[i]]))
+                bad += audit_frame(&r, tbl, nr, a->touched[i]);
+        for (mfn_t i = 0; i < r.nr_touched; i++)
+            bad += audit_compare(&r, tbl, a->touched[i]);
+    } else {
+        for (m = 0; m < nr; m++)
+            bad += audit_compare(&r, tbl, m);
     }
     return bad;
 }

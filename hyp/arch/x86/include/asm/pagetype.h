@@ -253,6 +253,9 @@ struct pv_audit_count {
     u64 general;
     u64 type;
     u64 type_seen; /* PGT_* of the type references counted, or ~0 on a mix */
+    u32 stamp;     /* the audit this entry counts for; older ones read as 0 */
+    bool framed;   /* the frame's own references are counted */
+    bool compared;
 };
 struct pv_audit_args {
     const struct pv_audit_hold *holds;
@@ -261,6 +264,27 @@ struct pv_audit_args {
     unsigned int nr_preempts;
     const u64 *hyp_l4_slots;        /* NULL: slots not checked */
     struct pv_audit_count *scratch; /* nr entries */
+    /* Non-zero and different from the previous audit's with this scratch. */
+    u32 stamp;
+    /*
+     * NULL: recount every frame of the machine. Otherwise recount the
+     * frames on these page lists (the calling domain's) and every frame
+     * they or the holds reference, which touched (room for nr) collects.
+     * Frames of other domains referenced from there miss their owners'
+     * references and show as mismatches: the caller then recounts all.
+     * A free frame's stray count goes unseen.
+     */
+    const struct page_list *const *lists;
+    unsigned int nr_lists;
+    /*
+     * With lists: the domain they belong to. Holds on other domains'
+     * frames are left out, and such frames referenced from the lists'
+     * tables are compared without their owners' references (a mismatch).
+     */
+    const struct domain *scope;
+    mfn_t *touched;
+    /* Count mismatches without printing them (a caller that re-checks). */
+    bool quiet;
 };
 /* Returns the number of mismatches, each reported with printk. */
 int pv_audit(struct page_info *table, mfn_t nr, const struct pv_audit_args *a);

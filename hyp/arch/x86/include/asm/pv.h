@@ -84,6 +84,8 @@ void pv_drop_ldt(struct vcpu *v, struct pv_mm_ctx *c);
 struct pv_mm_ctx;
 void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v);
 int pv_audit_domain(struct domain *d);
+/* With `audit`, after a call that changed d's frame references: panics on a mismatch. */
+void pv_audit_after(struct domain *d, const char *what);
 extern bool opt_audit;
 extern u32 opt_audit_every;
 

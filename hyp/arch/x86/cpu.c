@@ -129,9 +129,16 @@ void gdt_map_page(unsigned int i, mfn_t mfn)
     window_map(this_cpu()->gdt_va + (u64)i * PAGE_SIZE, mfn);
 }
 
+void ldt_map_page(unsigned int i, mfn_t mfn)
+{
+    window_map(this_cpu()->ldt_va + (u64)i * PAGE_SIZE, mfn);
+}
+
 /*
  * Show the LDT frames in this CPU's LDT window and load LDTR with a
- * system descriptor for it (Xen's slot 0xe050); no entries: no LDT.
+ * system descriptor for it (Xen's slot 0xe050); no entries: no LDT. A
+ * page not mapped yet is not present: its first use faults, and the
+ * fault maps it (pv_ldt_fault).
  */
 void ldt_load(const mfn_t *frames, unsigned int ents)
 {
@@ -139,9 +146,16 @@ void ldt_load(const mfn_t *frames, unsigned int ents)
     unsigned int pages = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
     u64 base = pc->ldt_va, lim = ents * 8UL - 1;
 
-    for (unsigned int i = 0; i < LDT_MAX_ENTS * 8 / PAGE_SIZE; i++)
-        window_map(base + (u64)i * PAGE_SIZE,
-                   i < pages ? frames[i] : gdt_zero_mfn);
+    for (unsigned int i = 0; i < LDT_MAX_ENTS * 8 / PAGE_SIZE; i++) {
+        u64 va = base + (u64)i * PAGE_SIZE;
+
+        if (i < pages && frames[i]) {
+            window_map(va, frames[i]);
+        } else {
+            *hyp_l1e(va) = 0;
+            invlpg((void *)(uintptr_t)va);
+        }
+    }
     if (!ents) {
         __asm__ volatile("lldt %w0" ::"r"(0));
         return;

@@ -139,14 +139,15 @@ static void interrupt(unsigned int vec)
  * delivers it as Xen does (the guest's handler sees the frame it asked
  * iret for, with the hardware's error code).
  */
-static bool guest_state_fault(struct cpu_regs *regs)
+static bool guest_state_fault(struct cpu_regs *regs, bool ldt_pf)
 {
     unsigned int vec = regs->entry_vector;
     size_t nr =
         ((uintptr_t)__ex_guest_table_end - (uintptr_t)__ex_guest_table_start) /
         sizeof(struct ex_entry);
 
-    if (vec != TRAP_GP && vec != TRAP_NP && vec != TRAP_SS)
+    if (vec != TRAP_GP && vec != TRAP_NP && vec != TRAP_SS &&
+        !(vec == TRAP_PF && ldt_pf))
         return false;
     for (size_t i = 0; i < nr; i++) {
         const struct ex_entry *e = &__ex_guest_table_start[i];
@@ -173,6 +174,10 @@ void guest_iret_fault(struct cpu_regs *regs)
     hyp_lock();
     regs->entry_vector = pc->guest_fault_vec;
     regs->error_code = pc->guest_fault_ec;
+    if (regs->entry_vector == TRAP_PF) {
+        v->arch.cr2 = pc->guest_fault_cr2;
+        v->vcpu_info->arch.cr2 = v->arch.cr2;
+    }
     printk_lvl(LOG_DEBUG,
                "d%u v%u: return to guest faulted (%s %x) cs %llx ss %llx "
                "rip %llx rsp %llx\n",
@@ -183,11 +188,40 @@ void guest_iret_fault(struct cpu_regs *regs)
     pv_inject_trap(v, regs, regs->entry_vector, (long)regs->error_code);
 }
 
+/*
+ * Vesper loading a guest selector (the iretq to the guest, a data segment
+ * load) touched an LDT page not mapped yet: map it and retry (1), or, if
+ * the guest's page cannot be one, leave the fault to the fix-ups (-1:
+ * the guest gets a #PF at the LDT address, as from Xen). 0: not the LDT.
+ */
+static int hyp_ldt_fault(struct cpu_regs *regs)
+{
+    struct percpu *pc = this_cpu();
+    bool locked = hyp_locked_by_me();
+    u64 gva;
+    u32 ec;
+    int r;
+
+    if (!current)
+        return 0;
+    /* The exit path has let the big lock go before its iretq. */
+    if (!locked)
+        hyp_lock();
+    r = pv_ldt_fault(current, read_cr2(), &gva, &ec);
+    if (!locked)
+        hyp_unlock();
+    if (r >= 0)
+        return r;
+    pc->guest_fault_cr2 = gva;
+    return -1;
+}
+
 /* A fault inside Vesper itself: fix up a guest-memory access, or die. */
 void hyp_trap_c(struct cpu_regs *regs);
 void hyp_trap_c(struct cpu_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
+    bool ldt_pf = false;
 
     if (vec >= 32) {
         interrupt(vec);
@@ -199,7 +233,14 @@ void hyp_trap_c(struct cpu_regs *regs)
     }
     if (vec == TRAP_DB && hyp_debug_trap(regs))
         return;
-    if (guest_state_fault(regs))
+    if (vec == TRAP_PF) {
+        int r = hyp_ldt_fault(regs);
+
+        if (r > 0)
+            return;
+        ldt_pf = r < 0;
+    }
+    if (guest_state_fault(regs, ldt_pf))
         return;
     /* Linker-defined bounds: compare addresses, not unrelated arrays. */
     size_t nr_ex = ((uintptr_t)__ex_table_end - (uintptr_t)__ex_table_start) /
@@ -277,7 +318,24 @@ void guest_trap(struct cpu_regs *regs)
             return;
         v->arch.fpu_ts = false;
         break;
-    case TRAP_PF:
+    case TRAP_PF: {
+        u64 gva;
+        u32 ec;
+        int r = pv_ldt_fault(v, read_cr2(), &gva, &ec);
+
+        /* An LDT page on first use (Xen's handle_ldt_mapping_fault). */
+        if (r > 0)
+            return;
+        if (r == -2) {
+            pv_inject_trap(v, regs, TRAP_GP, ec);
+            return;
+        }
+        if (r == -1) {
+            v->arch.cr2 = gva;
+            v->vcpu_info->arch.cr2 = gva;
+            pv_inject_trap(v, regs, TRAP_PF, (long)regs->error_code);
+            return;
+        }
         if (pv_ptwr_fault(v, regs, read_cr2()))
             return;
         v->arch.cr2 = read_cr2();
@@ -286,6 +344,7 @@ void guest_trap(struct cpu_regs *regs)
         if (v->arch.kernel_mode)
             regs->error_code &= ~PFEC_USER;
         break;
+    }
     default:
         break;
     }

@@ -205,13 +205,26 @@ void pv_destroy_gdt(struct vcpu *v, struct pv_mm_ctx *c)
     pv_drop_ldt(v, c);
 }
 
-void pv_drop_ldt(struct vcpu *v, struct pv_mm_ctx *c)
+void pv_unmap_ldt(struct vcpu *v, struct pv_mm_ctx *c)
 {
+    bool mapped = false;
+
     for (unsigned int i = 0; i < 16; i++) {
-        if (v->arch.ldt_frames[i])
+        if (v->arch.ldt_frames[i]) {
             put_page_and_type(mfn_to_page(v->arch.ldt_frames[i]), c);
+            mapped = true;
+        }
         v->arch.ldt_frames[i] = 0;
     }
+    /* The window must not show a frame the vCPU no longer holds. */
+    if (mapped && v == current)
+        ldt_load(v->arch.ldt_frames, v->arch.ldt_ents);
+}
+
+void pv_drop_ldt(struct vcpu *v, struct pv_mm_ctx *c)
+{
+    pv_unmap_ldt(v, c);
+    v->arch.ldt_base = 0;
     v->arch.ldt_ents = 0;
 }
 
@@ -263,8 +276,7 @@ HYPERCALL2(set_gdt, u64, frame_list, unsigned int, entries)
     return pv_set_gdt(current, frames, entries);
 }
 
-/* Xen's __addr_ok: below the hypervisor hole, or above its end. */
-static bool ldt_base_ok(u64 va)
+bool pv_addr_ok(u64 va)
 {
     return va < (1UL << 47) || va >= HYPERVISOR_VIRT_END;
 }
@@ -294,7 +306,7 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     for (unsigned int i = 0; i < 256; i++)
         if (!is_canonical(g->trap_ctxt[i].address))
             return -EINVAL;
-    if (!ldt_base_ok(g->ldt_base) || (g->ldt_base & (PAGE_SIZE - 1)) ||
+    if (!pv_addr_ok(g->ldt_base) || (g->ldt_base & (PAGE_SIZE - 1)) ||
         g->ldt_ents > 8192)
         return -EINVAL;
     if (g->gdt_ents > FIRST_RESERVED_GDT_ENTRY || !mfn_valid(l4) ||
@@ -302,12 +314,6 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
         return -EINVAL;
     /* A vCPU may start in user mode only with a user page table. */
     if (!(g->flags & VGCF_in_kernel) && !g->ctrlreg[1])
-        return -EINVAL;
-    /*
-     * Xen maps a context's LDT lazily; Vesper maps LDTs through the
-     * running vCPU's tables only (MMUEXT_SET_LDT), so not here yet.
-     */
-    if (g->ldt_ents)
         return -EINVAL;
     for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++)
         frames[i] = g->gdt_frames[i];
@@ -333,6 +339,10 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     a->guest_table = l4;
     a->guest_table_user = ul4;
     a->kernel_mode = (g->flags & VGCF_in_kernel) != 0;
+    /* Its pages are mapped on first use, as in Xen (pv_ldt_fault). */
+    pv_drop_ldt(v, &c);
+    a->ldt_base = g->ldt_base;
+    a->ldt_ents = (unsigned int)g->ldt_ents;
     memset(&a->regs, 0, sizeof(a->regs));
     a->regs.rip = g->user_regs.rip;
     a->regs.rsp = g->user_regs.rsp;

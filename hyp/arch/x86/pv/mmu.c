@@ -478,44 +478,23 @@ static int page_op(struct domain *d, mfn_t dst, mfn_t src, bool copy,
     return 0;
 }
 
-static int find_l1(struct vcpu *v, u64 va, mfn_t *l1_mfn);
-
 /*
- * The LDT's frames are typed as descriptor pages when it is set (Xen maps
- * them lazily on first use; up front is simpler and refuses the same
- * contents), so the guest can no longer write them directly.
+ * Xen's SET_LDT: only the base and size are checked and recorded; each
+ * page becomes a descriptor page when the CPU first uses it (a page the
+ * guest has not mapped, or still maps writable, is the guest's #PF then).
+ * The same LDT again changes nothing.
  */
 static int set_ldt(struct vcpu *v, u64 va, unsigned int ents,
                    struct pv_mm_ctx *c)
 {
-    struct domain *d = v->domain;
-    unsigned int pages = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE, i;
-    mfn_t frames[16] = { 0 };
+    u64 base = ents ? va : 0;
 
-    if (ents > LDT_MAX_ENTS || (va & (PAGE_SIZE - 1)) ||
-        (ents && !guest_range_ok(va, ents * 8UL)))
+    if ((base & (PAGE_SIZE - 1)) || !pv_addr_ok(base) || ents > LDT_MAX_ENTS)
         return -EINVAL;
-    for (i = 0; i < pages; i++) {
-        u64 pva = va + (u64)i * PAGE_SIZE;
-        mfn_t l1, mfn;
-        pte_t e;
-
-        if (find_l1(v, pva, &l1))
-            break;
-        e = ((pte_t *)mfn_to_virt(l1))[l1_index(pva)];
-        mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
-        if (!(e & _PAGE_PRESENT) || !mfn_valid(mfn) ||
-            get_page_and_type(mfn_to_page(mfn), d, PGT_seg_desc, c))
-            break;
-        frames[i] = mfn;
-    }
-    if (i < pages) {
-        while (i--)
-            put_page_and_type(mfn_to_page(frames[i]), c);
-        return -EINVAL;
-    }
+    if (ents == v->arch.ldt_ents && base == v->arch.ldt_base)
+        return 0;
     pv_drop_ldt(v, c);
-    memcpy(v->arch.ldt_frames, frames, sizeof(frames));
+    v->arch.ldt_base = base;
     v->arch.ldt_ents = ents;
     ldt_load(v->arch.ldt_frames, ents);
     return 0;
@@ -631,12 +610,10 @@ HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
     return batch_end(d, &c, pdone, done + i, rc, "mmuext_op");
 }
 
-/* Find the L1 table (validated, owned by d) that maps va in v's tables. */
-static int find_l1(struct vcpu *v, u64 va, mfn_t *l1_mfn)
+/* Find the L1 table (validated, owned by d) that maps va under root. */
+static int find_l1_in(struct domain *d, mfn_t root, u64 va, mfn_t *l1_mfn)
 {
-    struct domain *d = v->domain;
-    mfn_t mfn =
-        v->arch.kernel_mode ? v->arch.guest_table : v->arch.guest_table_user;
+    mfn_t mfn = root;
     unsigned int idx[3] = { l4_index(va), l3_index(va), l2_index(va) };
 
     if (!is_canonical(va) ||
@@ -655,6 +632,48 @@ static int find_l1(struct vcpu *v, u64 va, mfn_t *l1_mfn)
         return -EINVAL;
     *l1_mfn = mfn;
     return 0;
+}
+
+/* The same in the tables v runs on now (kernel or user). */
+static int find_l1(struct vcpu *v, u64 va, mfn_t *l1_mfn)
+{
+    return find_l1_in(v->domain,
+                      v->arch.kernel_mode ? v->arch.guest_table
+                                          : v->arch.guest_table_user,
+                      va, l1_mfn);
+}
+
+int pv_ldt_fault(struct vcpu *v, u64 addr, u64 *gva, u32 *ec)
+{
+    u64 win = this_cpu()->ldt_va, off = addr - win, pva;
+    unsigned int page = (unsigned int)(off >> PAGE_SHIFT);
+    struct pv_mm_ctx c;
+    mfn_t l1, mfn;
+    pte_t e;
+
+    if (!v || addr < win || off >= LDT_MAX_ENTS * 8UL)
+        return 0;
+    *gva = v->arch.ldt_base + off;
+    *ec = (u32)((off & ~3UL) | 4); /* Xen's #GP(selector): TI set */
+    if (!is_canonical(*gva))
+        return -2;
+    pva = v->arch.ldt_base + ((u64)page << PAGE_SHIFT);
+    /*
+     * Through the guest kernel's tables whatever mode it runs in, as
+     * Xen; a page mapped already did not fault for want of a mapping.
+     */
+    if (off >= v->arch.ldt_ents * 8UL || v->arch.ldt_frames[page] ||
+        find_l1_in(v->domain, v->arch.guest_table, pva, &l1))
+        return -1;
+    e = ((pte_t *)mfn_to_virt(l1))[l1_index(pva)];
+    mfn = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+    pv_mm_ctx_init(&c, v->domain, v);
+    if (!(e & _PAGE_PRESENT) || !mfn_valid(mfn) ||
+        get_page_and_type(mfn_to_page(mfn), v->domain, PGT_seg_desc, &c))
+        return -1;
+    v->arch.ldt_frames[page] = mfn;
+    ldt_map_page(page, mfn);
+    return 1;
 }
 
 static long do_uvma(struct domain *d, u64 va, u64 val, u64 flags,

@@ -16,6 +16,8 @@ void gdt_map_page(unsigned int i, mfn_t mfn);
 extern mfn_t gdt_zero_mfn;
 /* Show ents LDT entries from frames on this CPU and load LDTR. */
 void ldt_load(const mfn_t *frames, unsigned int ents);
+/* Show LDT page i (a typed descriptor frame) in this CPU's LDT window. */
+void ldt_map_page(unsigned int i, mfn_t mfn);
 void time_init(void);
 void lapic_eoi(void);
 void serial_init(const char *console);

@@ -37,7 +37,12 @@ struct arch_vcpu {
     struct pv_preempt preempt; /* continuation state of long MMU work */
     mfn_t gdt_frames[14];      /* set_gdt: typed seg-desc frames, 0 = none */
     unsigned int gdt_ents;
-    mfn_t ldt_frames[16]; /* MMUEXT_SET_LDT: typed seg-desc frames */
+    /*
+     * The LDT (MMUEXT_SET_LDT, VCPUOP_initialise): where the guest put it,
+     * and its pages mapped so far, each typed seg-desc, 0 until first use.
+     */
+    u64 ldt_base;
+    mfn_t ldt_frames[16];
     unsigned int ldt_ents;
 };
 

@@ -61,6 +61,7 @@ struct percpu {
     /* A guest-state instruction faulted in ring 0 (ex_guest_table). */
     u32 guest_fault_vec;
     u32 guest_fault_ec;
+    u64 guest_fault_cr2; /* #PF: the guest address (an LDT page's) */
 };
 
 static inline struct cpu_info *get_cpu_info(void)

@@ -79,6 +79,18 @@ void pv_load_gdt(struct vcpu *v);
 struct pv_mm_ctx;
 void pv_destroy_gdt(struct vcpu *v, struct pv_mm_ctx *c);
 void pv_drop_ldt(struct vcpu *v, struct pv_mm_ctx *c);
+/* Drop the LDT pages mapped so far; base and size stay (Xen's destroy). */
+void pv_unmap_ldt(struct vcpu *v, struct pv_mm_ctx *c);
+/* Xen's __addr_ok: below the hypervisor hole, or above its end. */
+bool pv_addr_ok(u64 va);
+/*
+ * A #PF at addr in this CPU's LDT window while v runs: map v's LDT page
+ * there, as Xen does on first use. Returns 1 when it is mapped (retry),
+ * 0 when addr is not in the window, -1 when the guest's page cannot be
+ * an LDT page (*gva: the guest address wanted), -2 when that address is
+ * not canonical (*ec: the #GP error code Xen gives).
+ */
+int pv_ldt_fault(struct vcpu *v, u64 addr, u64 *gva, u32 *ec);
 
 /* MMU plumbing (mmu.c). */
 struct pv_mm_ctx;

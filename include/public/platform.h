@@ -76,6 +76,10 @@ typedef struct xenpf_firmware_info xenpf_firmware_info_t;
 #define XEN_PM_PX 1
 #define XEN_PM_TX 2
 #define XEN_PM_PDC 3
+/* Which power management Xen does itself; dom0 sees them in SIF_PM_MASK. */
+#define XEN_PROCESSOR_PM_CX 1
+#define XEN_PROCESSOR_PM_PX 2
+#define XEN_PROCESSOR_PM_TX 4
 struct xenpf_set_processor_pminfo {
     uint32_t id;   /* ACPI processor id */
     uint32_t type; /* XEN_PM_* */

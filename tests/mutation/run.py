@@ -1118,6 +1118,27 @@ MUTATIONS = [
          test="timer_default_period",
          why="Xen ticks VIRQ_TIMER at 100 Hz until the guest stops it"),
 
+    dict(name="ldt-no-lazy-map",
+         file="hyp/arch/x86/pv/mmu.c",
+         old="    v->arch.ldt_frames[page] = mfn;\n    ldt_map_page(page, mfn);\n    return 1;\n",
+         new="    put_page_and_type(mfn_to_page(mfn), &c);\n    return -1;\n",
+         test="ldt_lazy",
+         why="Xen maps an LDT page the guest may use on its first use"),
+
+    dict(name="vcpu-ctx-ldt-dropped",
+         file="hyp/arch/x86/pv/hypercalls.c",
+         old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",
+         new="    a->ldt_ents = 0;\n",
+         test="ldt_vcpu_ctx",
+         why="VCPUOP_initialise takes the context's LDT, as Xen does"),
+
+    dict(name="sif-pm-missing",
+         file="hyp/arch/x86/pv/dom_build.c",
+         old="    if (a->privileged)\n        si->flags |= ((XEN_PROCESSOR_PM_CX",
+         new="    if (!a)\n        si->flags |= ((XEN_PROCESSOR_PM_CX",
+         test="dom0_sif_pm",
+         why="Xen 4.17's dom0 start_info carries its C/P-state bits"),
+
     dict(name="extable-no-np",
          file="hyp/arch/x86/traps.c",
          old="                                     vec == TRAP_NP || vec == TRAP_SS)) {\n",

@@ -10,6 +10,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "asm/mm.h"
+#include <public/platform.h>
 #include "asm/pagetype.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
@@ -583,6 +584,13 @@ int pv_build_domain(const struct pv_build_args *a)
     si->nr_pages = nr_pages;
     si->shared_info = b.d->shared_info_mfn << PAGE_SHIFT;
     si->flags = a->privileged ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0;
+    /*
+     * Xen 4.17 tells dom0 it does C- and P-state management itself (its
+     * default cpuidle and cpufreq), in the byte SIF_PM_MASK reserves.
+     */
+    if (a->privileged)
+        si->flags |= ((XEN_PROCESSOR_PM_CX | XEN_PROCESSOR_PM_PX) << 8) &
+                     (unsigned int)SIF_PM_MASK;
     si->pt_base = b.l.vpt_start;
     si->nr_pt_frames = b.l.nr_pt;
     si->mfn_list = b.l.p2m_separate ? b.l.p2m_va : b.l.vphysmap_start;

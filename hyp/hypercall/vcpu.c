@@ -26,6 +26,7 @@ static void arm(struct timer *t, struct vcpu *v, u64 when)
 static long vcpu_initialise(struct vcpu *v, u64 arg)
 {
     struct vcpu_guest_context *g;
+    bool online = false;
     long rc;
 
     if (v->initialised)
@@ -34,12 +35,19 @@ static long vcpu_initialise(struct vcpu *v, u64 arg)
     if (!g)
         return -ENOMEM;
     rc = copy_from_guest(g, arg, sizeof(*g)) ? -EFAULT : 0;
-    if (!rc)
+    if (!rc) {
         rc = arch_set_vcpu_context(v, g);
+        online = (g->flags & VGCF_online) != 0;
+    }
     xfree(g);
-    if (!rc)
-        v->initialised = true;
-    return rc;
+    if (rc)
+        return rc;
+    v->initialised = true;
+    if (online) {
+        vcpu_pause_flag(v, VPF_unwoken);
+        v->pause_flags &= ~VPF_down;
+    }
+    return 0;
 }
 
 static long register_runstate(struct vcpu *v, u64 arg)
@@ -98,6 +106,7 @@ HYPERCALL3(vcpu_op, int, cmd, unsigned int, vcpuid, u64, arg)
         return 0;
     case VCPUOP_down:
         vcpu_pause_flag(v, VPF_down);
+        v->pause_flags &= ~VPF_unwoken; /* the next VCPUOP_up wakes it */
         return 0;
     case VCPUOP_is_up:
         return !(v->pause_flags & VPF_down);

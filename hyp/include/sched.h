@@ -27,6 +27,11 @@ struct grant_table;
 #define VPF_blocked (1u << 0) /* SCHEDOP_block / poll: waits for an event */
 #define VPF_down (1u << 1)    /* not brought up, or VCPUOP_down */
 #define VPF_dead (1u << 2)    /* its domain has stopped */
+/*
+ * VCPUOP_initialise with VGCF_online: marked up but never woken, as in
+ * Xen, so VCPUOP_up finds it up; only a VCPUOP_down and up start it.
+ */
+#define VPF_unwoken (1u << 3)
 
 struct vcpu {
     struct domain *domain;

@@ -1139,6 +1139,13 @@ MUTATIONS = [
          test="dom0_sif_pm",
          why="Xen 4.17's dom0 start_info carries its C/P-state bits"),
 
+    dict(name="vgcf-online-ignored",
+         file="hyp/hypercall/vcpu.c",
+         old="    if (online) {\n        vcpu_pause_flag(v, VPF_unwoken);\n",
+         new="    if (online && 0) {\n        vcpu_pause_flag(v, VPF_unwoken);\n",
+         test="vgcf_online",
+         why="Xen marks a VGCF_online context up without waking it"),
+
     dict(name="extable-no-np",
          file="hyp/arch/x86/traps.c",
          old="                                     vec == TRAP_NP || vec == TRAP_SS)) {\n",

@@ -1125,6 +1125,13 @@ MUTATIONS = [
          test="ldt_lazy",
          why="Xen maps an LDT page the guest may use on its first use"),
 
+    dict(name="baseptr-keeps-ldt",
+         file="hyp/arch/x86/pv/mmu.c",
+         old="        if (!user && mfn != old)\n            pv_unmap_ldt(v, c);\n",
+         new="",
+         test="ldt_baseptr",
+         why="Xen's new_guest_cr3 drops the LDT's mapped pages"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

@@ -443,6 +443,12 @@ static int set_baseptr(struct vcpu *v, mfn_t mfn, bool user,
         if (rc)
             return rc;
         *slot = mfn;
+        /*
+         * A new kernel base drops the LDT's mapped pages, as Xen's
+         * new_guest_cr3: they fault in again through the new tables.
+         */
+        if (!user && mfn != old)
+            pv_unmap_ldt(v, c);
     }
     if (user == !v->arch.kernel_mode)
         write_cr3(*slot << PAGE_SHIFT);

@@ -28,6 +28,13 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+/*
+ * Whether a page holds only zeroes. Clearing a page that is zero already
+ * is not free under an emulator: the first write to guest RAM its host
+ * never touched costs the host a page fault and a page of its own, while
+ * a read maps its shared zero page.
+ */
+bool page_is_zero(const void *page);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);

@@ -120,6 +120,14 @@ UNIT_SRCS_test_sched := hyp/sched_credit.c
 
 UNIT_TESTS += test_timer
 UNIT_SRCS_test_timer := hyp/timer.c
+
+UNIT_TESTS += test_string
+UNIT_SRCS_test_string := hyp/lib/string.c
+# Renamed so that the host C library keeps its own; built as the hypervisor
+# builds it (no builtins).
+$(UNIT_DIR)/obj/hyp/lib/string.o: UNIT_CFLAGS += -fno-builtin \
+    $(foreach f,memcpy memmove memset page_is_zero memcmp strlen strnlen \
+    strcmp strncmp strchr strtoull,-D$(f)=vsp_$(f))
 # ------------------------------------------------------------------------
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

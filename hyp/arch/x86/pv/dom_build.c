@@ -542,10 +542,12 @@ int pv_build_domain(const struct pv_build_args *a)
         goto out;
     }
     for (u64 pfn = 0; pfn < nr_pages; pfn++) {
-        memset(pfn_va(&b, pfn), 0, PAGE_SIZE);
+        if (!page_is_zero(pfn_va(&b, pfn)))
+            memset(pfn_va(&b, pfn), 0, PAGE_SIZE);
         m2p_set(b.d->p2m[pfn], pfn);
         pv_assign_page(mfn_to_page(b.d->p2m[pfn]), b.d);
     }
+
 
     rc = elf_load(&img, copy_segment, &b);
     if (rc) {

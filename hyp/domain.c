@@ -52,6 +52,8 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
     strlcpy(d->name, name, sizeof(d->name));
     d->max_vcpus = vcpus;
     d->weight = 256;
+    /* Until a toolstack names it: unique, and zero for dom0 as on Xen. */
+    d->handle[15] = (u8)id;
     if (evtchn_domain_init(d))
         goto fail;
     csched_dom_init(d);

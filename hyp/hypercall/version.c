@@ -74,12 +74,8 @@ HYPERCALL2(xen_version, int, cmd, u64, arg)
     }
     case XENVER_pagesize:
         return PAGE_SIZE;
-    case XENVER_guest_handle: {
-        u8 handle[16] = { 0 };
-
-        handle[15] = (u8)d->domain_id;
-        return copy_to_guest(arg, handle, sizeof(handle)) ? -EFAULT : 0;
-    }
+    case XENVER_guest_handle:
+        return copy_to_guest(arg, d->handle, sizeof(d->handle)) ? -EFAULT : 0;
     case XENVER_build_id: {
         u32 len;
 

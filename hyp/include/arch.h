@@ -79,6 +79,17 @@ bool arch_m2p_chunk(unsigned int n, u64 *mfn);
 void *arch_map_guest_frame(struct domain *d, u64 gfn, struct page_info **pg);
 void arch_unmap_guest_frame(struct page_info *pg);
 
+/* The CPU's physical address width in bits (CPUID 0x80000008). */
+unsigned int arch_paddr_bits(void);
+/* The CPU clock (TSC) in kHz. */
+u64 arch_cpu_khz(void);
+/*
+ * The boot CPU's feature words in Xen's featureset order (1 EDX, 1 ECX,
+ * 0x80000001 EDX and ECX, 0xd:1 EAX, 7:0 EBX and ECX, 0x80000007 EDX);
+ * fills n of them.
+ */
+void arch_cpu_words(u32 *w, unsigned int n);
+
 /* Highest machine frame number. */
 u64 arch_max_mfn(void);
 /* Entry i of the boot loader's memory map; false past the end. */

@@ -38,6 +38,11 @@ long hypercall_dispatch(u64 nr, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5);
  * rule: check between entries, continue with the advanced list and the
  * remaining count.
  */
+/* XEN_DOMCTL_getdomaininfo's record of d (domctl.c; sysctl's list too). */
+struct domain;
+struct xen_domctl_getdomaininfo;
+void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info);
+
 bool hypercall_preempt_check(void);
 long hypercall_continue(unsigned int nr, u64 a1, u64 a2, u64 a3, u64 a4,
                         u64 a5);

@@ -55,6 +55,22 @@ void printk(const char *fmt, ...) __printf(1, 2);
 void printk_lvl(int lvl, const char *fmt, ...) __printf(2, 3);
 
 /* A broken hypervisor invariant: register dump, stack trace, halt. */
+/*
+ * XEN_SYSCTL_readconsole over the hypervisor's log ring: count bytes at
+ * most from the oldest unread one (or from index when incremental and
+ * still held), through copy(ctx, offset, bytes, n); count and index come
+ * back as read and where to resume; clear marks them read. -EFAULT if
+ * copy fails.
+ */
+#define HYP_LOG_SIZE 16384 /* a power of two */
+struct hyp_log_read {
+    bool clear, incremental;
+    u32 index, count;
+};
+int hyp_log_read(struct hyp_log_read *r,
+                 int (*copy)(void *ctx, u32 off, const char *s, u32 n),
+                 void *ctx);
+
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
 #define BUG_ON(c)                                                 \

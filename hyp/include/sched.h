@@ -32,6 +32,7 @@ struct grant_table;
  * Xen, so VCPUOP_up finds it up; only a VCPUOP_down and up start it.
  */
 #define VPF_unwoken (1u << 3)
+#define VPF_paused (1u << 4) /* XEN_DOMCTL_pausedomain: the control domain's */
 
 struct vcpu {
     struct domain *domain;
@@ -83,6 +84,8 @@ struct domain {
     enum domain_state state;
     unsigned int shutdown_code; /* SHUTDOWN_* */
     bool is_privileged;
+    u8 handle[16];            /* the toolstack's UUID (setdomainhandle) */
+    unsigned int ctrl_pauses; /* XEN_DOMCTL_pausedomain count */
 
     /* Memory: every frame this domain owns is on page_list (owner = d). */
     struct page_list page_list;

@@ -21,32 +21,32 @@ void *memcpy(void *dst, const void *src, size_t n)
         size_t blocks = n / BULK;
         u64 t0, t1, t2, t3;
 
-        __asm__ volatile("1:\n\t"
-                         "mov 0(%[s]), %[a]\n\t"
-                         "mov 8(%[s]), %[b]\n\t"
-                         "mov 16(%[s]), %[c]\n\t"
-                         "mov 24(%[s]), %[d]\n\t"
-                         "mov %[a], 0(%[p])\n\t"
-                         "mov %[b], 8(%[p])\n\t"
-                         "mov %[c], 16(%[p])\n\t"
-                         "mov %[d], 24(%[p])\n\t"
-                         "mov 32(%[s]), %[a]\n\t"
-                         "mov 40(%[s]), %[b]\n\t"
-                         "mov 48(%[s]), %[c]\n\t"
-                         "mov 56(%[s]), %[d]\n\t"
-                         "mov %[a], 32(%[p])\n\t"
-                         "mov %[b], 40(%[p])\n\t"
-                         "mov %[c], 48(%[p])\n\t"
-                         "mov %[d], 56(%[p])\n\t"
-                         "add $64, %[s]\n\t"
-                         "add $64, %[p]\n\t"
-                         "dec %[n]\n\t"
-                         "jnz 1b"
-                         : [p] "+r"(dst), [s] "+r"(src), [n] "+r"(blocks),
-                           [a] "=&r"(t0), [b] "=&r"(t1), [c] "=&r"(t2),
-                           [d] "=&r"(t3)
-                         :
-                         : "memory", "cc");
+        __asm__ volatile(
+            "1:\n\t"
+            "mov 0(%[s]), %[a]\n\t"
+            "mov 8(%[s]), %[b]\n\t"
+            "mov 16(%[s]), %[c]\n\t"
+            "mov 24(%[s]), %[d]\n\t"
+            "mov %[a], 0(%[p])\n\t"
+            "mov %[b], 8(%[p])\n\t"
+            "mov %[c], 16(%[p])\n\t"
+            "mov %[d], 24(%[p])\n\t"
+            "mov 32(%[s]), %[a]\n\t"
+            "mov 40(%[s]), %[b]\n\t"
+            "mov 48(%[s]), %[c]\n\t"
+            "mov 56(%[s]), %[d]\n\t"
+            "mov %[a], 32(%[p])\n\t"
+            "mov %[b], 40(%[p])\n\t"
+            "mov %[c], 48(%[p])\n\t"
+            "mov %[d], 56(%[p])\n\t"
+            "add $64, %[s]\n\t"
+            "add $64, %[p]\n\t"
+            "dec %[n]\n\t"
+            "jnz 1b"
+            : [p] "+r"(dst), [s] "+r"(src), [n] "+r"(blocks), [a] "=&r"(t0),
+              [b] "=&r"(t1), [c] "=&r"(t2), [d] "=&r"(t3)
+            :
+            : "memory", "cc");
         n %= BULK;
     }
     q = n / 8;

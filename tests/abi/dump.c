@@ -18,6 +18,8 @@
 #include <xen/xen.h>
 #include <xen/arch-x86/xen-mca.h>
 #include <xen/callback.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
 #include <xen/elfnote.h>
 #include <xen/errno.h>
 #include <xen/event_channel.h>
@@ -36,6 +38,8 @@
 #else
 #include <public/vesper.h>
 #include <public/callback.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
 #include <public/console_io.h>
 #include <public/elfnote.h>
 #include <public/errno.h>

@@ -155,4 +155,18 @@ static inline long HYPERVISOR_physdev_op(int cmd, void *arg)
     return _hypercall2(__HYPERVISOR_physdev_op, cmd, arg);
 }
 
+/* The control domain's calls (include <public/domctl.h> / sysctl.h). */
+struct xen_domctl;
+struct xen_sysctl;
+
+static inline long HYPERVISOR_domctl(struct xen_domctl *op)
+{
+    return _hypercall1(__HYPERVISOR_domctl, op);
+}
+
+static inline long HYPERVISOR_sysctl(struct xen_sysctl *op)
+{
+    return _hypercall1(__HYPERVISOR_sysctl, op);
+}
+
 #endif /* GUEST_HYPERCALL_H */

@@ -273,3 +273,33 @@ void cpu_init(struct percpu *pc)
     write_cr0((read_cr0() | CR0_MP | CR0_NE | CR0_WP) & ~(CR0_EM | CR0_TS));
     __asm__ volatile("fninit");
 }
+
+u64 arch_cpu_khz(void)
+{
+    return tsc_khz;
+}
+
+void arch_cpu_words(u32 *w, unsigned int n)
+{
+    static const struct {
+        u32 leaf, sub;
+        u8 reg; /* 0 EAX, 1 EBX, 2 ECX, 3 EDX */
+    } words[] = { { 1, 0, 3 },          { 1, 0, 2 },
+                  { 0x80000001, 0, 3 }, { 0x80000001, 0, 2 },
+                  { 0xd, 1, 0 },        { 7, 0, 1 },
+                  { 7, 0, 2 },          { 0x80000007, 0, 3 } };
+    u32 max, ext, r[4];
+
+    cpuid_count(0, 0, &max, &r[1], &r[2], &r[3]);
+    cpuid_count(0x80000000, 0, &ext, &r[1], &r[2], &r[3]);
+    for (unsigned int i = 0; i < n; i++) {
+        w[i] = 0;
+        if (i >= sizeof(words) / sizeof(words[0]))
+            continue;
+        if (words[i].leaf >= 0x80000000 ? words[i].leaf > ext
+                                        : words[i].leaf > max)
+            continue;
+        cpuid_count(words[i].leaf, words[i].sub, &r[0], &r[1], &r[2], &r[3]);
+        w[i] = r[words[i].reg];
+    }
+}

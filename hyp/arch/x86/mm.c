@@ -120,18 +120,22 @@ void m2p_set(mfn_t mfn, u64 pfn)
     m2p_table[mfn] = pfn;
 }
 
-unsigned int arch_io_denied(u64 (*r)[2], unsigned int max, u64 *limit)
+unsigned int arch_paddr_bits(void)
 {
     u32 a, b, c, d;
-    unsigned int n = 0;
 
     cpuid_count(0x80000000, 0, &a, &b, &c, &d);
-    if (a >= 0x80000008) {
-        cpuid_count(0x80000008, 0, &a, &b, &c, &d);
-        *limit = 1UL << ((a & 0xff) - PAGE_SHIFT);
-    } else {
-        *limit = 1UL << (36 - PAGE_SHIFT);
-    }
+    if (a < 0x80000008)
+        return 36;
+    cpuid_count(0x80000008, 0, &a, &b, &c, &d);
+    return a & 0xff;
+}
+
+unsigned int arch_io_denied(u64 (*r)[2], unsigned int max, u64 *limit)
+{
+    unsigned int n = 0;
+
+    *limit = 1UL << (arch_paddr_bits() - PAGE_SHIFT);
     /*
      * As Xen keeps from its dom0: the IOAPIC page (at its architectural
      * address: Vesper reads no MADT) and the MSI window, which holds the

@@ -541,13 +541,18 @@ int pv_build_domain(const struct pv_build_args *a)
         rc = -ENOMEM;
         goto out;
     }
+    /*
+     * Xen's PV dom0 builder lifts the hardware domain's limit (~0U): dom0
+     * may grow into whatever memory is free. Others keep their size.
+     */
+    if (a->privileged)
+        b.d->max_pages = 0xffffffffULL;
     for (u64 pfn = 0; pfn < nr_pages; pfn++) {
         if (!page_is_zero(pfn_va(&b, pfn)))
             memset(pfn_va(&b, pfn), 0, PAGE_SIZE);
         m2p_set(b.d->p2m[pfn], pfn);
         pv_assign_page(mfn_to_page(b.d->p2m[pfn]), b.d);
     }
-
 
     rc = elf_load(&img, copy_segment, &b);
     if (rc) {

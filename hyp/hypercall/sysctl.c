@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* sysctl: the control domain's questions about the machine, Xen 4.17's ABI. */
+#include "arch.h"
+#include "errno.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "mm.h"
+#include "sched.h"
+#include "smp.h"
+#include <public/domctl.h>
+#include <public/sysctl.h>
+
+static int log_copy(void *ctx, u32 off, const char *s, u32 n)
+{
+    return copy_to_guest(*(u64 *)ctx + off, s, n);
+}
+
+static long readconsole(struct xen_sysctl_readconsole *rc)
+{
+    struct hyp_log_read r = { .clear = rc->clear != 0,
+                              .incremental = rc->incremental != 0,
+                              .index = rc->index,
+                              .count = rc->count };
+    u64 buf = (u64)(uintptr_t)rc->buffer;
+    long ret = hyp_log_read(&r, log_copy, &buf);
+
+    if (ret)
+        return ret;
+    rc->count = r.count;
+    rc->index = r.index;
+    return 0;
+}
+
+static void physinfo(struct xen_sysctl_physinfo *pi)
+{
+    memset(pi, 0, sizeof(*pi));
+    pi->threads_per_core = 1;
+    pi->cores_per_socket = nr_cpus;
+    pi->nr_cpus = nr_cpus;
+    pi->max_cpu_id = nr_cpus - 1;
+    pi->nr_nodes = 1;
+    pi->max_node_id = 0;
+    pi->cpu_khz = (u32)arch_cpu_khz();
+    pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
+    pi->total_pages = total_frame_count();
+    pi->free_pages = free_frame_count();
+    pi->max_mfn = arch_max_mfn();
+    arch_cpu_words(pi->hw_cap, 8);
+}
+
+/* Domains with ids from first up, in id order, as Xen's domain list. */
+static long infolist(struct xen_sysctl_getdomaininfolist *l)
+{
+    u32 n = 0;
+    domid_t next = l->first_domain;
+
+    while (n < l->max_domains) {
+        struct domain *best = NULL;
+        struct xen_domctl_getdomaininfo info;
+
+        for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+            struct domain *d = domain_list[i];
+
+            if (d && d->domain_id >= next &&
+                (!best || d->domain_id < best->domain_id))
+                best = d;
+        }
+        if (!best)
+            break;
+        domain_getinfo(best, &info);
+        if (copy_to_guest((u64)(uintptr_t)l->buffer + n * sizeof(info), &info,
+                          sizeof(info)))
+            return -EFAULT;
+        n++;
+        if (best->domain_id == 0xffff)
+            break;
+        next = (domid_t)(best->domain_id + 1);
+    }
+    l->num_domains = n;
+    return 0;
+}
+
+HYPERCALL1(sysctl, u64, arg)
+{
+    struct xen_sysctl op;
+    long rc;
+
+    if (copy_from_guest(&op, arg, sizeof(op)))
+        return -EFAULT;
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+        return -EACCES;
+    if (!current_domain()->is_privileged)
+        return -EPERM;
+    switch (op.cmd) {
+    case XEN_SYSCTL_readconsole:
+        rc = readconsole(&op.u.readconsole);
+        break;
+    case XEN_SYSCTL_physinfo:
+        physinfo(&op.u.physinfo);
+        rc = 0;
+        break;
+    case XEN_SYSCTL_sched_id:
+        /* Weights and caps per domain: Xen's credit scheduler. */
+        op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;
+        rc = 0;
+        break;
+    case XEN_SYSCTL_getdomaininfolist:
+        rc = infolist(&op.u.getdomaininfolist);
+        break;
+    default:
+        return -ENOSYS;
+    }
+    /* As Xen: the struct goes back only when the command worked. */
+    if (!rc && copy_to_guest(arg, &op, sizeof(op)))
+        rc = -EFAULT;
+    return rc;
+}

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/* HYPERVISOR_domctl: the control domain's operations on one domain. */
+#ifndef VESPER_PUBLIC_DOMCTL_H
+#define VESPER_PUBLIC_DOMCTL_H
+
+#include "vesper.h"
+#include "version.h"
+
+/*
+ * Only the privileged domain may call; a caller built for another
+ * interface version is refused with -EACCES before anything else, so that
+ * one toolstack binary never misreads a struct. Xen 4.17's version.
+ */
+#define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
+
+/* xen_domctl.cmd. Commands Vesper does not implement answer -ENOSYS. */
+#define XEN_DOMCTL_createdomain 1
+#define XEN_DOMCTL_destroydomain 2
+#define XEN_DOMCTL_pausedomain 3
+#define XEN_DOMCTL_unpausedomain 4
+#define XEN_DOMCTL_getdomaininfo 5
+#define XEN_DOMCTL_setvcpuaffinity 9
+#define XEN_DOMCTL_shadow_op 10
+#define XEN_DOMCTL_max_mem 11
+#define XEN_DOMCTL_setvcpucontext 12
+#define XEN_DOMCTL_getvcpucontext 13
+#define XEN_DOMCTL_getvcpuinfo 14
+#define XEN_DOMCTL_max_vcpus 15
+#define XEN_DOMCTL_scheduler_op 16
+#define XEN_DOMCTL_setdomainhandle 17
+#define XEN_DOMCTL_setdebugging 18
+#define XEN_DOMCTL_irq_permission 19
+#define XEN_DOMCTL_iomem_permission 20
+#define XEN_DOMCTL_ioport_permission 21
+#define XEN_DOMCTL_hypercall_init 22
+#define XEN_DOMCTL_settimeoffset 24
+#define XEN_DOMCTL_getvcpuaffinity 25
+#define XEN_DOMCTL_resumedomain 27
+#define XEN_DOMCTL_sendtrigger 28
+#define XEN_DOMCTL_set_address_size 35
+#define XEN_DOMCTL_get_address_size 36
+#define XEN_DOMCTL_set_ext_vcpucontext 42
+#define XEN_DOMCTL_get_ext_vcpucontext 43
+#define XEN_DOMCTL_gettscinfo 59
+#define XEN_DOMCTL_settscinfo 60
+#define XEN_DOMCTL_setvcpuextstate 62
+#define XEN_DOMCTL_getvcpuextstate 63
+#define XEN_DOMCTL_setnodeaffinity 68
+#define XEN_DOMCTL_getnodeaffinity 69
+#define XEN_DOMCTL_get_vcpu_msrs 72
+#define XEN_DOMCTL_set_vcpu_msrs 73
+#define XEN_DOMCTL_soft_reset 79
+#define XEN_DOMCTL_get_cpu_policy 82
+#define XEN_DOMCTL_set_cpu_policy 83
+
+/* x86 domain configuration: which devices Xen would emulate for it. */
+#define XEN_X86_EMU_LAPIC (1U << 0)
+#define XEN_X86_EMU_HPET (1U << 1)
+#define XEN_X86_EMU_PM (1U << 2)
+#define XEN_X86_EMU_RTC (1U << 3)
+#define XEN_X86_EMU_IOAPIC (1U << 4)
+#define XEN_X86_EMU_PIC (1U << 5)
+#define XEN_X86_EMU_VGA (1U << 6)
+#define XEN_X86_EMU_IOMMU (1U << 7)
+#define XEN_X86_EMU_PIT (1U << 8)
+#define XEN_X86_EMU_USE_PIRQ (1U << 9)
+#define XEN_X86_EMU_VPCI (1U << 10)
+#define XEN_X86_MSR_RELAXED (1U << 0) /* misc_flags */
+
+#ifndef __ASSEMBLY__
+struct xen_arch_domainconfig {
+    uint32_t emulation_flags; /* XEN_X86_EMU_* */
+    uint32_t misc_flags;      /* XEN_X86_MSR_RELAXED */
+};
+#endif
+
+/*
+ * XEN_DOMCTL_getdomaininfo: the named domain, or if there is none the
+ * next one up (xen_domctl.domain comes back as the one described), as
+ * a toolstack walks the domain list.
+ */
+#define XEN_DOMINF_dying (1U << 0)
+#define XEN_DOMINF_hvm_guest (1U << 1)
+#define XEN_DOMINF_shutdown (1U << 2)
+#define XEN_DOMINF_paused (1U << 3)  /* by the control domain */
+#define XEN_DOMINF_blocked (1U << 4) /* every online vCPU waits */
+#define XEN_DOMINF_running (1U << 5) /* some vCPU is on a CPU */
+#define XEN_DOMINF_debugged (1U << 6)
+#define XEN_DOMINF_xs_domain (1U << 7)
+#define XEN_DOMINF_hap (1U << 8)
+/*
+ * Bits 16-31: the shutdown code. Xen keeps ~0 there until the domain
+ * shuts down, so a live domain reads 0xffff; toolstacks mask the low byte.
+ */
+#define XEN_DOMINF_shutdownmask 255
+#define XEN_DOMINF_shutdownshift 16
+#define XEN_INVALID_MAX_VCPU_ID (~0U) /* max_vcpu_id of a domain with none */
+
+#ifndef __ASSEMBLY__
+struct xen_domctl_getdomaininfo {
+    domid_t domain;
+    uint16_t pad1;
+    uint32_t flags; /* XEN_DOMINF_*, shutdown code */
+    uint64_t tot_pages;
+    uint64_t max_pages;
+    uint64_t outstanding_pages;
+    uint64_t shr_pages;
+    uint64_t paged_pages;
+    uint64_t shared_info_frame; /* a PV domain's: its machine frame */
+    uint64_t cpu_time;          /* ns its vCPUs have run, summed */
+    uint32_t nr_online_vcpus;
+    uint32_t max_vcpu_id;
+    uint32_t ssidref;
+    xen_domain_handle_t handle; /* the toolstack's UUID */
+    uint32_t cpupool;
+    uint8_t gpaddr_bits; /* guest physical address width */
+    uint8_t pad2[7];
+    struct xen_arch_domainconfig arch_config;
+};
+typedef struct xen_domctl_getdomaininfo xen_domctl_getdomaininfo_t;
+#endif
+
+/* XEN_DOMCTL_max_mem: the allocation limit, in KiB. */
+#ifndef __ASSEMBLY__
+struct xen_domctl_max_mem {
+    uint64_t max_memkb;
+};
+#endif
+
+/* Scheduler ids (XEN_SYSCTL_sched_id, scheduler_op). */
+#define XEN_SCHEDULER_CREDIT 5
+#define XEN_SCHEDULER_CREDIT2 6
+#define XEN_SCHEDULER_ARINC653 7
+#define XEN_SCHEDULER_RTDS 8
+#define XEN_SCHEDULER_NULL 9
+
+/* XEN_DOMCTL_getvcpuinfo: one vCPU's state and running time. */
+#ifndef __ASSEMBLY__
+struct xen_domctl_getvcpuinfo {
+    uint32_t vcpu; /* in */
+    uint8_t online;
+    uint8_t blocked;
+    uint8_t running;
+    uint8_t _pad0;     /* this padding is implicit in Xen's header */
+    uint64_t cpu_time; /* ns */
+    uint32_t cpu;      /* the CPU it runs or last ran on */
+    uint32_t _pad1;
+};
+#endif
+
+/*
+ * XEN_DOMCTL_scheduler_op: a domain's parameters for the scheduler that
+ * sched_id names (-EINVAL for another). Credit: weight (0 in putinfo
+ * keeps it) and cap in % of one CPU (0xffff in putinfo keeps it).
+ */
+#define XEN_DOMCTL_SCHEDOP_putinfo 0
+#define XEN_DOMCTL_SCHEDOP_getinfo 1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+#ifndef __ASSEMBLY__
+struct xen_domctl_sched_credit {
+    uint16_t weight;
+    uint16_t cap;
+};
+struct xen_domctl_sched_credit2 {
+    uint16_t weight;
+    uint16_t cap;
+};
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id; /* XEN_SCHEDULER_* */
+    uint32_t cmd;      /* XEN_DOMCTL_SCHEDOP_* */
+    union {
+        struct xen_domctl_sched_credit credit;
+        struct xen_domctl_sched_credit2 credit2;
+        struct {
+            XEN_GUEST_HANDLE(void) vcpus; /* per-vCPU parameters */
+            uint32_t nr_vcpus;
+            uint32_t padding;
+        } v;
+    } u;
+};
+#endif
+
+/* XEN_DOMCTL_max_vcpus. */
+#ifndef __ASSEMBLY__
+struct xen_domctl_max_vcpus {
+    uint32_t max;
+};
+#endif
+
+/* XEN_DOMCTL_setdomainhandle. */
+#ifndef __ASSEMBLY__
+struct xen_domctl_setdomainhandle {
+    xen_domain_handle_t handle;
+};
+#endif
+
+/* XEN_DOMCTL_set_address_size / get_address_size: 64 for a 64-bit PV guest. */
+#ifndef __ASSEMBLY__
+struct xen_domctl_address_size {
+    uint32_t size;
+};
+#endif
+
+#ifndef __ASSEMBLY__
+struct xen_domctl {
+    uint32_t cmd;
+    uint32_t interface_version; /* XEN_DOMCTL_INTERFACE_VERSION */
+    domid_t domain;
+    uint16_t _pad[3];
+    union {
+        struct xen_domctl_getdomaininfo getdomaininfo;
+        struct xen_domctl_max_mem max_mem;
+        struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_scheduler_op scheduler_op;
+        struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_setdomainhandle setdomainhandle;
+        struct xen_domctl_address_size address_size;
+        uint8_t pad[128]; /* the union's size is ABI */
+    } u;
+};
+typedef struct xen_domctl xen_domctl_t;
+#endif
+
+#ifndef __ASSEMBLY__
+VESPER_ABI_ASSERT(sizeof(struct xen_domctl_getdomaininfo) == 112,
+                  domctl_getdomaininfo_size);
+VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl_getdomaininfo, handle) ==
+                      76,
+                  domctl_getdomaininfo_handle);
+VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl, u) == 16,
+                  domctl_union_offset);
+VESPER_ABI_ASSERT(sizeof(struct xen_domctl) == 144, domctl_size);
+#endif
+
+#endif /* VESPER_PUBLIC_DOMCTL_H */

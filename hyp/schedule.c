@@ -207,6 +207,9 @@ static __noreturn void all_domains_gone(void)
                           : 3);
 }
 
+/* Time each CPU has spent with nothing to run (XEN_SYSCTL_getcpuinfo). */
+static u64 idle_ns[MAX_CPUS], idle_since[MAX_CPUS];
+
 void schedule(void)
 {
     unsigned int cpu = smp_processor_id();
@@ -249,10 +252,26 @@ void schedule(void)
         /* Nothing to run: sleep until an interrupt brings work. */
         if (softirq_pending())
             continue;
+        idle_since[cpu] = arch_now_ns();
         hyp_unlock();
         arch_idle();
         hyp_lock();
+        idle_ns[cpu] += arch_now_ns() - idle_since[cpu];
+        idle_since[cpu] = 0;
     }
+}
+
+u64 cpu_idle_time(unsigned int cpu)
+{
+    u64 since = READ_ONCE(idle_since[cpu]), t = READ_ONCE(idle_ns[cpu]);
+
+    if (since) {
+        u64 now = arch_now_ns();
+
+        if (now > since)
+            t += now - since;
+    }
+    return t;
 }
 
 /* Softirq work on the way back to a guest. */

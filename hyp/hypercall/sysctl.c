@@ -81,6 +81,21 @@ static long infolist(struct xen_sysctl_getdomaininfolist *l)
     return 0;
 }
 
+static long cpuinfo(struct xen_sysctl_getcpuinfo *ci)
+{
+    u32 n = ci->max_cpus < nr_cpus ? ci->max_cpus : nr_cpus;
+
+    for (u32 i = 0; i < n; i++) {
+        struct xen_sysctl_cpuinfo c = { .idletime = cpu_idle_time(i) };
+
+        if (copy_to_guest((u64)(uintptr_t)ci->info + i * sizeof(c), &c,
+                          sizeof(c)))
+            return -EFAULT;
+    }
+    ci->nr_cpus = n;
+    return 0;
+}
+
 HYPERCALL1(sysctl, u64, arg)
 {
     struct xen_sysctl op;
@@ -107,6 +122,9 @@ HYPERCALL1(sysctl, u64, arg)
         break;
     case XEN_SYSCTL_getdomaininfolist:
         rc = infolist(&op.u.getdomaininfolist);
+        break;
+    case XEN_SYSCTL_getcpuinfo:
+        rc = cpuinfo(&op.u.getcpuinfo);
         break;
     default:
         return -ENOSYS;

@@ -185,6 +185,8 @@ __attribute__((noreturn)) void schedule(void);
 void do_softirqs(void);
 void sched_init_cpu(unsigned int cpu);
 void vcpu_runstate_change(struct vcpu *v, int state);
+/* ns that CPU cpu has spent idle since boot, counting the present stretch. */
+u64 cpu_idle_time(unsigned int cpu);
 /* On the way into a vCPU: refresh its runstate copy and time info. */
 void vcpu_update_guest_areas(struct vcpu *v);
 

@@ -82,6 +82,21 @@ struct xen_sysctl_physinfo {
 };
 #endif
 
+/* XEN_SYSCTL_getcpuinfo: each CPU's idle time, up to max_cpus of them. */
+#ifndef __ASSEMBLY__
+struct xen_sysctl_cpuinfo {
+    uint64_t idletime; /* ns */
+};
+typedef struct xen_sysctl_cpuinfo xen_sysctl_cpuinfo_t;
+struct xen_sysctl_getcpuinfo {
+    uint32_t max_cpus;
+    uint32_t _pad0; /* this padding is implicit in Xen's header */
+    XEN_GUEST_HANDLE(xen_sysctl_cpuinfo_t) info;
+    uint32_t nr_cpus; /* out: how many were filled */
+    uint32_t _pad1;
+};
+#endif
+
 /* XEN_SYSCTL_sched_id: XEN_SCHEDULER_*. */
 #ifndef __ASSEMBLY__
 struct xen_sysctl_sched_id {
@@ -113,6 +128,7 @@ struct xen_sysctl {
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
+        struct xen_sysctl_getcpuinfo getcpuinfo;
         uint8_t pad[128]; /* the union's size is ABI */
     } u;
 };

@@ -2,6 +2,7 @@
 /* domctl and sysctl for the privileged domain, as Xen 4.17 answers them. */
 #include <guest/mm.h>
 #include <guest/test.h>
+#include <guest/time.h>
 #include <public/domctl.h>
 #include <public/sysctl.h>
 
@@ -94,6 +95,29 @@ static void machine(void)
     TEST_CHECK(sc.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT ||
                sc.u.sched_id.sched_id == XEN_SCHEDULER_CREDIT2);
     TEST_EQ(sysctl(1234), -XEN_ENOSYS);
+
+    /* Idle time per CPU: CPU 1 has nothing to run, so it grows. */
+    {
+        static struct xen_sysctl_cpuinfo ci[4];
+        uint64_t idle1;
+
+        memset(ci, 0xa5, sizeof(ci));
+        memset(&sc, 0, sizeof(sc));
+        sc.u.getcpuinfo.max_cpus = 4;
+        set_xen_guest_handle(sc.u.getcpuinfo.info, ci);
+        TEST_EQ(sysctl(XEN_SYSCTL_getcpuinfo), 0);
+        TEST_EQ(sc.u.getcpuinfo.nr_cpus, 2);
+        TEST_EQ(ci[2].idletime, 0xa5a5a5a5a5a5a5a5ULL);
+        idle1 = ci[1].idletime;
+        TEST_CHECK(idle1 > 0);
+        spin_until(guest_now() + 50000000ULL);
+        sc.u.getcpuinfo.max_cpus = 2;
+        TEST_EQ(sysctl(XEN_SYSCTL_getcpuinfo), 0);
+        TEST_CHECK(ci[1].idletime >= idle1 + 40000000ULL);
+        sc.u.getcpuinfo.max_cpus = 1;
+        TEST_EQ(sysctl(XEN_SYSCTL_getcpuinfo), 0);
+        TEST_EQ(sc.u.getcpuinfo.nr_cpus, 1);
+    }
 }
 
 static void self_info(void)

@@ -34,6 +34,16 @@ struct domain *domain_by_id(domid_t id)
     return NULL;
 }
 
+bool domain_id_in_use(domid_t id)
+{
+    if (domain_by_id(id))
+        return true;
+    for (struct domain *z = zombies; z; z = z->zombie_next)
+        if (z->domain_id == id)
+            return true;
+    return false;
+}
+
 struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
 {
     struct domain *d;

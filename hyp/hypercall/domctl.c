@@ -6,7 +6,9 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
+#include "event.h"
 #include <public/domctl.h>
+#include <public/event_channel.h>
 #include <public/sched.h>
 
 /* Xen keeps ~0 as the shutdown code of a domain that has not shut down. */
@@ -20,7 +22,7 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
     memset(info, 0, sizeof(*info));
     info->domain = d->domain_id;
     info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
-    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+    for (unsigned int i = 0; i < d->max_vcpus && !d->vcpus_pending; i++) {
         const struct vcpu *v = d->vcpu[i];
         const struct vcpu_runstate_info *r;
 
@@ -44,11 +46,11 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
         flags = 0;
     if (d->state == DOM_DYING)
         flags |= XEN_DOMINF_dying;
-    if (d->state != DOM_RUNNING)
+    if (d->state == DOM_SHUTDOWN)
         flags |= XEN_DOMINF_shutdown;
     if (d->ctrl_pauses)
         flags |= XEN_DOMINF_paused;
-    code = d->state == DOM_RUNNING ? SHUTDOWN_CODE_NONE : d->shutdown_code;
+    code = d->state == DOM_SHUTDOWN ? d->shutdown_code : SHUTDOWN_CODE_NONE;
     info->flags = flags | code << XEN_DOMINF_shutdownshift;
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
@@ -78,6 +80,91 @@ static long unpause_domain(struct domain *d)
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             vcpu_unpause_flag(d->vcpu[i], VPF_paused);
+    return 0;
+}
+
+/* Xen's sanitise_domain_config and arch checks, for a PV-only Vesper. */
+static long create_config_ok(const struct xen_domctl_createdomain *c)
+{
+    const u32 known = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap |
+                      XEN_DOMCTL_CDF_s3_integrity | XEN_DOMCTL_CDF_oos_off |
+                      XEN_DOMCTL_CDF_xs_domain | XEN_DOMCTL_CDF_iommu |
+                      XEN_DOMCTL_CDF_nested_virt | XEN_DOMCTL_CDF_vpmu;
+
+    if ((c->flags & ~known) || (c->grant_opts & ~XEN_DOMCTL_GRANT_version_mask))
+        return -EINVAL;
+    if (c->max_vcpus < 1 || c->max_vcpus > MAX_VCPUS)
+        return -EINVAL;
+    /* No HVM, IOMMU, vmtrace, vPMU or TBOOT here. */
+    if (c->flags & (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap |
+                    XEN_DOMCTL_CDF_iommu | XEN_DOMCTL_CDF_vpmu |
+                    XEN_DOMCTL_CDF_s3_integrity | XEN_DOMCTL_CDF_nested_virt))
+        return -EINVAL;
+    if (c->iommu_opts || c->vmtrace_size)
+        return -EINVAL;
+    if (c->cpupool_id)
+        return -ENOENT;
+    /* A PV domain: at most Xen's PIT. */
+    if (c->arch.emulation_flags & ~XEN_X86_EMU_PIT)
+        return -EOPNOTSUPP;
+    return 0;
+}
+
+static long create_domain(struct xen_domctl *op)
+{
+    static domid_t rover;
+    struct domain *d;
+    domid_t id = op->domain;
+    char name[16];
+    long rc = create_config_ok(&op->u.createdomain);
+
+    if (rc)
+        return rc;
+    if (id > 0 && id < DOMID_FIRST_RESERVED) {
+        if (domain_id_in_use(id))
+            return -EEXIST;
+    } else {
+        /* The next free id after the last one given, as Xen's rover. */
+        for (id = (domid_t)(rover + 1); id != rover; id++) {
+            if (id >= DOMID_FIRST_RESERVED)
+                id = 1;
+            if (!domain_id_in_use(id))
+                break;
+        }
+        if (id == rover)
+            return -ENOMEM;
+        rover = id;
+    }
+    snprintf(name, sizeof(name), "d%u", id);
+    d = domain_create(id, name, op->u.createdomain.max_vcpus);
+    if (!d)
+        return -ENOMEM;
+    memcpy(d->handle, op->u.createdomain.handle, sizeof(d->handle));
+    d->vcpus_pending = true;
+    /* Paused once for the toolstack, which unpauses it when it is built. */
+    pause_domain(d);
+    op->domain = id;
+    return 0;
+}
+
+/*
+ * Xen's domain_kill: the domain stops for good (not oneself); Vesper's
+ * scheduler takes it apart once none of its vCPUs is on a CPU, and it
+ * stays a zombie while others still hold its frames. Killing it again
+ * changes nothing.
+ */
+static long destroy_domain(struct domain *d, struct domain *cur)
+{
+    if (d == cur)
+        return -EINVAL;
+    if (d->state == DOM_DYING)
+        return 0;
+    d->state = DOM_DYING;
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            vcpu_pause_flag(d->vcpu[i], VPF_dead);
+    cpu_raise_softirq(smp_processor_id(), SOFTIRQ_SCHEDULE);
+    send_guest_global_virq(cur, VIRQ_DOM_EXC);
     return 0;
 }
 
@@ -117,6 +204,15 @@ HYPERCALL1(domctl, u64, arg)
         return -EPERM;
 
     switch (op.cmd) {
+    case XEN_DOMCTL_createdomain:
+        rc = create_domain(&op);
+        if (rc)
+            return rc;
+        copyback = true;
+        break;
+    case XEN_DOMCTL_destroydomain:
+        rc = destroy_domain(d, cur);
+        break;
     case XEN_DOMCTL_getdomaininfo:
         if (!d) {
             if (op.domain >= DOMID_FIRST_RESERVED)
@@ -153,7 +249,7 @@ HYPERCALL1(domctl, u64, arg)
 
         if (vi->vcpu >= d->max_vcpus)
             return -EINVAL;
-        v = d->vcpu[vi->vcpu];
+        v = d->vcpus_pending ? NULL : d->vcpu[vi->vcpu];
         if (!v)
             return -ESRCH;
         vi->online = !(v->pause_flags & VPF_down);
@@ -188,9 +284,10 @@ HYPERCALL1(domctl, u64, arg)
         break;
     }
     case XEN_DOMCTL_max_vcpus:
-        /* Vesper sizes a domain's vCPUs when it creates it, as Xen. */
+        /* The count createdomain fixed, as Xen; not oneself (no pause). */
         if (d == cur || op.u.max_vcpus.max != d->max_vcpus)
             return -EINVAL;
+        d->vcpus_pending = false;
         break;
     case XEN_DOMCTL_setdomainhandle:
         memcpy(d->handle, op.u.setdomainhandle.handle, sizeof(d->handle));

@@ -200,13 +200,25 @@ static long machphys_mfn_list(u64 arg)
  * none at all) with 0 extents done; so do we for every other domain, the
  * privileged domain's foreign changes (which Xen allows) included.
  */
-static long read_reservation(const struct domain *d, u64 arg,
-                             struct xen_memory_reservation *r)
+/*
+ * The reservation and the domain it names. As Xen: the caller itself, or
+ * for the privileged domain any live domain; a domain that does not exist
+ * or may not be named gets no extents (the count done, not an errno).
+ */
+static long read_reservation(struct domain *cur, u64 arg,
+                             struct xen_memory_reservation *r,
+                             struct domain **t)
 {
     if (copy_from_guest(r, arg, sizeof(*r)))
         return -EFAULT;
-    if (r->domid != DOMID_SELF && r->domid != d->domain_id)
+    *t = cur;
+    if (r->domid == DOMID_SELF || r->domid == cur->domain_id)
+        return 0;
+    *t = cur->is_privileged ? domain_by_id(r->domid) : NULL;
+    if (!*t || (*t)->state != DOM_RUNNING) {
+        *t = cur;
         r->nr_extents = 0;
+    }
     return 0;
 }
 
@@ -336,20 +348,21 @@ static long populate_physmap(struct domain *d,
 }
 
 /* The three reservation ops, resumed at extent start. */
-static long reservation_op(struct domain *d, unsigned int op,
+static long reservation_op(struct domain *cur, unsigned int op,
                            unsigned long start, u64 arg)
 {
     struct xen_memory_reservation r;
+    struct domain *d;
     bool preempted = false;
     long rc;
 
-    rc = read_reservation(d, arg, &r);
+    rc = read_reservation(cur, arg, &r, &d);
     if (rc)
         return rc;
     /* Xen: no more extents than a continuation can encode, and no
-     * progress beyond the end. */
+     * progress beyond the end; the caller's rights set the order. */
     if (r.nr_extents > (0xffffffffUL >> MEMOP_EXTENT_SHIFT) ||
-        start >= r.nr_extents || r.extent_order > memop_max_order(d))
+        start >= r.nr_extents || r.extent_order > memop_max_order(cur))
         return (long)start;
     if (op == XENMEM_decrease_reservation)
         rc = decrease_reservation(d, &r, start, &preempted);

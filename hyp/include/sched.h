@@ -86,6 +86,11 @@ struct domain {
     bool is_privileged;
     u8 handle[16];            /* the toolstack's UUID (setdomainhandle) */
     unsigned int ctrl_pauses; /* XEN_DOMCTL_pausedomain count */
+    /*
+     * Made by XEN_DOMCTL_createdomain: as in Xen its vCPUs are not there
+     * for the toolstack until XEN_DOMCTL_max_vcpus (Vesper has them made).
+     */
+    bool vcpus_pending;
 
     /* Memory: every frame this domain owns is on page_list (owner = d). */
     struct page_list page_list;
@@ -159,6 +164,8 @@ void vcpu_poll_timer_fn(void *data);
 
 struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus);
 void domain_destroy(struct domain *d);
+/* A live or zombie domain has this id. */
+bool domain_id_in_use(domid_t id);
 /* Free every zombie nothing holds any more. */
 void domain_reap_zombies(void);
 struct domain *domain_by_id(domid_t id);

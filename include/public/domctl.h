@@ -53,6 +53,19 @@
 #define XEN_DOMCTL_get_cpu_policy 82
 #define XEN_DOMCTL_set_cpu_policy 83
 
+/* XEN_DOMCTL_createdomain.flags */
+#define XEN_DOMCTL_CDF_hvm (1U << 0)
+#define XEN_DOMCTL_CDF_hap (1U << 1)
+#define XEN_DOMCTL_CDF_s3_integrity (1U << 2)
+#define XEN_DOMCTL_CDF_oos_off (1U << 3)
+#define XEN_DOMCTL_CDF_xs_domain (1U << 4)
+#define XEN_DOMCTL_CDF_iommu (1U << 5)
+#define XEN_DOMCTL_CDF_nested_virt (1U << 6)
+#define XEN_DOMCTL_CDF_vpmu (1U << 7)
+#define XEN_DOMCTL_IOMMU_no_sharept (1U << 0)
+#define XEN_DOMCTL_GRANT_version_mask 0xf
+#define XEN_DOMCTL_GRANT_version(v) ((v)&XEN_DOMCTL_GRANT_version_mask)
+
 /* x86 domain configuration: which devices Xen would emulate for it. */
 #define XEN_X86_EMU_LAPIC (1U << 0)
 #define XEN_X86_EMU_HPET (1U << 1)
@@ -71,6 +84,28 @@
 struct xen_arch_domainconfig {
     uint32_t emulation_flags; /* XEN_X86_EMU_* */
     uint32_t misc_flags;      /* XEN_X86_MSR_RELAXED */
+};
+#endif
+
+/*
+ * XEN_DOMCTL_createdomain: an empty, paused domain; xen_domctl.domain is
+ * the id wanted (0: any free one) in and the id given out. Its vCPUs
+ * exist once XEN_DOMCTL_max_vcpus names the same count.
+ */
+#ifndef __ASSEMBLY__
+struct xen_domctl_createdomain {
+    uint32_t ssidref;
+    xen_domain_handle_t handle;
+    uint32_t flags; /* XEN_DOMCTL_CDF_* */
+    uint32_t iommu_opts;
+    uint32_t max_vcpus;
+    uint32_t max_evtchn_port;
+    int32_t max_grant_frames;    /* -1: the default */
+    int32_t max_maptrack_frames; /* -1: the default */
+    uint32_t grant_opts;         /* XEN_DOMCTL_GRANT_version(n) */
+    uint32_t vmtrace_size;
+    uint32_t cpupool_id;
+    struct xen_arch_domainconfig arch;
 };
 #endif
 
@@ -209,6 +244,7 @@ struct xen_domctl {
     domid_t domain;
     uint16_t _pad[3];
     union {
+        struct xen_domctl_createdomain createdomain;
         struct xen_domctl_getdomaininfo getdomaininfo;
         struct xen_domctl_max_mem max_mem;
         struct xen_domctl_getvcpuinfo getvcpuinfo;

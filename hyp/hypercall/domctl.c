@@ -125,13 +125,15 @@ static long create_domain(struct xen_domctl *op)
             return -EEXIST;
     } else {
         /* The next free id after the last one given, as Xen's rover. */
-        for (id = (domid_t)(rover + 1); id != rover; id++) {
-            if (id >= DOMID_FIRST_RESERVED)
+        unsigned int tries = DOMID_FIRST_RESERVED;
+
+        for (id = (domid_t)(rover + 1); tries; tries--, id++) {
+            if (id == 0 || id >= DOMID_FIRST_RESERVED)
                 id = 1;
             if (!domain_id_in_use(id))
                 break;
         }
-        if (id == rover)
+        if (!tries)
             return -ENOMEM;
         rover = id;
     }
@@ -164,7 +166,8 @@ static long destroy_domain(struct domain *d, struct domain *cur)
         if (d->vcpu[i])
             vcpu_pause_flag(d->vcpu[i], VPF_dead);
     cpu_raise_softirq(smp_processor_id(), SOFTIRQ_SCHEDULE);
-    send_guest_global_virq(cur, VIRQ_DOM_EXC);
+    /* As for a shutdown: the control domain hears of it. */
+    send_guest_global_virq(domain_by_id(0), VIRQ_DOM_EXC);
     return 0;
 }
 
@@ -291,6 +294,9 @@ HYPERCALL1(domctl, u64, arg)
         break;
     case XEN_DOMCTL_setdomainhandle:
         memcpy(d->handle, op.u.setdomainhandle.handle, sizeof(d->handle));
+        break;
+    case XEN_DOMCTL_hypercall_init:
+        rc = arch_hypercall_init(d, op.u.hypercall_init.gmfn);
         break;
     case XEN_DOMCTL_get_address_size:
         op.u.address_size.size = 64;

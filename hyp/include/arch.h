@@ -90,6 +90,9 @@ u64 arch_cpu_khz(void);
  */
 void arch_cpu_words(u32 *w, unsigned int n);
 
+/* XEN_DOMCTL_hypercall_init: write a hypercall page into d's frame. */
+long arch_hypercall_init(struct domain *d, u64 gfn);
+
 /* Highest machine frame number. */
 u64 arch_max_mfn(void);
 /* Entry i of the boot loader's memory map; false past the end. */

@@ -216,6 +216,13 @@ struct xen_domctl_scheduler_op {
 };
 #endif
 
+/* XEN_DOMCTL_hypercall_init: the frame (a PV domain's MFN) to fill. */
+#ifndef __ASSEMBLY__
+struct xen_domctl_hypercall_init {
+    uint64_t gmfn;
+};
+#endif
+
 /* XEN_DOMCTL_max_vcpus. */
 #ifndef __ASSEMBLY__
 struct xen_domctl_max_vcpus {
@@ -252,6 +259,7 @@ struct xen_domctl {
         struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_setdomainhandle setdomainhandle;
         struct xen_domctl_address_size address_size;
+        struct xen_domctl_hypercall_init hypercall_init;
         uint8_t pad[128]; /* the union's size is ABI */
     } u;
 };

@@ -1187,6 +1187,13 @@ MUTATIONS = [
          test="ctl_create",
          why="the privileged domain populates another domain's memory"),
 
+    dict(name="hypercall-init-any-type",
+         file="hyp/arch/x86/pv/dom_build.c",
+         old="    if (get_page_type(pg, PGT_writable, &c)) {\n        put_page(pg);\n        return -EPERM;\n    }\n    write_hypercall_page(pv_frame_map(mfn));\n    put_page_and_type(pg, &c);\n",
+         new="    write_hypercall_page(pv_frame_map(mfn));\n    put_page(pg);\n",
+         test="ctl_query",
+         why="XEN_DOMCTL_hypercall_init writes only a frame that may be writable"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

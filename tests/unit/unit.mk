@@ -121,6 +121,9 @@ UNIT_SRCS_test_sched := hyp/sched_credit.c
 UNIT_TESTS += test_timer
 UNIT_SRCS_test_timer := hyp/timer.c
 
+UNIT_TESTS += test_console
+UNIT_SRCS_test_console := hyp/console.c
+
 UNIT_TESTS += test_string
 UNIT_SRCS_test_string := hyp/lib/string.c
 # Renamed so that the host C library keeps its own; built as the hypervisor

@@ -338,6 +338,31 @@ static void write_hypercall_page(u8 *p)
     }
 }
 
+/*
+ * XEN_DOMCTL_hypercall_init: d's frame mfn becomes a hypercall page, as
+ * Xen's: not d's frame -EINVAL, not one it may have writable (a page
+ * table, a descriptor page) -EPERM.
+ */
+long arch_hypercall_init(struct domain *d, u64 mfn)
+{
+    struct page_info *pg;
+    struct pv_mm_ctx c;
+
+    if (!mfn_valid(mfn))
+        return -EINVAL;
+    pg = mfn_to_page(mfn);
+    if (!get_page(pg, d))
+        return -EINVAL;
+    pv_mm_ctx_init(&c, d, NULL);
+    if (get_page_type(pg, PGT_writable, &c)) {
+        put_page(pg);
+        return -EPERM;
+    }
+    write_hypercall_page(pv_frame_map(mfn));
+    put_page_and_type(pg, &c);
+    return 0;
+}
+
 static void *unpack_kernel(const struct pv_build_args *a,
                            struct kimage_info *ki, size_t *len,
                            unsigned int *order)

@@ -87,6 +87,7 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
         /* Down until the builder or VCPUOP_up starts it. */
         v->pause_flags = VPF_down;
         v->affinity = cpu_online_mask;
+        v->soft_affinity = ~0ULL; /* Xen's default: every CPU */
         v->runstate.state = RUNSTATE_offline;
         v->runstate.state_entry_time = arch_now_ns();
         time_vcpu_publish(v);

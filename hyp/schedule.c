@@ -110,6 +110,18 @@ void vcpu_kick(struct vcpu *v)
         cpu_raise_softirq(v->processor, SOFTIRQ_EVENT);
 }
 
+int vcpu_set_hard_affinity(struct vcpu *v, cpumask_t mask)
+{
+    if (!(mask & cpu_online_mask))
+        return -EINVAL;
+    if (v->pin_override)
+        return -EBUSY;
+    v->affinity = mask;
+    if (v->is_running && !(v->affinity & (1ull << v->processor)))
+        cpu_raise_softirq(v->processor, SOFTIRQ_SCHEDULE);
+    return 0;
+}
+
 int vcpu_pin_override(struct vcpu *v, int cpu)
 {
     if (cpu < 0) {

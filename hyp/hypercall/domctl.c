@@ -6,6 +6,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
+#include "smp.h"
 #include "event.h"
 #include <public/domctl.h>
 #include <public/event_channel.h>
@@ -171,6 +172,91 @@ static long destroy_domain(struct domain *d, struct domain *cur)
     return 0;
 }
 
+/*
+ * A CPU set to the guest's bitmap, as Xen's bitmap_to_xenctl_bitmap: the
+ * bytes of nr_cpus bits that fit, then zeroes for the rest of its bytes.
+ */
+static long map_out(const struct xenctl_bitmap *b, cpumask_t m)
+{
+    u32 mine = (nr_cpus + 7) / 8, theirs = (b->nr_bits + 7) / 8;
+    u64 va = (u64)(uintptr_t)b->bitmap;
+
+    if (nr_cpus < 64)
+        m &= (1ULL << nr_cpus) - 1;
+    for (u32 i = 0; i < theirs; i++) {
+        u8 byte = i < mine ? (u8)(m >> (8 * i)) : 0;
+
+        if (copy_to_guest(va + i, &byte, 1))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* The guest's bitmap to a CPU set: bits past nr_bits or nr_cpus ignored. */
+static long map_in(cpumask_t *m, const struct xenctl_bitmap *b)
+{
+    u32 mine = (nr_cpus + 7) / 8, theirs = (b->nr_bits + 7) / 8;
+    u32 n = mine < theirs ? mine : theirs;
+    u64 va = (u64)(uintptr_t)b->bitmap;
+
+    *m = 0;
+    for (u32 i = 0; i < n; i++) {
+        u8 byte;
+
+        if (copy_from_guest(&byte, va + i, 1))
+            return -EFAULT;
+        if (i == theirs - 1 && (b->nr_bits & 7))
+            byte &= (u8) ~(0xff << (b->nr_bits & 7));
+        *m |= (cpumask_t)byte << (8 * i);
+    }
+    if (nr_cpus < 64)
+        *m &= (1ULL << nr_cpus) - 1;
+    return 0;
+}
+
+static long vcpu_affinity(struct domain *d, u32 cmd,
+                          struct xen_domctl_vcpuaffinity *a)
+{
+    struct vcpu *v;
+    cpumask_t m;
+    long rc = 0;
+
+    if (a->vcpu >= d->max_vcpus)
+        return -EINVAL;
+    v = d->vcpus_pending ? NULL : d->vcpu[a->vcpu];
+    if (!v)
+        return -ESRCH;
+    if (!a->flags ||
+        ((a->flags & XEN_VCPUAFFINITY_HARD) && !a->cpumap_hard.bitmap) ||
+        ((a->flags & XEN_VCPUAFFINITY_SOFT) && !a->cpumap_soft.bitmap))
+        return -EINVAL;
+    if (cmd == XEN_DOMCTL_getvcpuaffinity) {
+        if (a->flags & XEN_VCPUAFFINITY_HARD)
+            rc = map_out(&a->cpumap_hard, v->affinity);
+        if (a->flags & XEN_VCPUAFFINITY_SOFT)
+            rc = map_out(&a->cpumap_soft, v->soft_affinity);
+        return rc;
+    }
+    if ((a->flags & XEN_VCPUAFFINITY_FORCE) && v->pin_override)
+        vcpu_pin_override(v, -1);
+    if (a->flags & XEN_VCPUAFFINITY_HARD) {
+        rc = map_in(&m, &a->cpumap_hard);
+        if (!rc)
+            rc = vcpu_set_hard_affinity(v, m);
+        if (rc)
+            return rc;
+        rc = map_out(&a->cpumap_hard, v->affinity & cpu_online_mask);
+    }
+    if (a->flags & XEN_VCPUAFFINITY_SOFT) {
+        rc = map_in(&m, &a->cpumap_soft);
+        if (rc)
+            return rc;
+        v->soft_affinity = m;
+        rc = map_out(&a->cpumap_soft, m & cpu_online_mask & v->affinity);
+    }
+    return rc;
+}
+
 /* The domain getdomaininfo describes: op->domain, or the next one up. */
 static struct domain *info_domain(domid_t id)
 {
@@ -294,6 +380,11 @@ HYPERCALL1(domctl, u64, arg)
         break;
     case XEN_DOMCTL_setdomainhandle:
         memcpy(d->handle, op.u.setdomainhandle.handle, sizeof(d->handle));
+        break;
+    case XEN_DOMCTL_getvcpuaffinity:
+    case XEN_DOMCTL_setvcpuaffinity:
+        /* The answers go to the bitmaps; the struct is not copied back. */
+        rc = vcpu_affinity(d, op.cmd, &op.u.vcpuaffinity);
         break;
     case XEN_DOMCTL_hypercall_init:
         rc = arch_hypercall_init(d, op.u.hypercall_init.gmfn);

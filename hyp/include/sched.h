@@ -48,6 +48,8 @@ struct vcpu {
     /* SCHEDOP_pin_override in force: affinity is one CPU until undone. */
     bool pin_override;
     cpumask_t affinity_saved; /* what the override replaced */
+    /* XEN_DOMCTL_setvcpuaffinity's soft set: kept, not yet a preference. */
+    cpumask_t soft_affinity;
     struct csched_vcpu sched;
 
     /* SCHEDOP_poll: the one port it waits on, 0 = any; deadline timer. */
@@ -152,6 +154,8 @@ void vcpu_kick(struct vcpu *v);
  * undo).
  */
 int vcpu_pin_override(struct vcpu *v, int cpu);
+/* A new hard affinity: -EINVAL if no online CPU, -EBUSY under an override. */
+int vcpu_set_hard_affinity(struct vcpu *v, cpumask_t mask);
 /* Timer callbacks (time.c); data is the vCPU. */
 void vcpu_singleshot_timer_fn(void *data);
 void vcpu_periodic_timer_fn(void *data);

@@ -223,6 +223,36 @@ struct xen_domctl_hypercall_init {
 };
 #endif
 
+/*
+ * A CPU set passed by the guest: nr_bits bits, CPU n at bit n % 8 of byte
+ * n / 8 (Xen's xenctl_bitmap).
+ */
+#ifndef __ASSEMBLY__
+struct xenctl_bitmap {
+    XEN_GUEST_HANDLE(uint8_t) bitmap;
+    uint32_t nr_bits;
+    uint32_t _pad; /* this padding is implicit in Xen's header */
+};
+#endif
+
+/*
+ * XEN_DOMCTL_setvcpuaffinity / getvcpuaffinity. Set answers the effective
+ * sets: hard ones cut to the online CPUs, soft ones to those and the hard
+ * set. FORCE first undoes a SCHEDOP_pin_override, which otherwise makes a
+ * new hard set -EBUSY.
+ */
+#define XEN_VCPUAFFINITY_HARD (1U << 0)
+#define XEN_VCPUAFFINITY_SOFT (1U << 1)
+#define XEN_VCPUAFFINITY_FORCE (1U << 2)
+#ifndef __ASSEMBLY__
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;
+    uint32_t flags; /* XEN_VCPUAFFINITY_* */
+    struct xenctl_bitmap cpumap_hard;
+    struct xenctl_bitmap cpumap_soft;
+};
+#endif
+
 /* XEN_DOMCTL_max_vcpus. */
 #ifndef __ASSEMBLY__
 struct xen_domctl_max_vcpus {
@@ -260,6 +290,7 @@ struct xen_domctl {
         struct xen_domctl_setdomainhandle setdomainhandle;
         struct xen_domctl_address_size address_size;
         struct xen_domctl_hypercall_init hypercall_init;
+        struct xen_domctl_vcpuaffinity vcpuaffinity;
         uint8_t pad[128]; /* the union's size is ABI */
     } u;
 };

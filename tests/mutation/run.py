@@ -1194,6 +1194,13 @@ MUTATIONS = [
          test="ctl_query",
          why="XEN_DOMCTL_hypercall_init writes only a frame that may be writable"),
 
+    dict(name="hard-affinity-ignored",
+         file="hyp/schedule.c",
+         old="        return -EBUSY;\n    v->affinity = mask;\n",
+         new="        return -EBUSY;\n",
+         test="ctl_query",
+         why="XEN_DOMCTL_setvcpuaffinity's hard set decides where the vCPU runs"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

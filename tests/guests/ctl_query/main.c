@@ -307,6 +307,105 @@ static void vcpus_and_sched(void)
     TEST_EQ(domctl(XEN_DOMCTL_scheduler_op, 0), -XEN_EINVAL);
 }
 
+static uint8_t hard[8], soft[8];
+
+static long affinity(uint32_t cmd, uint32_t vcpu, uint32_t flags,
+                     uint32_t nr_bits)
+{
+    memset(&dc, 0, sizeof(dc));
+    dc.u.vcpuaffinity.vcpu = vcpu;
+    dc.u.vcpuaffinity.flags = flags;
+    set_xen_guest_handle(dc.u.vcpuaffinity.cpumap_hard.bitmap, hard);
+    set_xen_guest_handle(dc.u.vcpuaffinity.cpumap_soft.bitmap, soft);
+    dc.u.vcpuaffinity.cpumap_hard.nr_bits = nr_bits;
+    dc.u.vcpuaffinity.cpumap_soft.nr_bits = nr_bits;
+    return domctl(cmd, 0);
+}
+
+/* Where vCPU 0 runs once the scheduler has had a chance to move it. */
+static uint32_t my_cpu(void)
+{
+    for (int i = 0; i < 20; i++)
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    memset(&dc, 0, sizeof(dc));
+    dc.u.getvcpuinfo.vcpu = 0;
+    if (domctl(XEN_DOMCTL_getvcpuinfo, 0))
+        return 99;
+    return dc.u.getvcpuinfo.cpu;
+}
+
+static void affinities(void)
+{
+    const uint32_t hs = XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT;
+    struct sched_pin_override pin;
+
+    /* Every CPU; bytes past the two CPUs' byte come back zero. */
+    memset(hard, 0xa5, sizeof(hard));
+    memset(soft, 0xa5, sizeof(soft));
+    TEST_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, 0, hs, 64), 0);
+    TEST_EQ(hard[0], 0x03);
+    TEST_EQ(hard[1], 0);
+    TEST_EQ(hard[7], 0);
+    TEST_EQ(soft[0], 0x03);
+    /* The CPUs' whole byte even for a one-bit map; nothing past it. */
+    memset(hard, 0xa5, sizeof(hard));
+    TEST_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD, 1),
+            0);
+    TEST_EQ(hard[0], 0x03);
+    TEST_EQ(hard[1], 0xa5);
+
+    TEST_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, 0, 0, 64), -XEN_EINVAL);
+    TEST_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, 2, hs, 64), -XEN_EINVAL);
+    memset(&dc, 0, sizeof(dc));
+    dc.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+    TEST_EQ(domctl(XEN_DOMCTL_getvcpuaffinity, 0), -XEN_EINVAL);
+
+    /* Hard affinity moves the vCPU. */
+    memset(hard, 0, sizeof(hard));
+    hard[0] = 0x02;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD, 8),
+            0);
+    TEST_EQ(hard[0], 0x02);
+    TEST_EQ(my_cpu(), 1);
+    hard[0] = 0x01;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD, 8),
+            0);
+    TEST_EQ(my_cpu(), 0);
+    /* No online CPU in it: refused, nothing changes. */
+    hard[0] = 0x04;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD, 8),
+            -XEN_EINVAL);
+    TEST_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD, 8),
+            0);
+    TEST_EQ(hard[0], 0x01);
+
+    /* Soft: kept as given, answered cut to the hard set. */
+    soft[0] = 0xff;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_SOFT, 8),
+            0);
+    TEST_EQ(soft[0], 0x01);
+    TEST_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, 0, XEN_VCPUAFFINITY_SOFT, 8),
+            0);
+    TEST_EQ(soft[0], 0x03);
+
+    /* Under a pin override a new hard set is -EBUSY unless forced. */
+    pin.pcpu = 1;
+    TEST_EQ(HYPERVISOR_sched_op(SCHEDOP_pin_override, &pin), 0);
+    hard[0] = 0x03;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD, 8),
+            -XEN_EBUSY);
+    TEST_EQ(affinity(XEN_DOMCTL_getvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD, 8),
+            0);
+    TEST_EQ(hard[0], 0x02);
+    hard[0] = 0x03;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0,
+                     XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_FORCE, 8),
+            0);
+    TEST_EQ(hard[0], 0x03);
+    pin.pcpu = -1;
+    TEST_EQ(HYPERVISOR_sched_op(SCHEDOP_pin_override, &pin), -XEN_EINVAL);
+}
+
 extern char hypercall_page[];
 
 static void hypercall_init(void)
@@ -381,6 +480,7 @@ void test_main(void)
     info_list();
     control_self();
     vcpus_and_sched();
+    affinities();
     hypercall_init();
     console_ring();
     TEST_EQ(domctl(1234, 0), -XEN_ENOSYS);

@@ -221,6 +221,7 @@ static __noreturn void all_domains_gone(void)
 
 /* Time each CPU has spent with nothing to run (XEN_SYSCTL_getcpuinfo). */
 static u64 idle_ns[MAX_CPUS], idle_since[MAX_CPUS];
+static bool idling[MAX_CPUS];
 
 void schedule(void)
 {
@@ -265,11 +266,12 @@ void schedule(void)
         if (softirq_pending())
             continue;
         idle_since[cpu] = arch_now_ns();
+        WRITE_ONCE(idling[cpu], true);
         hyp_unlock();
         arch_idle();
         hyp_lock();
+        WRITE_ONCE(idling[cpu], false);
         idle_ns[cpu] += arch_now_ns() - idle_since[cpu];
-        idle_since[cpu] = 0;
     }
 }
 
@@ -277,7 +279,8 @@ u64 cpu_idle_time(unsigned int cpu)
 {
     u64 since = READ_ONCE(idle_since[cpu]), t = READ_ONCE(idle_ns[cpu]);
 
-    if (since) {
+    /* A CPU may go idle before the clock runs (since = 0): still idle. */
+    if (READ_ONCE(idling[cpu])) {
         u64 now = arch_now_ns();
 
         if (now > since)

@@ -73,6 +73,8 @@ static int get_free_port(struct domain *d)
     for (evtchn_port_t port = 0; port < e->nr_ports; port++) {
         struct evtchn *chn;
 
+        if (port > e->port_limit)
+            break;
         if (port >= e->valid_ports) {
             int rc = alloc_bucket(d);
 
@@ -129,6 +131,7 @@ int evtchn_domain_init(struct domain *d)
     memset(e, 0, sizeof(*e));
     e->ops = &evtchn_2l_ops;
     e->nr_ports = EVTCHN_2L_NR_CHANNELS;
+    e->port_limit = 0x7fffffff; /* Xen's INT_MAX: only the ABI limits */
     e->buckets = xzalloc(MAX_BUCKETS * sizeof(*e->buckets));
     if (!e->buckets)
         return -ENOMEM;

@@ -143,6 +143,9 @@ static long create_domain(struct xen_domctl *op)
     if (!d)
         return -ENOMEM;
     memcpy(d->handle, op->u.createdomain.handle, sizeof(d->handle));
+    d->evtchn.port_limit = op->u.createdomain.max_evtchn_port < 0x7fffffffu
+                               ? op->u.createdomain.max_evtchn_port
+                               : 0x7fffffffu;
     d->vcpus_pending = true;
     /* Paused once for the toolstack, which unpauses it when it is built. */
     pause_domain(d);

@@ -28,6 +28,8 @@ struct evtchn_domain {
      */
     unsigned int valid_ports;
     unsigned int active; /* ports neither free nor reserved */
+    /* Highest port it may get (Xen's max_evtchn_port; domctl sets it). */
+    unsigned int port_limit;
 };
 
 /* Ports per bucket: Xen's struct evtchn is 64 bytes, a page holds 64. */

@@ -47,6 +47,7 @@
 #define XEN_DOMCTL_getvcpuextstate 63
 #define XEN_DOMCTL_setnodeaffinity 68
 #define XEN_DOMCTL_getnodeaffinity 69
+/* 70 was set_max_evtchn: createdomain's max_evtchn_port since Xen 4.13. */
 #define XEN_DOMCTL_get_vcpu_msrs 72
 #define XEN_DOMCTL_set_vcpu_msrs 73
 #define XEN_DOMCTL_soft_reset 79

@@ -1201,6 +1201,13 @@ MUTATIONS = [
          test="ctl_query",
          why="XEN_DOMCTL_setvcpuaffinity's hard set decides where the vCPU runs"),
 
+    dict(name="evtchn-port-limit-ignored",
+         file="hyp/evtchn.c",
+         old="        if (port > e->port_limit)\n            break;\n",
+         new="",
+         test="ctl_create",
+         why="createdomain's max_evtchn_port caps the ports a domain gets"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

@@ -236,6 +236,32 @@ static void one_domain(void)
     TEST_EQ(evtchn_close(exc), 0);
 }
 
+/* createdomain's max_evtchn_port: ports above it are not given out. */
+static void port_limit(void)
+{
+    struct evtchn_alloc_unbound au;
+    domid_t id;
+
+    pv_config(1);
+    dc.u.createdomain.max_evtchn_port = 2;
+    TEST_EQ(domctl(XEN_DOMCTL_createdomain, 0), 0);
+    id = dc.domain;
+    for (unsigned int k = 1; k <= 3; k++) {
+        memset(&au, 0, sizeof(au));
+        au.dom = id;
+        au.remote_dom = 0;
+        TEST_EQ(HYPERVISOR_event_channel_op(EVTCHNOP_alloc_unbound, &au),
+                k <= 2 ? 0 : -XEN_ENOSPC);
+        if (k <= 2)
+            TEST_EQ(au.port, k);
+    }
+    /* Xen 4.17 has no set_max_evtchn any more (moved into createdomain). */
+    memset(&dc, 0, sizeof(dc));
+    TEST_EQ(domctl(70, id), -XEN_ENOSYS);
+    TEST_EQ(domctl(XEN_DOMCTL_destroydomain, id), 0);
+    TEST_CHECK(gone(id));
+}
+
 static void cycles(void)
 {
     uint64_t before, after;
@@ -288,5 +314,6 @@ void test_main(void)
     TEST_EQ(events_init(), 0);
     refusals();
     one_domain();
+    port_limit();
     cycles();
 }

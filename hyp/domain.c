@@ -34,6 +34,20 @@ struct domain *domain_by_id(domid_t id)
     return NULL;
 }
 
+struct domain *domain_next(domid_t id)
+{
+    struct domain *best = NULL;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domain_list[i];
+
+        if (d && d->domain_id >= id &&
+            (!best || d->domain_id < best->domain_id))
+            best = d;
+    }
+    return best;
+}
+
 bool domain_id_in_use(domid_t id)
 {
     if (domain_by_id(id))

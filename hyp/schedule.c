@@ -25,6 +25,16 @@ static void runstate_set(struct vcpu *v, int state, u64 now)
     r->state_entry_time = now;
 }
 
+u64 vcpu_running_time(const struct vcpu *v, u64 now)
+{
+    const struct vcpu_runstate_info *r = &v->runstate;
+    u64 t = r->time[RUNSTATE_running];
+
+    if (r->state == RUNSTATE_running && now > r->state_entry_time)
+        t += now - r->state_entry_time;
+    return t;
+}
+
 void vcpu_runstate_change(struct vcpu *v, int state)
 {
     runstate_set(v, state, arch_now_ns());

@@ -25,15 +25,10 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
     info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
     for (unsigned int i = 0; i < d->max_vcpus && !d->vcpus_pending; i++) {
         const struct vcpu *v = d->vcpu[i];
-        const struct vcpu_runstate_info *r;
 
         if (!v)
             continue;
-        r = &v->runstate;
-        info->cpu_time += r->time[RUNSTATE_running];
-        /* The stretch it is in now counts too, as Xen's runstate_get. */
-        if (r->state == RUNSTATE_running && now > r->state_entry_time)
-            info->cpu_time += now - r->state_entry_time;
+        info->cpu_time += vcpu_running_time(v, now);
         info->max_vcpu_id = v->vcpu_id;
         if (v->pause_flags & VPF_down)
             continue;
@@ -260,21 +255,6 @@ static long vcpu_affinity(struct domain *d, u32 cmd,
     return rc;
 }
 
-/* The domain getdomaininfo describes: op->domain, or the next one up. */
-static struct domain *info_domain(domid_t id)
-{
-    struct domain *best = NULL;
-
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-        struct domain *d = domain_list[i];
-
-        if (d && d->domain_id >= id &&
-            (!best || d->domain_id < best->domain_id))
-            best = d;
-    }
-    return best;
-}
-
 HYPERCALL1(domctl, u64, arg)
 {
     struct domain *cur = current_domain(), *d = NULL;
@@ -309,7 +289,8 @@ HYPERCALL1(domctl, u64, arg)
         if (!d) {
             if (op.domain >= DOMID_FIRST_RESERVED)
                 return -EINVAL;
-            d = info_domain(op.domain);
+            /* Not there: the next one up, as a toolstack walks them. */
+            d = domain_next(op.domain);
             if (!d)
                 return -ESRCH;
         }
@@ -337,7 +318,6 @@ HYPERCALL1(domctl, u64, arg)
     case XEN_DOMCTL_getvcpuinfo: {
         struct xen_domctl_getvcpuinfo *vi = &op.u.getvcpuinfo;
         const struct vcpu *v;
-        u64 now = arch_now_ns();
 
         if (vi->vcpu >= d->max_vcpus)
             return -EINVAL;
@@ -347,10 +327,7 @@ HYPERCALL1(domctl, u64, arg)
         vi->online = !(v->pause_flags & VPF_down);
         vi->blocked = !!(v->pause_flags & VPF_blocked);
         vi->running = v->is_running;
-        vi->cpu_time = v->runstate.time[RUNSTATE_running];
-        if (v->runstate.state == RUNSTATE_running &&
-            now > v->runstate.state_entry_time)
-            vi->cpu_time += now - v->runstate.state_entry_time;
+        vi->cpu_time = vcpu_running_time(v, arch_now_ns());
         vi->cpu = v->processor;
         copyback = true;
         break;

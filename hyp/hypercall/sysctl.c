@@ -56,16 +56,9 @@ static long infolist(struct xen_sysctl_getdomaininfolist *l)
     domid_t next = l->first_domain;
 
     while (n < l->max_domains) {
-        struct domain *best = NULL;
+        struct domain *best = domain_next(next);
         struct xen_domctl_getdomaininfo info;
 
-        for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
-            struct domain *d = domain_list[i];
-
-            if (d && d->domain_id >= next &&
-                (!best || d->domain_id < best->domain_id))
-                best = d;
-        }
         if (!best)
             break;
         domain_getinfo(best, &info);

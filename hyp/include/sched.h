@@ -168,6 +168,8 @@ void vcpu_poll_timer_fn(void *data);
 
 struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus);
 void domain_destroy(struct domain *d);
+/* The live domain with the lowest id at or above id, or NULL. */
+struct domain *domain_next(domid_t id);
 /* A live or zombie domain has this id. */
 bool domain_id_in_use(domid_t id);
 /* Free every zombie nothing holds any more. */
@@ -196,6 +198,8 @@ __attribute__((noreturn)) void schedule(void);
 void do_softirqs(void);
 void sched_init_cpu(unsigned int cpu);
 void vcpu_runstate_change(struct vcpu *v, int state);
+/* ns v has run by now, the present stretch included (Xen's runstate_get). */
+u64 vcpu_running_time(const struct vcpu *v, u64 now);
 /* ns that CPU cpu has spent idle since boot, counting the present stretch. */
 u64 cpu_idle_time(unsigned int cpu);
 /* On the way into a vCPU: refresh its runstate copy and time info. */

@@ -3,8 +3,7 @@
 #include <guest/events.h>
 #include <guest/test.h>
 #include <guest/time.h>
-#include <public/domctl.h>
-#include <public/sysctl.h>
+#include <guest/ctl.h>
 
 #define MS 1000000ULL
 #define CYCLES 1000
@@ -14,13 +13,8 @@
 static struct xen_domctl dc;
 static struct xen_sysctl sc;
 
-static long domctl(uint32_t cmd, domid_t dom)
-{
-    dc.cmd = cmd;
-    dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    dc.domain = dom;
-    return HYPERVISOR_domctl(&dc);
-}
+/* The calls below work on these two. */
+#define domctl(cmd, dom) domctl_op(&dc, (cmd), (dom))
 
 /* What libxl passes for a PV guest, with the given vCPU count. */
 static void pv_config(uint32_t vcpus)
@@ -47,9 +41,7 @@ static long create(domid_t want, domid_t *got)
 static uint64_t free_pages(void)
 {
     memset(&sc, 0, sizeof(sc));
-    sc.cmd = XEN_SYSCTL_physinfo;
-    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    if (HYPERVISOR_sysctl(&sc))
+    if (sysctl_op(&sc, XEN_SYSCTL_physinfo))
         return 0;
     return sc.u.physinfo.free_pages;
 }

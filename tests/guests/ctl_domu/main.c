@@ -2,28 +2,17 @@
 /* domctl/sysctl across domains: a domU is refused, dom0 pauses and names it. */
 #include <guest/test.h>
 #include <guest/time.h>
-#include <public/domctl.h>
-#include <public/sysctl.h>
+#include <guest/ctl.h>
 
 #define MS 1000000ULL
 
 static struct xen_domctl dc;
 static struct xen_sysctl sc;
 
-static long domctl(uint32_t cmd, domid_t dom)
-{
-    dc.cmd = cmd;
-    dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    dc.domain = dom;
-    return HYPERVISOR_domctl(&dc);
-}
+/* The calls below work on these two. */
+#define domctl(cmd, dom) domctl_op(&dc, (cmd), (dom))
 
-static long sysctl(uint32_t cmd)
-{
-    sc.cmd = cmd;
-    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return HYPERVISOR_sysctl(&sc);
-}
+#define sysctl(cmd) sysctl_op(&sc, (cmd))
 
 static struct xen_domctl_getdomaininfo info(domid_t dom)
 {

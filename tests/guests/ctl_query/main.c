@@ -3,27 +3,16 @@
 #include <guest/mm.h>
 #include <guest/test.h>
 #include <guest/time.h>
-#include <public/domctl.h>
-#include <public/sysctl.h>
+#include <guest/ctl.h>
 
 static struct xen_domctl dc;
 static struct xen_sysctl sc;
 static char ring[16384];
 
-static long domctl(uint32_t cmd, domid_t dom)
-{
-    dc.cmd = cmd;
-    dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    dc.domain = dom;
-    return HYPERVISOR_domctl(&dc);
-}
+/* The calls below work on these two. */
+#define domctl(cmd, dom) domctl_op(&dc, (cmd), (dom))
 
-static long sysctl(uint32_t cmd)
-{
-    sc.cmd = cmd;
-    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    return HYPERVISOR_sysctl(&sc);
-}
+#define sysctl(cmd) sysctl_op(&sc, (cmd))
 
 static long getinfo(domid_t dom, struct xen_domctl_getdomaininfo *out)
 {

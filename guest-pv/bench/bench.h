@@ -35,4 +35,8 @@ void report(const char *name, unsigned long iters, uint64_t cycles,
 /* The two-vCPU figures (vcpus.c). */
 void bench_vcpus(void);
 
+/* Grant map/unmap and copy; domain create/destroy (ctl.c). */
+void bench_grant(void);
+void bench_domains(void);
+
 #endif /* BENCH_BENCH_H */

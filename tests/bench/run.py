@@ -77,9 +77,14 @@ FIGURES = [
     ("evtchn_interdomain_rtt", "interdomain channel, ends on vCPU 0 and 1, "
      "round trip with two wakeups"),
     ("vcpu_switch", "SCHEDOP_yield that switches to the other vCPU"),
+    ("grant_map_unmap", "map_grant_ref (host_map) + unmap_grant_ref of a "
+     "self-grant"),
+    ("grant_copy_4k", "GNTTABOP_copy of 4096 bytes, self-grant to own frame"),
+    ("domain_create_destroy", "createdomain, max_vcpus, max_mem, populate "
+     "256 pages, destroydomain, poll until gone"),
 ]
-# What the two-vCPU figures are, for the table's notes.
-TWO_VCPU = {
+# What some figures are, for the table's notes.
+NOTES = {
     "evtchn_interdomain_rtt":
         "per round trip: interdomain event path between two vCPUs of one "
         "domain (Xen 4.17 cannot start a second domain without its "
@@ -87,6 +92,9 @@ TWO_VCPU = {
     "vcpu_switch":
         "per observed switch: 2 CPU-bound vCPUs on 1 pCPU alternating with "
         "SCHEDOP_yield",
+    "domain_create_destroy":
+        "per domain: PV, 1 vCPU, 256 pages populated by dom0; the wait for "
+        "getdomaininfo's -ESRCH included",
 }
 
 ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[a-zA-Z])")
@@ -368,8 +376,8 @@ def build_table(res):
             notes.append("Xen: " + figure_note(xf, name))
         if vv is None:
             notes.append("Vesper: " + figure_note(vf, name))
-        if name in TWO_VCPU:
-            notes.append(TWO_VCPU[name])
+        if name in NOTES:
+            notes.append(NOTES[name])
         rows.append(("%s (cycles/op)" % name, fmt_num(xv), fmt_num(vv),
                      ratio(vv, xv), "; ".join(notes)))
     xs = res["xen"]["plain"]["system"] if res.get("xen") else {}

@@ -8,6 +8,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "smp.h"
+#include "asm/cpu_policy.h"
 #include <public/domctl.h>
 #include <public/sysctl.h>
 
@@ -89,6 +90,93 @@ static long cpuinfo(struct xen_sysctl_getcpuinfo *ci)
     return 0;
 }
 
+/*
+ * Xen's cputopoinfo: with a null array, how many CPU numbers there are;
+ * otherwise up to num_cpus entries and num_cpus the count written. Every
+ * CPU Vesper knows is online, on node 0.
+ */
+static long cputopoinfo(struct xen_sysctl_cputopoinfo *ti)
+{
+    u32 n = nr_cpus;
+
+    if (ti->cputopo) {
+        n = MIN(n, ti->num_cpus);
+        for (u32 i = 0; i < n; i++) {
+            struct xen_sysctl_cputopo t = { XEN_INVALID_CORE_ID,
+                                            XEN_INVALID_SOCKET_ID,
+                                            XEN_INVALID_NODE_ID };
+
+            if (!cpu_topology(i, &t.core, &t.socket))
+                t.node = 0;
+            if (copy_to_guest((u64)(uintptr_t)ti->cputopo + i * sizeof(t), &t,
+                              sizeof(t)))
+                return -EFAULT;
+        }
+    }
+    ti->num_cpus = n;
+    return 0;
+}
+
+/* Xen's numainfo for a machine without NUMA: node 0, distance 10. */
+static long numainfo(struct xen_sysctl_numainfo *ni)
+{
+    u32 n = 1;
+
+    if (ni->meminfo || ni->distance) {
+        n = MIN(n, ni->num_nodes);
+        if (n && ni->meminfo) {
+            struct xen_sysctl_meminfo m = {
+                .memsize = (arch_max_mfn() + 1) << PAGE_SHIFT,
+                .memfree = free_frame_count() << PAGE_SHIFT,
+            };
+
+            if (copy_to_guest((u64)(uintptr_t)ni->meminfo, &m, sizeof(m)))
+                return -EFAULT;
+        }
+        if (n && ni->distance) {
+            u32 dist = 10;
+
+            if (copy_to_guest((u64)(uintptr_t)ni->distance, &dist,
+                              sizeof(dist)))
+                return -EFAULT;
+        }
+    }
+    ni->num_nodes = n;
+    return 0;
+}
+
+/*
+ * Xen's get_cpu_policy. Like Xen, the leaf count reaches the guest before
+ * the MSRs are tried, so an -ENOBUFS there still tells how many leaves.
+ */
+static long get_cpu_policy(struct xen_sysctl *op, u64 arg)
+{
+    struct xen_sysctl_cpu_policy *cp = &op->u.cpu_policy;
+    const struct cpu_policy *p;
+    bool bad;
+    long rc;
+
+    p = cpu_policy_system(cp->index, &bad);
+    if (cp->_rsvd || bad)
+        return -EINVAL;
+    if (!p)
+        return -EOPNOTSUPP;
+    if (!cp->leaves)
+        cp->nr_leaves = POL_MAX_LEAVES;
+    else if ((rc = cpu_policy_leaves_out(p, (u64)(uintptr_t)cp->leaves,
+                                         &cp->nr_leaves)))
+        return rc;
+    if (copy_to_guest(arg + offsetof(struct xen_sysctl, u.cpu_policy.nr_leaves),
+                      &cp->nr_leaves, sizeof(cp->nr_leaves)))
+        return -EFAULT;
+    if (!cp->msrs)
+        cp->nr_msrs = POL_MAX_MSRS;
+    else if ((rc = cpu_policy_msrs_out(p, (u64)(uintptr_t)cp->msrs,
+                                       &cp->nr_msrs)))
+        return rc;
+    return 0;
+}
+
 HYPERCALL1(sysctl, u64, arg)
 {
     struct xen_sysctl op;
@@ -118,6 +206,15 @@ HYPERCALL1(sysctl, u64, arg)
         break;
     case XEN_SYSCTL_getcpuinfo:
         rc = cpuinfo(&op.u.getcpuinfo);
+        break;
+    case XEN_SYSCTL_cputopoinfo:
+        rc = cputopoinfo(&op.u.cputopoinfo);
+        break;
+    case XEN_SYSCTL_numainfo:
+        rc = numainfo(&op.u.numainfo);
+        break;
+    case XEN_SYSCTL_get_cpu_policy:
+        rc = get_cpu_policy(&op, arg);
         break;
     default:
         return -ENOSYS;

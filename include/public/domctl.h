@@ -275,6 +275,26 @@ struct xen_domctl_address_size {
 };
 #endif
 
+/*
+ * A CPUID/MSR policy in the serialised form sysctl and domctl exchange:
+ * one entry per leaf (subleaf XEN_CPUID_NO_SUBLEAF for leaves without
+ * subleaves) and one per MSR (flags must be zero).
+ */
+#define XEN_CPUID_NO_SUBLEAF 0xffffffffu
+#ifndef __ASSEMBLY__
+struct xen_cpuid_leaf {
+    uint32_t leaf, subleaf;
+    uint32_t a, b, c, d;
+};
+typedef struct xen_cpuid_leaf xen_cpuid_leaf_t;
+struct xen_msr_entry {
+    uint32_t idx;
+    uint32_t flags;
+    uint64_t val;
+};
+typedef struct xen_msr_entry xen_msr_entry_t;
+#endif
+
 #ifndef __ASSEMBLY__
 struct xen_domctl {
     uint32_t cmd;
@@ -307,6 +327,8 @@ VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl_getdomaininfo, handle) ==
 VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl, u) == 16,
                   domctl_union_offset);
 VESPER_ABI_ASSERT(sizeof(struct xen_domctl) == 144, domctl_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_cpuid_leaf) == 24, cpuid_leaf_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_msr_entry) == 16, msr_entry_size);
 #endif
 
 #endif /* VESPER_PUBLIC_DOMCTL_H */

@@ -119,6 +119,79 @@ struct xen_sysctl_getdomaininfolist {
 };
 #endif
 
+/*
+ * XEN_SYSCTL_cputopoinfo: each CPU's core, socket and NUMA node, indexed
+ * by CPU number. A null cputopo asks how many CPUs there are (num_cpus
+ * out); otherwise num_cpus is the array's length in and the number of
+ * entries written out. A CPU number with no CPU behind it reads as the
+ * XEN_INVALID_* ids.
+ */
+#define XEN_INVALID_CORE_ID (~0U)
+#define XEN_INVALID_SOCKET_ID (~0U)
+#define XEN_INVALID_NODE_ID (~0U)
+#ifndef __ASSEMBLY__
+struct xen_sysctl_cputopo {
+    uint32_t core;
+    uint32_t socket;
+    uint32_t node;
+};
+typedef struct xen_sysctl_cputopo xen_sysctl_cputopo_t;
+struct xen_sysctl_cputopoinfo {
+    uint32_t num_cpus;
+    uint32_t _pad; /* this padding is implicit in Xen's header */
+    XEN_GUEST_HANDLE(xen_sysctl_cputopo_t) cputopo;
+};
+#endif
+
+/*
+ * XEN_SYSCTL_numainfo: each node's memory and the node distance matrix
+ * (node i to j at i * num_nodes + j). With both handles null it asks how
+ * many nodes there are; otherwise num_nodes is the arrays' side in and
+ * the number of nodes written out. Vesper has one node, 0, holding all
+ * memory and CPUs, at Xen's local distance 10 from itself.
+ */
+#define XEN_INVALID_MEM_SZ (~0U)
+#define XEN_INVALID_NODE_DIST (~0U)
+#ifndef __ASSEMBLY__
+struct xen_sysctl_meminfo {
+    uint64_t memsize; /* bytes spanned */
+    uint64_t memfree; /* bytes free */
+};
+typedef struct xen_sysctl_meminfo xen_sysctl_meminfo_t;
+struct xen_sysctl_numainfo {
+    uint32_t num_nodes;
+    uint32_t _pad; /* this padding is implicit in Xen's header */
+    XEN_GUEST_HANDLE(xen_sysctl_meminfo_t) meminfo;
+    XEN_GUEST_HANDLE(uint32_t) distance;
+};
+#endif
+
+/*
+ * XEN_SYSCTL_get_cpu_policy: one of the machine's CPUID/MSR policies,
+ * serialised (xen_cpuid_leaf_t and xen_msr_entry_t, domctl.h). A null
+ * leaves or msrs handle asks for the most entries any policy needs;
+ * otherwise nr_leaves / nr_msrs are the arrays' lengths in and the
+ * entries written out, -ENOBUFS if a policy does not fit. Vesper is
+ * PV-only: the HVM indexes answer -EOPNOTSUPP, as a Xen built without
+ * HVM; an unknown index or a non-zero _rsvd is -EINVAL.
+ */
+#define XEN_SYSCTL_cpu_policy_raw 0
+#define XEN_SYSCTL_cpu_policy_host 1
+#define XEN_SYSCTL_cpu_policy_pv_max 2
+#define XEN_SYSCTL_cpu_policy_hvm_max 3
+#define XEN_SYSCTL_cpu_policy_pv_default 4
+#define XEN_SYSCTL_cpu_policy_hvm_default 5
+#ifndef __ASSEMBLY__
+struct xen_sysctl_cpu_policy {
+    uint32_t index; /* XEN_SYSCTL_cpu_policy_* */
+    uint32_t nr_leaves;
+    uint32_t nr_msrs;
+    uint32_t _rsvd; /* must be zero */
+    XEN_GUEST_HANDLE(xen_cpuid_leaf_t) leaves;
+    XEN_GUEST_HANDLE(xen_msr_entry_t) msrs;
+};
+#endif
+
 #ifndef __ASSEMBLY__
 struct xen_sysctl {
     uint32_t cmd;
@@ -129,6 +202,9 @@ struct xen_sysctl {
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_getcpuinfo getcpuinfo;
+        struct xen_sysctl_cputopoinfo cputopoinfo;
+        struct xen_sysctl_numainfo numainfo;
+        struct xen_sysctl_cpu_policy cpu_policy;
         uint8_t pad[128]; /* the union's size is ABI */
     } u;
 };
@@ -143,6 +219,16 @@ VESPER_ABI_ASSERT(sizeof(struct xen_sysctl_physinfo) == 112,
 VESPER_ABI_ASSERT(sizeof(struct xen_sysctl_getdomaininfolist) == 24,
                   sysctl_getdomaininfolist_size);
 VESPER_ABI_ASSERT(sizeof(struct xen_sysctl) == 136, sysctl_size);
+VESPER_ABI_SIZE(xen_sysctl_cputopo, 12);
+VESPER_ABI_SIZE(xen_sysctl_cputopoinfo, 16);
+VESPER_ABI_OFFSET(xen_sysctl_cputopoinfo, cputopo, 8);
+VESPER_ABI_SIZE(xen_sysctl_meminfo, 16);
+VESPER_ABI_SIZE(xen_sysctl_numainfo, 24);
+VESPER_ABI_OFFSET(xen_sysctl_numainfo, meminfo, 8);
+VESPER_ABI_OFFSET(xen_sysctl_numainfo, distance, 16);
+VESPER_ABI_SIZE(xen_sysctl_cpu_policy, 32);
+VESPER_ABI_OFFSET(xen_sysctl_cpu_policy, leaves, 16);
+VESPER_ABI_OFFSET(xen_sysctl_cpu_policy, msrs, 24);
 #endif
 
 #endif /* VESPER_PUBLIC_SYSCTL_H */

@@ -6,6 +6,7 @@
 #include "mm.h"
 #include "sched.h"
 #include "asm/cpu.h"
+#include "asm/cpu_policy.h"
 #include "asm/mm.h"
 #include "asm/multiboot.h"
 #include "asm/ipi.h"
@@ -297,6 +298,7 @@ void start_hyp(u32 magic, u32 mbi_pa)
 
     memory_init();
     cpu_init(pc);
+    cpu_policy_init();
     time_init();
     time_wallclock_init();
     /* From here on the boot CPU holds the big lock until it idles. */

@@ -4,6 +4,7 @@
 #include "guest_access.h"
 #include "lib.h"
 #include "sched.h"
+#include "asm/cpu_policy.h"
 #include "asm/debugreg.h"
 #include "asm/mm.h"
 #include "asm/pv.h"
@@ -12,10 +13,16 @@
 #define VESPER_MAJOR 4
 #define VESPER_MINOR 17
 
-/* CPUID as a PV guest should see it: hide what it cannot use. */
+/*
+ * CPUID as a PV guest sees it: Vesper's hypervisor leaves, and for the
+ * rest the domain's policy (asm/cpu_policy.h), the one the toolstack reads
+ * and sets with get/set_cpu_policy; leaves outside it read as zeros.
+ */
 static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
                      u32 *d)
 {
+    struct cpuid_regs r;
+
     if ((leaf & 0xffff0000) == 0x40000000) {
         *a = *b = *c = *d = 0;
         switch (leaf) {
@@ -36,47 +43,11 @@ static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
         }
         return;
     }
-    cpuid_count(leaf, sub, a, b, c, d);
-    switch (leaf) {
-    case 1:
-        /* EDX: VME PSE PGE MTRR PSE36 DS ACPI TM PBE, MCE MCA. */
-        *d &= ~((1u << 1) | (1u << 3) | (1u << 13) | (1u << 12) | (1u << 17) |
-                (1u << 21) | (1u << 22) | (1u << 29) | (1u << 31) | (1u << 7) |
-                (1u << 14));
-        /* ECX: DTES64 MONITOR DSCPL VMX SMX EIST TM2 PDCM PCID DCA X2APIC
-         * TSC_DEADLINE, and XSAVE/OSXSAVE/AVX/FMA/F16C (no XSETBV yet). */
-        *c &= ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) |
-                (1u << 7) | (1u << 8) | (1u << 15) | (1u << 17) | (1u << 18) |
-                (1u << 21) | (1u << 24) | (1u << 26) | (1u << 27) | (1u << 28) |
-                (1u << 12) | (1u << 29));
-        *c |= 1u << 31; /* running on a hypervisor */
-        break;
-    case 7:
-        if (sub == 0) {
-            /* TSC_ADJUST SGX SMEP INVPCID RTM? MPX PQE AVX2 AVX-512*
-             * SMAP ... keep it conservative. FSGSBASE stays when the CPU
-             * has it: Xen offers it to PV guests (pv_write_cr4). */
-            *b &= (1u << 0) | (1u << 3) | (1u << 8) | (1u << 9) | (1u << 18) |
-                  (1u << 19) | (1u << 23) | (1u << 24) | (1u << 29);
-            *c = 0;
-            *d = 0;
-        } else {
-            *a = *b = *c = *d = 0;
-        }
-        break;
-    case 0xd:
-        *a = *b = *c = *d = 0;
-        break;
-    case 0x80000001:
-        /* SVM EXTAPIC CR8_LEGACY OSVW IBS SKINIT WDT LWP NODEID TOPOEXT;
-         * 1 GiB pages. */
-        *c &= ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 9) | (1u << 10) |
-                (1u << 12) | (1u << 13) | (1u << 15) | (1u << 19) | (1u << 22));
-        *d &= ~(1u << 26);
-        break;
-    default:
-        break;
-    }
+    cpu_policy_cpuid(&v->domain->arch.cpu_policy, leaf, sub, &r);
+    *a = r.a;
+    *b = r.b;
+    *c = r.c;
+    *d = r.d;
 }
 
 /* ud2; .ascii "xen"; cpuid */

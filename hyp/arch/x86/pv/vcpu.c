@@ -174,6 +174,7 @@ int arch_domain_init(struct domain *d)
      * domain lives: the guest may map it but never free, pin or retype it.
      */
     pv_share_hyp_page(mfn_to_page(d->shared_info_mfn), d);
+    cpu_policy_domain_init(&d->arch.cpu_policy);
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #define ASM_DOMAIN_H
 
 #include "types.h"
+#include "asm/cpu_policy.h"
 #include "asm/pagetype.h"
 #include "asm/regs.h"
 #include <public/arch-x86_64.h>
@@ -58,6 +59,8 @@ struct arch_domain {
     u16 gsi_pirq[NR_GSIS];
     u32 gsi_revoked;    /* GSIs unmapped once: no longer the domain's */
     mfn_t pirq_eoi_mfn; /* PHYSDEVOP_pirq_eoi_gmfn frame, 0 = none */
+    /* What its CPUID answers (pv/emulate.c) and get/set_cpu_policy show. */
+    struct cpu_policy cpu_policy;
 };
 
 #endif

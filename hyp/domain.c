@@ -60,6 +60,7 @@ bool domain_id_in_use(domid_t id)
 
 struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
 {
+    static u64 created;
     struct domain *d;
     unsigned int slot;
 
@@ -73,6 +74,7 @@ struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)
     if (!d)
         return NULL;
     d->domain_id = id;
+    d->serial = ++created;
     strlcpy(d->name, name, sizeof(d->name));
     d->max_vcpus = vcpus;
     d->weight = 256;

@@ -120,6 +120,34 @@ void vcpu_kick(struct vcpu *v)
         cpu_raise_softirq(v->processor, SOFTIRQ_EVENT);
 }
 
+bool domain_wait_stopped(struct domain *d)
+{
+    domid_t id = d->domain_id;
+    u64 serial = d->serial;
+
+    for (;;) {
+        bool busy = false;
+
+        for (unsigned int i = 0; i < d->max_vcpus; i++) {
+            const struct vcpu *v = d->vcpu[i];
+
+            /* One that may run again is not waited for: it would not stop. */
+            if (v && v != current_vcpu() && v->is_running &&
+                !vcpu_runnable(v)) {
+                busy = true;
+                cpu_raise_softirq(v->processor, SOFTIRQ_SCHEDULE);
+            }
+        }
+        if (!busy)
+            return true;
+        /* Their CPUs need the lock to leave them. */
+        hyp_lock_yield();
+        d = domain_by_id(id);
+        if (!d || d->serial != serial)
+            return false;
+    }
+}
+
 int vcpu_set_hard_affinity(struct vcpu *v, cpumask_t mask)
 {
     if (!(mask & cpu_online_mask))
@@ -189,6 +217,7 @@ void sched_init_cpu(unsigned int cpu)
 /* Destroy stopped domains once none of their vCPUs is on a CPU. */
 static bool reap_domains(void)
 {
+    const struct domain *ctl = domain_by_id(0);
     bool any = false;
 
     for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
@@ -198,7 +227,10 @@ static bool reap_domains(void)
         if (!d)
             continue;
         any = true;
-        if (d->state == DOM_RUNNING)
+        /* Kept for its toolstack, while that runs (Xen's dom0). */
+        if (d->state == DOM_RUNNING ||
+            (d->state == DOM_SHUTDOWN && d->toolstack_owned && ctl &&
+             ctl->state == DOM_RUNNING))
             continue;
         for (unsigned int j = 0; j < d->max_vcpus; j++)
             if (d->vcpu[j] && d->vcpu[j]->is_running)

@@ -35,7 +35,9 @@ starts a comment. Keys:
                                       kernel, on Vesper and Xen alike: the
                                       test domain's initrd; a path as in
                                       extra_modules, e.g.
-                                      build/guests/layout_ramdisk.img)
+                                      build/guests/layout_ramdisk.img,
+                                      then module options: an ELF image
+                                      as a ramdisk needs kind=ramdisk)
   extra_modules  = MOD ; MOD ...     (more boot-time domains after the
                                       test's own, in order; each MOD is a
                                       module string whose first word is a
@@ -279,7 +281,9 @@ def qemu_command(args, t, log):
         module += " " + gargs
     modules = [module]
     if conf.get("ramdisk"):
-        modules.append(module_path(args.build, conf["ramdisk"]))
+        words = conf["ramdisk"].split(None, 1)
+        modules.append(module_path(args.build, words[0]) +
+                       (" " + words[1] if len(words) > 1 else ""))
     if not args.xen:
         for extra_mod in extra_module_list(conf):
             words = extra_mod.split(None, 1)
@@ -328,7 +332,7 @@ def run_one(args, t):
     if not os.path.isfile(t.elf):
         return ("FAIL", "no such guest image: %s" % t.elf, None, 0.0)
     if t.conf.get("ramdisk"):
-        path = module_path(args.build, t.conf["ramdisk"])
+        path = module_path(args.build, t.conf["ramdisk"].split()[0])
         if not os.path.isfile(path):
             return ("FAIL", "no such ramdisk: %s" % path, None, 0.0)
     if not args.xen:

@@ -142,6 +142,7 @@ static long create_domain(struct xen_domctl *op)
                                ? op->u.createdomain.max_evtchn_port
                                : 0x7fffffffu;
     d->vcpus_pending = true;
+    d->toolstack_owned = true;
     /* Paused once for the toolstack, which unpauses it when it is built. */
     pause_domain(d);
     op->domain = id;
@@ -255,6 +256,111 @@ static long vcpu_affinity(struct domain *d, u32 cmd,
     return rc;
 }
 
+/*
+ * Hold one vCPU off its CPU for the control domain, as Xen's vcpu_pause
+ * (which waits): false if its domain went meanwhile.
+ */
+static bool vcpu_ctl_hold(struct vcpu *v)
+{
+    if (!v->ctl_holds++)
+        vcpu_pause_flag(v, VPF_ctl);
+    return domain_wait_stopped(v->domain);
+}
+
+static void vcpu_ctl_release(struct vcpu *v)
+{
+    if (!--v->ctl_holds)
+        vcpu_unpause_flag(v, VPF_ctl);
+}
+
+/* Xen's vcpu_reset: the vCPU is down and has no context any more. */
+static void vcpu_reset(struct vcpu *v)
+{
+    arch_vcpu_reset(v);
+    v->initialised = false;
+    v->pause_flags &= ~(VPF_blocked | VPF_unwoken);
+    if (v->polling) {
+        v->polling = false;
+        stop_timer(&v->poll_timer);
+    }
+    vcpu_pause_flag(v, VPF_down);
+}
+
+/*
+ * XEN_DOMCTL_setvcpucontext: Xen's checks (not oneself, a vCPU that
+ * exists), the context loaded with the vCPU held off its CPU, and then up
+ * or down as VGCF_online says; it starts when the domain is unpaused.
+ */
+static long set_vcpu_context(struct domain *d, struct domain *cur,
+                             const struct xen_domctl_vcpucontext *vc)
+{
+    struct vcpu_guest_context *g;
+    struct vcpu *v;
+    long rc;
+
+    if (d == cur || vc->vcpu >= d->max_vcpus || d->vcpus_pending ||
+        !d->vcpu[vc->vcpu])
+        return -EINVAL;
+    v = d->vcpu[vc->vcpu];
+    g = vc->ctxt ? xmalloc(sizeof(*g)) : NULL;
+    if (vc->ctxt && !g)
+        return -ENOMEM;
+    if (g && copy_from_guest(g, vc->ctxt, sizeof(*g))) {
+        xfree(g);
+        return -EFAULT;
+    }
+    if (!vcpu_ctl_hold(v)) {
+        xfree(g);
+        return -ESRCH;
+    }
+    if (!g) {
+        vcpu_reset(v);
+        rc = 0;
+    } else {
+        rc = arch_set_vcpu_context(v, g);
+        if (!rc) {
+            v->initialised = true;
+            v->pause_flags &= ~VPF_unwoken;
+            if (g->flags & VGCF_online)
+                v->pause_flags &= ~VPF_down;
+            else
+                vcpu_pause_flag(v, VPF_down);
+        }
+    }
+    vcpu_ctl_release(v);
+    xfree(g);
+    return rc;
+}
+
+/* XEN_DOMCTL_getvcpucontext: -ENODATA for a vCPU with no context yet. */
+static long get_vcpu_context(struct domain *d,
+                             const struct xen_domctl_vcpucontext *vc)
+{
+    struct vcpu_guest_context *g;
+    struct vcpu *v;
+    long rc = 0;
+
+    if (vc->vcpu >= d->max_vcpus || d->vcpus_pending || !d->vcpu[vc->vcpu] ||
+        d->vcpu[vc->vcpu] == current_vcpu())
+        return -EINVAL;
+    v = d->vcpu[vc->vcpu];
+    if (!v->initialised)
+        return -ENODATA;
+    g = xmalloc(sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    if (!vcpu_ctl_hold(v)) {
+        xfree(g);
+        return -ESRCH;
+    }
+    arch_get_vcpu_context(v, g);
+    vcpu_ctl_release(v);
+    if (copy_to_guest(vc->ctxt, g, sizeof(*g)))
+        rc = -EFAULT;
+    xfree(g);
+    return rc;
+}
+
 HYPERCALL1(domctl, u64, arg)
 {
     struct domain *cur = current_domain(), *d = NULL;
@@ -303,6 +409,8 @@ HYPERCALL1(domctl, u64, arg)
         if (d == cur)
             return -EINVAL;
         pause_domain(d);
+        /* Like Xen's, it returns once the domain is off every CPU. */
+        (void)domain_wait_stopped(d);
         break;
     case XEN_DOMCTL_unpausedomain:
         rc = unpause_domain(d);
@@ -365,6 +473,15 @@ HYPERCALL1(domctl, u64, arg)
     case XEN_DOMCTL_setvcpuaffinity:
         /* The answers go to the bitmaps; the struct is not copied back. */
         rc = vcpu_affinity(d, op.cmd, &op.u.vcpuaffinity);
+        break;
+    case XEN_DOMCTL_setvcpucontext:
+        rc = set_vcpu_context(d, cur, &op.u.vcpucontext);
+        break;
+    case XEN_DOMCTL_getvcpucontext:
+        rc = get_vcpu_context(d, &op.u.vcpucontext);
+        if (rc && rc != -EFAULT)
+            return rc;
+        copyback = true;
         break;
     case XEN_DOMCTL_hypercall_init:
         rc = arch_hypercall_init(d, op.u.hypercall_init.gmfn);

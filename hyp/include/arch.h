@@ -114,6 +114,10 @@ void arch_machphys_mapping(u64 *v_start, u64 *v_end, u64 *max_mfn);
 struct vcpu_guest_context;
 /* VCPUOP_initialise: load a stopped vCPU's context (0 or -errno). */
 int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g);
+/* The context of a vCPU off its CPU, as XEN_DOMCTL_getvcpucontext gives. */
+void arch_get_vcpu_context(const struct vcpu *v, struct vcpu_guest_context *g);
+/* Drop a stopped vCPU's context (tables, GDT, LDT, registers): reset. */
+void arch_vcpu_reset(struct vcpu *v);
 
 /* The local APIC and ACPI processor ids of an online CPU (or -EINVAL). */
 int arch_cpu_physid(unsigned int cpu, u32 *apic_id, u32 *acpi_id);

@@ -33,13 +33,16 @@ struct grant_table;
  */
 #define VPF_unwoken (1u << 3)
 #define VPF_paused (1u << 4) /* XEN_DOMCTL_pausedomain: the control domain's */
+/* Held off while the control domain reads or sets its context (ctl_holds). */
+#define VPF_ctl (1u << 5)
 
 struct vcpu {
     struct domain *domain;
     unsigned int vcpu_id;
     struct vcpu_info *vcpu_info; /* hypervisor mapping of the guest's slot */
     u32 pause_flags;             /* VPF_*; 0 = runnable */
-    bool initialised; /* has a register context (VCPUOP_initialise) */
+    bool initialised;       /* has a register context (VCPUOP_initialise) */
+    unsigned int ctl_holds; /* domctl vCPU-context calls holding VPF_ctl */
 
     /* Scheduling. */
     unsigned int processor; /* pCPU it runs on, or last ran on */
@@ -82,6 +85,7 @@ enum domain_state {
 
 struct domain {
     domid_t domain_id;
+    u64 serial; /* creation number: no two domains share one */
     char name[32];
     enum domain_state state;
     unsigned int shutdown_code; /* SHUTDOWN_* */
@@ -93,6 +97,11 @@ struct domain {
      * for the toolstack until XEN_DOMCTL_max_vcpus (Vesper has them made).
      */
     bool vcpus_pending;
+    /*
+     * Made by the toolstack: as in Xen it stays, shut down, until the
+     * toolstack destroys it (boot-time domains go when they shut down).
+     */
+    bool toolstack_owned;
 
     /* Memory: every frame this domain owns is on page_list (owner = d). */
     struct page_list page_list;
@@ -147,6 +156,13 @@ void vcpu_pause_flag(struct vcpu *v, u32 flag);   /* set flag, deschedule */
 void vcpu_unpause_flag(struct vcpu *v, u32 flag); /* clear flag, maybe wake */
 /* Make v notice new work soon: IPI its CPU if it runs elsewhere. */
 void vcpu_kick(struct vcpu *v);
+/*
+ * Wait until no vCPU of d that may not run is still on another CPU, so
+ * its saved state is whole (Xen's domain_pause and vcpu_pause wait so).
+ * Lets the big lock go meanwhile; false if d went, and then the caller
+ * must not touch it.
+ */
+bool domain_wait_stopped(struct domain *d);
 /*
  * Pin v to one online CPU (cpu >= 0) or undo that (cpu < 0); a running v
  * leaves a CPU it may no longer use at its CPU's next schedule. Returns

@@ -38,6 +38,11 @@ void softirq_clear(unsigned int nr);
 void hyp_lock(void);
 void hyp_unlock(void);
 bool hyp_locked_by_me(void);
+/*
+ * Let the big lock go for a moment, interrupts on (TLB-flush IPIs are
+ * answered), and take it back: for a holder waiting on another CPU.
+ */
+void hyp_lock_yield(void);
 /* Another CPU is spinning for the big lock (long hypercalls yield to it). */
 bool hyp_lock_contended(void);
 

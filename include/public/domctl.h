@@ -170,6 +170,18 @@ struct xen_domctl_max_mem {
 #define XEN_SCHEDULER_RTDS 8
 #define XEN_SCHEDULER_NULL 9
 
+/*
+ * XEN_DOMCTL_setvcpucontext / getvcpucontext: a vCPU's whole register
+ * context, the VCPUOP_initialise shape. A null ctxt to set resets the vCPU.
+ */
+#ifndef __ASSEMBLY__
+struct xen_domctl_vcpucontext {
+    uint32_t vcpu;
+    uint32_t _pad0;
+    uint64_t ctxt; /* guest address of a struct vcpu_guest_context */
+};
+#endif
+
 /* XEN_DOMCTL_getvcpuinfo: one vCPU's state and running time. */
 #ifndef __ASSEMBLY__
 struct xen_domctl_getvcpuinfo {
@@ -306,6 +318,7 @@ struct xen_domctl {
         struct xen_domctl_getdomaininfo getdomaininfo;
         struct xen_domctl_max_mem max_mem;
         struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_vcpucontext vcpucontext;
         struct xen_domctl_scheduler_op scheduler_op;
         struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_setdomainhandle setdomainhandle;
@@ -327,6 +340,10 @@ VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl_getdomaininfo, handle) ==
 VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl, u) == 16,
                   domctl_union_offset);
 VESPER_ABI_ASSERT(sizeof(struct xen_domctl) == 144, domctl_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_domctl_vcpucontext) == 16,
+                  domctl_vcpucontext_size);
+VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl_vcpucontext, ctxt) == 8,
+                  domctl_vcpucontext_ctxt);
 VESPER_ABI_ASSERT(sizeof(struct xen_cpuid_leaf) == 24, cpuid_leaf_size);
 VESPER_ABI_ASSERT(sizeof(struct xen_msr_entry) == 16, msr_entry_size);
 #endif

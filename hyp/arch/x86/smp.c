@@ -65,6 +65,16 @@ void hyp_unlock(void)
     WRITE_ONCE(big_lock, 0);
 }
 
+void hyp_lock_yield(void)
+{
+    hyp_unlock();
+    local_irq_enable();
+    for (unsigned int k = 0; k < 256; k++)
+        cpu_relax();
+    local_irq_disable();
+    hyp_lock();
+}
+
 bool hyp_locked_by_me(void)
 {
     return big_lock_owner == smp_processor_id();

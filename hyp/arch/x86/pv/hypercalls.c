@@ -281,6 +281,27 @@ bool pv_addr_ok(u64 va)
     return va < (1UL << 47) || va >= HYPERVISOR_VIRT_END;
 }
 
+static bool same_tables(const struct arch_vcpu *a,
+                        const struct vcpu_guest_context *g)
+{
+    unsigned int nr = (unsigned int)(g->gdt_ents + 511) / 512;
+
+    if (g->ctrlreg[3] != (u64)a->guest_table << PAGE_SHIFT)
+        return false;
+    if (a->guest_table_user
+            ? g->ctrlreg[1] != (u64)a->guest_table_user << PAGE_SHIFT
+            : g->ctrlreg[1] || !(g->flags & VGCF_in_kernel))
+        return false;
+    if (g->gdt_ents != a->gdt_ents)
+        return false;
+    for (unsigned int i = 0; i < nr; i++)
+        if (g->gdt_frames[i] != a->gdt_frames[i])
+            return false;
+    if (g->ldt_ents != a->ldt_ents)
+        return false;
+    return !a->ldt_ents || g->ldt_base == a->ldt_base;
+}
+
 /*
  * VCPUOP_initialise: a stopped vCPU gets its whole register context, as
  * Xen's arch_set_info_guest does for 64-bit PV. Checks first; the page
@@ -312,9 +333,15 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     if (g->gdt_ents > FIRST_RESERVED_GDT_ENTRY || !mfn_valid(l4) ||
         (g->ctrlreg[1] && !mfn_valid(ul4)))
         return -EINVAL;
-    /* A vCPU may start in user mode only with a user page table. */
-    if (!(g->flags & VGCF_in_kernel) && !g->ctrlreg[1])
+    /*
+     * A vCPU may start in user mode only with a user page table. One that
+     * has a context (XEN_DOMCTL_setvcpucontext again) may change its
+     * registers but not its tables, GDT or LDT: Xen's -EOPNOTSUPP.
+     */
+    if (!v->initialised && !(g->flags & VGCF_in_kernel) && !g->ctrlreg[1])
         return -EINVAL;
+    if (v->initialised && !same_tables(a, g))
+        return -EOPNOTSUPP;
     for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++)
         frames[i] = g->gdt_frames[i];
     pv_mm_ctx_init(&c, d, NULL);
@@ -401,6 +428,87 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *g)
     if (g->flags & VGCF_i387_valid)
         memcpy(a->fpu, g->fpu_ctxt.x, sizeof(a->fpu));
     return 0;
+}
+
+/*
+ * What Xen's arch_get_info_guest gives for a 64-bit PV vCPU: the saved
+ * registers with the virtual IOPL merged back, the tables as base pointers
+ * (ctrlreg[3] the kernel's whatever mode it is in), the callbacks and
+ * their event-masking flags. The FPU image is always whole here, so
+ * VGCF_i387_valid is always set.
+ */
+void arch_get_vcpu_context(const struct vcpu *v, struct vcpu_guest_context *g)
+{
+    const struct arch_vcpu *a = &v->arch;
+    struct cpu_user_regs *r = &g->user_regs;
+
+    memset(g, 0, sizeof(*g));
+    memcpy(g->fpu_ctxt.x, a->fpu, sizeof(g->fpu_ctxt.x));
+    g->flags = VGCF_i387_valid;
+    if (a->failsafe_cb.flags & CALLBACKF_mask_events)
+        g->flags |= VGCF_failsafe_disables_events;
+    if (a->syscall_cb.flags & CALLBACKF_mask_events)
+        g->flags |= VGCF_syscall_disables_events;
+    if (!(v->pause_flags & VPF_down))
+        g->flags |= VGCF_online;
+    if (a->kernel_mode)
+        g->flags |= VGCF_in_kernel;
+    r->r15 = a->regs.r15, r->r14 = a->regs.r14, r->r13 = a->regs.r13;
+    r->r12 = a->regs.r12, r->rbp = a->regs.rbp, r->rbx = a->regs.rbx;
+    r->r11 = a->regs.r11, r->r10 = a->regs.r10, r->r9 = a->regs.r9;
+    r->r8 = a->regs.r8, r->rax = a->regs.rax, r->rcx = a->regs.rcx;
+    r->rdx = a->regs.rdx, r->rsi = a->regs.rsi, r->rdi = a->regs.rdi;
+    r->rip = a->regs.rip;
+    r->cs = (u16)a->regs.cs;
+    r->rflags = a->regs.rflags | (u64)a->iopl << 12;
+    r->rsp = a->regs.rsp;
+    r->ss = (u16)a->regs.ss;
+    r->ds = a->ds, r->es = a->es, r->fs = a->fs, r->gs = a->gs;
+    memcpy(g->trap_ctxt, a->trap_ctxt, sizeof(g->trap_ctxt));
+    g->ldt_base = a->ldt_ents ? a->ldt_base : 0;
+    g->ldt_ents = a->ldt_ents;
+    for (unsigned int i = 0; i < GUEST_GDT_PAGES; i++)
+        g->gdt_frames[i] = a->gdt_frames[i];
+    g->gdt_ents = a->gdt_ents;
+    g->kernel_ss = a->kernel_ss;
+    g->kernel_sp = a->kernel_sp;
+    g->ctrlreg[0] = (read_cr0() & ~CR0_TS) | (a->fpu_ts ? CR0_TS : 0);
+    g->ctrlreg[1] = (u64)a->guest_table_user << PAGE_SHIFT;
+    g->ctrlreg[2] = a->cr2;
+    g->ctrlreg[3] = (u64)a->guest_table << PAGE_SHIFT;
+    g->ctrlreg[4] = a->vcr4;
+    for (unsigned int i = 0; i < 4; i++)
+        g->debugreg[i] = a->dr[i];
+    g->debugreg[6] = a->dr6;
+    g->debugreg[7] = a->dr7 | a->dr7_emul;
+    g->event_callback_eip = a->event_cb.address;
+    g->failsafe_callback_eip = a->failsafe_cb.address;
+    g->syscall_callback_eip = a->syscall_cb.address;
+    g->vm_assist = v->domain->vm_assist;
+    g->fs_base = a->fs_base;
+    g->gs_base_kernel = a->gs_base_kernel;
+    g->gs_base_user = a->gs_base_user;
+}
+
+/* Xen's arch_vcpu_reset for PV: the GDT, LDT and base pointers go. */
+void arch_vcpu_reset(struct vcpu *v)
+{
+    struct arch_vcpu *a = &v->arch;
+    struct pv_mm_ctx c;
+
+    pv_mm_ctx_init(&c, v->domain, NULL);
+    pv_destroy_gdt(v, &c);
+    if (a->guest_table_user)
+        put_page_and_type(mfn_to_page(a->guest_table_user), &c);
+    if (a->guest_table)
+        put_page_and_type(mfn_to_page(a->guest_table), &c);
+    a->guest_table = a->guest_table_user = 0;
+    /* A tree that loses its last type reference is taken apart now. */
+    c.preempt = &a->preempt;
+    while (pv_drain_deferred(&c) == -ERESTART)
+        c.preempt->budget = 4096;
+    if (c.flush)
+        arch_flush_domain_tlbs(v->domain);
 }
 
 HYPERCALL2(update_descriptor, u64, maddr, u64, desc)

@@ -509,8 +509,31 @@ static int set_ldt(struct vcpu *v, u64 va, unsigned int ents,
 static int mmuext_one(struct vcpu *v, const struct mmuext_op *op,
                       struct pv_mm_ctx *c)
 {
-    struct domain *d = v->domain;
+    struct domain *d = v->domain, *pgo = c->pg_owner ? c->pg_owner : d;
 
+    /*
+     * A foreign owner (a toolstack building a domain) may have its tables
+     * pinned and unpinned and its pages cleared or copied; what acts on
+     * the caller's own vCPU or TLBs is Xen's -EPERM then.
+     */
+    switch (op->cmd) {
+    case MMUEXT_NEW_BASEPTR:
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+    case MMUEXT_INVLPG_ALL:
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_SET_LDT:
+    case MMUEXT_NEW_USER_BASEPTR:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        if (pgo != d)
+            return -EPERM;
+        break;
+    default:
+        break;
+    }
     switch (op->cmd) {
     case MMUEXT_PIN_L1_TABLE:
     case MMUEXT_PIN_L2_TABLE:
@@ -518,11 +541,11 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op,
     case MMUEXT_PIN_L4_TABLE:
         if (!mfn_valid(op->arg1.mfn))
             return -EINVAL;
-        return pv_pin(d, op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1, c);
+        return pv_pin(pgo, op->arg1.mfn, op->cmd - MMUEXT_PIN_L1_TABLE + 1, c);
     case MMUEXT_UNPIN_TABLE:
         if (!mfn_valid(op->arg1.mfn))
             return -EINVAL;
-        return pv_unpin(d, op->arg1.mfn, c);
+        return pv_unpin(pgo, op->arg1.mfn, c);
     case MMUEXT_NEW_BASEPTR:
         return set_baseptr(v, op->arg1.mfn, false, c);
     case MMUEXT_NEW_USER_BASEPTR:
@@ -555,9 +578,9 @@ static int mmuext_one(struct vcpu *v, const struct mmuext_op *op,
     case MMUEXT_SET_LDT:
         return set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents, c);
     case MMUEXT_CLEAR_PAGE:
-        return page_op(d, op->arg1.mfn, 0, false, c);
+        return page_op(pgo, op->arg1.mfn, 0, false, c);
     case MMUEXT_COPY_PAGE:
-        return page_op(d, op->arg1.mfn, op->arg2.src_mfn, true, c);
+        return page_op(pgo, op->arg1.mfn, op->arg2.src_mfn, true, c);
     case MMUEXT_MARK_SUPER:
     case MMUEXT_UNMARK_SUPER:
         return -ENOSYS; /* no superpages for PV guests */
@@ -581,10 +604,11 @@ HYPERCALL4(mmuext_op, u64, uops, unsigned int, count, u64, pdone, unsigned int,
     pgo = pg_owner_of(d, (domid_t)foreigndom);
     if (!pgo)
         return -ESRCH;
-    /* Xen's answer to the unprivileged; we offer foreign ops to no one. */
-    if (pgo != d)
+    /* Xen's default policy: another owner's pages need privilege. */
+    if (pgo != d && !d->is_privileged)
         return -EPERM;
     pv_mm_ctx_init(&c, d, v);
+    set_pg_owner(&c, d, pgo);
     for (i = 0; i < count; i++) {
         /* Xen's rule: after one op, stop whenever work is pending. */
         if (i && hypercall_preempt_check()) {

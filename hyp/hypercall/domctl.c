@@ -8,6 +8,9 @@
 #include "sched.h"
 #include "smp.h"
 #include "event.h"
+#include "asm/cpu_policy.h"
+#include "asm/pv.h"
+#include "asm/x86.h"
 #include <public/domctl.h>
 #include <public/event_channel.h>
 #include <public/sched.h>
@@ -73,6 +76,8 @@ static long unpause_domain(struct domain *d)
         return -EINVAL;
     if (--d->ctrl_pauses)
         return 0;
+    /* Xen's creation_finished: the first run fixes the CPU policy. */
+    d->arch.creation_finished = true;
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             vcpu_unpause_flag(d->vcpu[i], VPF_paused);
@@ -138,6 +143,7 @@ static long create_domain(struct xen_domctl *op)
     if (!d)
         return -ENOMEM;
     memcpy(d->handle, op->u.createdomain.handle, sizeof(d->handle));
+    d->arch.creation_finished = false;
     d->evtchn.port_limit = op->u.createdomain.max_evtchn_port < 0x7fffffffu
                                ? op->u.createdomain.max_evtchn_port
                                : 0x7fffffffu;
@@ -252,6 +258,176 @@ static long vcpu_affinity(struct domain *d, u32 cmd,
             return rc;
         v->soft_affinity = m;
         rc = map_out(&a->cpumap_soft, m & cpu_online_mask & v->affinity);
+    }
+    return rc;
+}
+
+/* ------------------------------------------- the PV builder's controls */
+
+/*
+ * XEN_DOMCTL_shadow_op as Xen 4.17 built without shadow paging (Debian's
+ * build) answers for a PV domain: paging_domctl's checks, log-dirty mode
+ * never available (-EOPNOTSUPP to enable), CLEAN and PEEK of a domain
+ * without it report nothing dirty, and every other op reaches the
+ * shadow stub's -EINVAL, OFF and the pool size included. Vesper has no
+ * shadow paging either, so this is the whole truth.
+ */
+static long shadow_op(struct domain *d, struct domain *cur,
+                      struct xen_domctl_shadow_op *so)
+{
+    if (d == cur)
+        return -EINVAL;
+    if (d->state == DOM_DYING)
+        return 0;
+    if (d->vcpus_pending)
+        return -EINVAL; /* Xen: no vCPUs yet */
+    switch (so->op) {
+    case XEN_DOMCTL_SHADOW_OP_ENABLE:
+        if (!(so->mode & XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY))
+            return -EINVAL;
+        return -EOPNOTSUPP;
+    case XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY:
+        return -EOPNOTSUPP;
+    case XEN_DOMCTL_SHADOW_OP_CLEAN:
+    case XEN_DOMCTL_SHADOW_OP_PEEK: {
+        static const u8 zero[64];
+        u64 va = (u64)(uintptr_t)so->dirty_bitmap, n = (so->pages + 7) / 8;
+
+        if (so->mode & ~XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL)
+            return -EINVAL;
+        so->stats.fault_count = so->stats.dirty_count = 0;
+        for (u64 off = 0; va && off < n; off += sizeof(zero))
+            if (copy_to_guest(va + off, zero, MIN(n - off, sizeof(zero))))
+                return -EFAULT;
+        return 0;
+    }
+    default:
+        return -EINVAL;
+    }
+}
+
+#define TSC_MODE_DEFAULT 0
+#define TSC_MODE_ALWAYS_EMULATE 1
+#define TSC_MODE_NEVER_EMULATE 2
+
+/* The TSC as ns at the host's rate: Xen's native-mode elapsed_nsec. */
+static u64 tsc_ns(void)
+{
+    u64 khz = arch_cpu_khz(), tsc = rdtsc();
+
+    if (!khz)
+        return 0;
+    return tsc / khz * 1000000 + tsc % khz * 1000000 / khz;
+}
+
+static void get_tsc_info(const struct domain *d, struct xen_domctl_tsc_info *t)
+{
+    t->tsc_mode = d->arch.tsc_mode;
+    t->incarnation = d->arch.tsc_incarnation;
+    if (t->tsc_mode == TSC_MODE_NEVER_EMULATE) {
+        t->elapsed_nsec = 0;
+        t->gtsc_khz = 0;
+    } else {
+        t->elapsed_nsec = tsc_ns();
+        t->gtsc_khz = (u32)arch_cpu_khz();
+    }
+}
+
+/*
+ * Xen's tsc_set_info, for a hypervisor that never traps RDTSC: a mode
+ * (or a guest frequency other than the host's) that Xen would emulate is
+ * -EOPNOTSUPP rather than accepted and silently run native, which would
+ * break what the toolstack asked for (a migrated guest's TSC rate).
+ */
+static long set_tsc_info(struct domain *d, const struct xen_domctl_tsc_info *t)
+{
+    switch (t->tsc_mode) {
+    case TSC_MODE_DEFAULT:
+        if (t->gtsc_khz && t->gtsc_khz != arch_cpu_khz())
+            return -EOPNOTSUPP;
+        break;
+    case TSC_MODE_NEVER_EMULATE:
+        break;
+    case TSC_MODE_ALWAYS_EMULATE:
+        return -EOPNOTSUPP;
+    default:
+        return -EINVAL;
+    }
+    /* Xen leaves a PV hardware domain's settings as they are. */
+    if (d->is_privileged)
+        return 0;
+    d->arch.tsc_mode = t->tsc_mode;
+    d->arch.tsc_incarnation = t->incarnation + 1;
+    return 0;
+}
+
+/* Xen's iomem_permission: the caller must hold the frames it grants. */
+static long iomem_permission(struct domain *d, struct domain *cur,
+                             const struct xen_domctl_iomem_permission *p)
+{
+    u64 first = p->first_mfn, last = p->first_mfn + p->nr_mfns - 1;
+
+    if (last < first)
+        return -EINVAL;
+    if (!rangeset_contains(&cur->arch.iomem_caps, first, last))
+        return -EPERM;
+    return p->allow_access ? rangeset_add(&d->arch.iomem_caps, first, last)
+                           : rangeset_remove(&d->arch.iomem_caps, first, last);
+}
+
+/* Xen's ioport_permission, the same for the 64 Ki ports. */
+static long ioport_permission(struct domain *d, struct domain *cur,
+                              const struct xen_domctl_ioport_permission *p)
+{
+    u32 first = p->first_port, end = p->first_port + p->nr_ports;
+
+    if (end <= first || end > 0x10000)
+        return -EINVAL;
+    if (!pv_ports_permitted(cur, first, end - 1))
+        return -EPERM;
+    return p->allow_access
+               ? rangeset_add(&d->arch.ioport_caps, first, end - 1)
+               : rangeset_remove(&d->arch.ioport_caps, first, end - 1);
+}
+
+/* Xen's get_cpu_policy: null handles ask for the largest counts. */
+static long get_cpu_policy(const struct domain *d,
+                           struct xen_domctl_cpu_policy *cp)
+{
+    long rc;
+
+    if (!cp->leaves)
+        cp->nr_leaves = POL_MAX_LEAVES;
+    else if ((rc = cpu_policy_leaves_out(&d->arch.cpu_policy,
+                                         (u64)(uintptr_t)cp->leaves,
+                                         &cp->nr_leaves)))
+        return rc;
+    if (!cp->msrs)
+        cp->nr_msrs = POL_MAX_MSRS;
+    else if ((rc = cpu_policy_msrs_out(&d->arch.cpu_policy,
+                                       (u64)(uintptr_t)cp->msrs, &cp->nr_msrs)))
+        return rc;
+    return 0;
+}
+
+/* Xen's set_cpu_policy: before the domain first runs, not on oneself. */
+static long set_cpu_policy(struct domain *d, struct domain *cur,
+                           struct xen_domctl_cpu_policy *cp)
+{
+    struct cpu_policy_err err;
+    long rc;
+
+    if (d == cur)
+        return -EINVAL;
+    if (d->arch.creation_finished)
+        return -EEXIST;
+    rc = cpu_policy_set(&d->arch.cpu_policy, (u64)(uintptr_t)cp->leaves,
+                        cp->nr_leaves, (u64)(uintptr_t)cp->msrs, cp->nr_msrs,
+                        &err);
+    if (rc) {
+        cp->err_leaf = err.leaf;
+        cp->err_subleaf = err.subleaf;
+        cp->err_msr = err.msr;
     }
     return rc;
 }
@@ -495,6 +671,39 @@ HYPERCALL1(domctl, u64, arg)
             break;
         /* No 32-bit PV guests, as Debian's Xen 4.17 (pv32 off). */
         return op.u.address_size.size == 32 ? -EOPNOTSUPP : -EINVAL;
+    case XEN_DOMCTL_shadow_op:
+        /* As Xen: copied back whatever the answer. */
+        rc = shadow_op(d, cur, &op.u.shadow_op);
+        copyback = true;
+        break;
+    case XEN_DOMCTL_gettscinfo:
+        if (d == cur)
+            return -EINVAL;
+        get_tsc_info(d, &op.u.tsc_info);
+        copyback = true;
+        break;
+    case XEN_DOMCTL_settscinfo:
+        if (d == cur)
+            return -EINVAL;
+        rc = set_tsc_info(d, &op.u.tsc_info);
+        break;
+    case XEN_DOMCTL_iomem_permission:
+        rc = iomem_permission(d, cur, &op.u.iomem_permission);
+        break;
+    case XEN_DOMCTL_ioport_permission:
+        rc = ioport_permission(d, cur, &op.u.ioport_permission);
+        break;
+    case XEN_DOMCTL_get_cpu_policy:
+        rc = get_cpu_policy(d, &op.u.cpu_policy);
+        if (rc)
+            return rc;
+        copyback = true;
+        break;
+    case XEN_DOMCTL_set_cpu_policy:
+        rc = set_cpu_policy(d, cur, &op.u.cpu_policy);
+        /* Only a refusal goes back, with its err_* fields. */
+        copyback = rc != 0;
+        break;
     default:
         return -ENOSYS;
     }

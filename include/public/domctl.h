@@ -307,6 +307,105 @@ struct xen_msr_entry {
 typedef struct xen_msr_entry xen_msr_entry_t;
 #endif
 
+/*
+ * XEN_DOMCTL_shadow_op: Xen's paging controls, answered as Xen 4.17
+ * built without shadow paging answers for a PV domain: not on oneself or
+ * before max_vcpus (-EINVAL), log-dirty mode cannot be enabled
+ * (-EOPNOTSUPP), CLEAN and PEEK find nothing dirty, and the rest (OFF,
+ * the pool size, unknown ops) is -EINVAL. Always copied back.
+ */
+#define XEN_DOMCTL_SHADOW_OP_OFF 0
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_TEST 1
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY 2
+#define XEN_DOMCTL_SHADOW_OP_CLEAN 11
+#define XEN_DOMCTL_SHADOW_OP_PEEK 12
+#define XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION 30
+#define XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION 31
+#define XEN_DOMCTL_SHADOW_OP_ENABLE 32
+#define XEN_DOMCTL_SHADOW_ENABLE_REFCOUNT (1 << 1)
+#define XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY (1 << 2)
+#define XEN_DOMCTL_SHADOW_ENABLE_TRANSLATE (1 << 3)
+#define XEN_DOMCTL_SHADOW_ENABLE_EXTERNAL (1 << 4)
+#define XEN_DOMCTL_SHADOW_LOGDIRTY_FINAL (1 << 0)
+#ifndef __ASSEMBLY__
+struct xen_domctl_shadow_op_stats {
+    uint32_t fault_count;
+    uint32_t dirty_count;
+};
+struct xen_domctl_shadow_op {
+    uint32_t op;   /* XEN_DOMCTL_SHADOW_OP_* */
+    uint32_t mode; /* ENABLE: _ENABLE_*; CLEAN/PEEK: _LOGDIRTY_* */
+    uint32_t mb;   /* GET/SET_ALLOCATION: the pool in MiB */
+    uint32_t _pad; /* this padding is implicit in Xen's header */
+    XEN_GUEST_HANDLE(uint8_t) dirty_bitmap;
+    uint64_t pages;
+    struct xen_domctl_shadow_op_stats stats;
+};
+#endif
+
+/*
+ * XEN_DOMCTL_iomem_permission / ioport_permission: grant or take back a
+ * domain's right to map machine frames outside RAM / reach I/O ports.
+ * The caller must hold the whole range itself (-EPERM); a range that
+ * wraps (or, for ports, is empty or passes 0xffff) is -EINVAL. Taking a
+ * right back stops new mappings and port accesses; as on Xen, mappings
+ * already made stay.
+ */
+#ifndef __ASSEMBLY__
+struct xen_domctl_iomem_permission {
+    uint64_t first_mfn;
+    uint64_t nr_mfns;
+    uint8_t allow_access; /* non-zero: grant, zero: take back */
+    uint8_t _pad[7];      /* this padding is implicit in Xen's header */
+};
+struct xen_domctl_ioport_permission {
+    uint32_t first_port;
+    uint32_t nr_ports;
+    uint8_t allow_access;
+    uint8_t _pad[3]; /* this padding is implicit in Xen's header */
+};
+#endif
+
+/*
+ * XEN_DOMCTL_gettscinfo / settscinfo (not on oneself: -EINVAL). Modes as
+ * Xen's: 0 default, 1 always emulate, 2 never emulate. Vesper runs every
+ * guest on the native TSC: it takes default (at the host's frequency)
+ * and never-emulate, and refuses what would need RDTSC emulation with
+ * -EOPNOTSUPP; other modes are Xen's -EINVAL. Setting stores incarnation
+ * + 1; getting gives the TSC in ns and the host's kHz (0 and 0 in
+ * never-emulate mode).
+ */
+#ifndef __ASSEMBLY__
+struct xen_domctl_tsc_info {
+    uint32_t tsc_mode;
+    uint32_t gtsc_khz;
+    uint32_t incarnation;
+    uint32_t pad;
+    uint64_t elapsed_nsec;
+};
+#endif
+
+/*
+ * XEN_DOMCTL_get_cpu_policy / set_cpu_policy: a domain's CPUID/MSR
+ * policy, serialised as XEN_SYSCTL_get_cpu_policy's (null handles to get:
+ * the most entries; -ENOBUFS for a short array). Set merges the entries
+ * into the domain's policy before it first runs (-EEXIST after, -EINVAL
+ * on oneself): more entries than a policy has is -E2BIG, a leaf or MSR
+ * no policy holds -ERANGE, higher max leaves than the PV max policy
+ * -EINVAL; err_leaf, err_subleaf and err_msr then name the culprit (~0
+ * where none). Feature bits beyond the PV max are dropped, as Xen does.
+ */
+#ifndef __ASSEMBLY__
+struct xen_domctl_cpu_policy {
+    uint32_t nr_leaves;
+    uint32_t nr_msrs;
+    XEN_GUEST_HANDLE(xen_cpuid_leaf_t) leaves;
+    XEN_GUEST_HANDLE(xen_msr_entry_t) msrs;
+    uint32_t err_leaf, err_subleaf, err_msr;
+    uint32_t _pad; /* this padding is implicit in Xen's header */
+};
+#endif
+
 #ifndef __ASSEMBLY__
 struct xen_domctl {
     uint32_t cmd;
@@ -325,6 +424,11 @@ struct xen_domctl {
         struct xen_domctl_address_size address_size;
         struct xen_domctl_hypercall_init hypercall_init;
         struct xen_domctl_vcpuaffinity vcpuaffinity;
+        struct xen_domctl_shadow_op shadow_op;
+        struct xen_domctl_iomem_permission iomem_permission;
+        struct xen_domctl_ioport_permission ioport_permission;
+        struct xen_domctl_tsc_info tsc_info;
+        struct xen_domctl_cpu_policy cpu_policy;
         uint8_t pad[128]; /* the union's size is ABI */
     } u;
 };
@@ -340,12 +444,27 @@ VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl_getdomaininfo, handle) ==
 VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl, u) == 16,
                   domctl_union_offset);
 VESPER_ABI_ASSERT(sizeof(struct xen_domctl) == 144, domctl_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_cpuid_leaf) == 24, cpuid_leaf_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_msr_entry) == 16, msr_entry_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_domctl_shadow_op) == 40,
+                  domctl_shadow_op_size);
+VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl_shadow_op, pages) == 24,
+                  domctl_shadow_op_pages);
+VESPER_ABI_ASSERT(sizeof(struct xen_domctl_iomem_permission) == 24,
+                  domctl_iomem_permission_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_domctl_ioport_permission) == 12,
+                  domctl_ioport_permission_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_domctl_tsc_info) == 24,
+                  domctl_tsc_info_size);
+VESPER_ABI_ASSERT(sizeof(struct xen_domctl_cpu_policy) == 40,
+                  domctl_cpu_policy_size);
+VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl_cpu_policy, err_leaf) ==
+                      24,
+                  domctl_cpu_policy_err_leaf);
 VESPER_ABI_ASSERT(sizeof(struct xen_domctl_vcpucontext) == 16,
                   domctl_vcpucontext_size);
 VESPER_ABI_ASSERT(__builtin_offsetof(struct xen_domctl_vcpucontext, ctxt) == 8,
                   domctl_vcpucontext_ctxt);
-VESPER_ABI_ASSERT(sizeof(struct xen_cpuid_leaf) == 24, cpuid_leaf_size);
-VESPER_ABI_ASSERT(sizeof(struct xen_msr_entry) == 16, msr_entry_size);
 #endif
 
 #endif /* VESPER_PUBLIC_DOMCTL_H */

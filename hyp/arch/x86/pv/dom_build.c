@@ -554,6 +554,8 @@ int pv_build_domain(const struct pv_build_args *a)
         goto out;
     }
     b.d->is_privileged = a->privileged;
+    if (b.d->is_privileged)
+        pv_io_caps_init_hwdom(b.d);
     if (a->weight)
         b.d->weight = a->weight;
     b.d->cap = a->cap;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Emulated port I/O: the privileged domain reaches the ports Vesper keeps not. */
+#include "arch.h"
 #include "lib.h"
 #include "sched.h"
 #include "asm/acpi.h"
@@ -93,28 +94,37 @@ static unsigned int pm_timer_port(void)
     return port;
 }
 
-static bool port_denied(unsigned int port)
+/*
+ * Xen's dom0_setup_permissions for the hardware domain: every port but
+ * the ones above, and every frame outside RAM below the physical address
+ * width but the ones Vesper keeps (arch_io_denied). Both sets hold a
+ * handful of ranges, well within a rangeset.
+ */
+void pv_io_caps_init_hwdom(struct domain *d)
 {
-    unsigned int uart = serial_io_base(), pmt = pm_timer_port();
+    unsigned int uart = serial_io_base(), pmt = pm_timer_port(), n;
+    struct rangeset *p = &d->arch.ioport_caps, *m = &d->arch.iomem_caps;
+    u64 deny[8][2], limit;
 
+    rangeset_add(p, 0, LAST_PORT);
     for (unsigned int i = 0; i < ARRAY_SIZE(denied_ports); i++)
-        if (port >= denied_ports[i].first && port <= denied_ports[i].last)
-            return true;
-    if (pmt && port >= pmt && port <= pmt + 3)
-        return true;
-    return uart && port >= uart && port < uart + UART_PORTS;
+        rangeset_remove(p, denied_ports[i].first, denied_ports[i].last);
+    if (pmt)
+        rangeset_remove(p, pmt, pmt + 3);
+    if (uart)
+        rangeset_remove(p, uart, uart + UART_PORTS - 1);
+    n = arch_io_denied(deny, 8, &limit);
+    rangeset_add(m, 0, limit - 1);
+    for (unsigned int i = 0; i < n; i++)
+        rangeset_remove(m, deny[i][0], deny[i][1]);
 }
 
 /* Xen's ioports_access_permitted: is every port in [first, last] d's? */
-static bool ports_permitted(const struct domain *d, unsigned int first,
-                            unsigned int last)
+bool pv_ports_permitted(const struct domain *d, unsigned int first,
+                        unsigned int last)
 {
-    if (!d->is_privileged || last > LAST_PORT)
-        return false;
-    for (unsigned int p = first; p <= last; p++)
-        if (port_denied(p))
-            return false;
-    return true;
+    return last <= LAST_PORT &&
+           rangeset_contains(&d->arch.ioport_caps, first, last);
 }
 
 /*
@@ -128,7 +138,7 @@ static bool direct_ok(const struct domain *d, unsigned int port,
         return false;
     if (port <= RTC_DATA && port + size > RTC_INDEX)
         return false;
-    return ports_permitted(d, port, port + size - 1);
+    return pv_ports_permitted(d, port, port + size - 1);
 }
 
 static u32 port_in(unsigned int port, unsigned int size)
@@ -206,7 +216,7 @@ static u32 rtc_read(struct domain *d, unsigned int port)
 {
     if (port == RTC_INDEX)
         return d->arch.cmos_idx;
-    if (!ports_permitted(d, RTC_INDEX, RTC_DATA))
+    if (!pv_ports_permitted(d, RTC_INDEX, RTC_DATA))
         return ~0u;
     outb(RTC_INDEX, d->arch.cmos_idx & 0x7f);
     return inb(RTC_DATA);
@@ -218,7 +228,7 @@ static void rtc_write(struct domain *d, unsigned int port, u8 val)
         d->arch.cmos_idx = val;
         return;
     }
-    if (!ports_permitted(d, RTC_INDEX, RTC_DATA))
+    if (!pv_ports_permitted(d, RTC_INDEX, RTC_DATA))
         return;
     outb(RTC_INDEX, d->arch.cmos_idx & 0x7f);
     outb(RTC_DATA, val);
@@ -296,8 +306,9 @@ u32 pv_io_read(struct domain *d, unsigned int port, unsigned int size)
                 sub = pci_conf_read(d, port & 3, n);
             if (n == 4)
                 return sub;
-        } else if (ports_permitted(d, port, port)) {
-            if (size > 1 && !(port & 1) && ports_permitted(d, port, port + 1))
+        } else if (pv_ports_permitted(d, port, port)) {
+            if (size > 1 && !(port & 1) &&
+                pv_ports_permitted(d, port, port + 1))
                 n = 2;
             sub = port_in(port, n);
         }
@@ -332,8 +343,9 @@ void pv_io_write(struct domain *d, unsigned int port, unsigned int size,
             n = pci_piece(port, size);
             if (pci_cfg_ok(d))
                 pci_conf_write(d, port & 3, n, val);
-        } else if (ports_permitted(d, port, port)) {
-            if (size > 1 && !(port & 1) && ports_permitted(d, port, port + 1))
+        } else if (pv_ports_permitted(d, port, port)) {
+            if (size > 1 && !(port & 1) &&
+                pv_ports_permitted(d, port, port + 1))
                 n = 2;
             port_out(port, n, val);
         }

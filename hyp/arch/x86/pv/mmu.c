@@ -110,10 +110,11 @@ void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
      */
     c->cache_ok = true;
     /*
-     * Xen's I/O rights: the privileged domain may map every I/O frame but
-     * those Vesper keeps (arch_io_denied); nobody else any.
+     * Xen's I/O rights: the frames in the domain's iomem_caps (for the
+     * privileged domain every I/O frame but those Vesper keeps, see
+     * arch_io_denied), never Vesper's own, whatever was granted.
      */
-    if (d && d->is_privileged) {
+    if (d && (d->is_privileged || d->arch.iomem_caps.nr)) {
         static u64 deny[8][2], ro[2][2], limit;
         static unsigned int ndeny, nro;
         static bool have_ranges;
@@ -129,6 +130,7 @@ void pv_mm_ctx_init(struct pv_mm_ctx *c, struct domain *d, struct vcpu *v)
         c->io_deny = (const u64(*)[2])deny;
         c->io_ndeny = ndeny;
         c->io_limit = limit;
+        c->io_caps = &d->arch.iomem_caps;
     }
     /*
      * Like Xen: frames past RAM are I/O (-EPERM for a domain without I/O

@@ -329,6 +329,8 @@ static int get_l1e_refs(u64 e, struct domain *expected, struct pv_mm_ctx *ctx)
         for (unsigned int i = 0; i < ctx->io_ndeny; i++)
             if (mfn >= ctx->io_deny[i][0] && mfn <= ctx->io_deny[i][1])
                 return -EPERM;
+        if (ctx->io_caps && !rangeset_contains(ctx->io_caps, mfn, mfn))
+            return -EPERM;
         return 0;
     }
     pg = mfn_to_page(mfn);

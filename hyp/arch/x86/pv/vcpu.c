@@ -175,6 +175,10 @@ int arch_domain_init(struct domain *d)
      */
     pv_share_hyp_page(mfn_to_page(d->shared_info_mfn), d);
     cpu_policy_domain_init(&d->arch.cpu_policy);
+    /* createdomain clears it: a toolstack's domain is built first. */
+    d->arch.creation_finished = true;
+    /* Xen's arch_domain_create sets a default TSC mode, but not dom0's. */
+    d->arch.tsc_incarnation = d->domain_id ? 1 : 0;
     return 0;
 }
 

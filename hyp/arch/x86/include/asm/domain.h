@@ -3,6 +3,7 @@
 #ifndef ASM_DOMAIN_H
 #define ASM_DOMAIN_H
 
+#include "rangeset.h"
 #include "types.h"
 #include "asm/cpu_policy.h"
 #include "asm/pagetype.h"
@@ -61,6 +62,19 @@ struct arch_domain {
     mfn_t pirq_eoi_mfn; /* PHYSDEVOP_pirq_eoi_gmfn frame, 0 = none */
     /* What its CPUID answers (pv/emulate.c) and get/set_cpu_policy show. */
     struct cpu_policy cpu_policy;
+    /*
+     * XEN_DOMCTL_set_cpu_policy is refused (-EEXIST) once this is set: at
+     * the toolstack's first unpause, or from the start for boot domains.
+     */
+    bool creation_finished;
+    /* XEN_DOMCTL_settscinfo's mode and incarnation (always native TSC). */
+    u32 tsc_mode, tsc_incarnation;
+    /*
+     * I/O rights, Xen's iomem_caps and ioport_caps: the machine frames
+     * (outside RAM) it may map and the ports it may reach. Filled for the
+     * hardware domain at build, changed by iomem/ioport_permission.
+     */
+    struct rangeset iomem_caps, ioport_caps;
 };
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "types.h"
 #include "mm.h"
+#include "rangeset.h"
 
 struct domain;
 
@@ -118,7 +119,9 @@ struct pv_mm_ctx {
     unsigned int io_nro;
     const u64 (*io_deny)[2];
     unsigned int io_ndeny;
-    mfn_t io_limit;   /* I/O frames from here on are refused; 0: none */
+    mfn_t io_limit; /* I/O frames from here on are refused; 0: none */
+    /* The table owner's I/O frames (Xen's iomem_caps); NULL: all. */
+    const struct rangeset *io_caps;
     bool cache_ok;    /* table owner may set PWT/PCD/PAT in L1 entries */
     bool user_global; /* set G on guest user mappings (global user pages) */
     bool l1tf; /* CPU is L1TF-vulnerable: refuse unsafe non-present entries */

@@ -61,6 +61,11 @@ bool pv_emulate_ud(struct vcpu *v, struct cpu_regs *regs);
  * port Vesper does not keep returns, or all ones (pv/ioport.c).
  */
 u32 pv_io_read(struct domain *d, unsigned int port, unsigned int size);
+/* The hardware domain's I/O rights, as Xen gives its dom0. */
+void pv_io_caps_init_hwdom(struct domain *d);
+/* Is every port in [first, last] d's (its ioport_caps)? */
+bool pv_ports_permitted(const struct domain *d, unsigned int first,
+                        unsigned int last);
 void pv_io_write(struct domain *d, unsigned int port, unsigned int size,
                  u32 val);
 

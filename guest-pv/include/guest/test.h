@@ -22,6 +22,8 @@ void test_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn)) void test_finish(void);
 
 unsigned int test_checks_failed(void);
+/* Quiet: passed checks are counted but not printed (long loops). */
+void test_quiet(int on);
 
 #define TEST_CHECK(cond)                                        \
     do {                                                        \

@@ -38,5 +38,6 @@ void bench_vcpus(void);
 /* Grant map/unmap and copy; domain create/destroy (ctl.c). */
 void bench_grant(void);
 void bench_domains(void);
+void bench_build_run(void);
 
 #endif /* BENCH_BENCH_H */

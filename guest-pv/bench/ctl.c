@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Benchmark guest: grant map/unmap and copy, domain create/destroy. */
+#include <guest/build.h>
 #include <guest/ctl.h>
+#include <guest/events.h>
 #include <guest/grant.h>
 #include <guest/mm.h>
 #include <guest/time.h>
@@ -246,4 +248,102 @@ void bench_domains(void)
     t1 = tsc();
     snprintf(extra, sizeof(extra), " extra_polls=%lu", extra_polls);
     report("domain_create_destroy", iters, t1 - t0, extra);
+}
+
+/*
+ * domain_build_run_destroy: the toolstack's whole round with the SDK's
+ * builder (guest/build.h): a 1024-page PV domU built from our own image
+ * (the boot module, started with "domu": it shuts down at once), unpaused,
+ * waited for until getdomaininfo says it shut down, destroyed, and polled
+ * until gone.
+ */
+static struct pv_build pvb;
+
+static int shut_down(domid_t id)
+{
+    memset(&dc, 0, sizeof(dc));
+    return !domctl_op(&dc, XEN_DOMCTL_getdomaininfo, id) && dc.domain == id &&
+           (dc.u.getdomaininfo.flags & XEN_DOMINF_shutdown);
+}
+
+static long op_build_run(void)
+{
+    uint64_t end;
+    long rc = pv_build_create(&pvb);
+
+    if (!rc)
+        rc = pv_build_load(&pvb);
+    if (!rc)
+        rc = pv_build_start(&pvb);
+    if (!rc) {
+        memset(&dc, 0, sizeof(dc));
+        rc = domctl_op(&dc, XEN_DOMCTL_unpausedomain, pvb.domid);
+        if (rc)
+            pvb.step = "XEN_DOMCTL_unpausedomain";
+    }
+    end = guest_now() + GONE_LIMIT_NS;
+    while (!rc && !shut_down(pvb.domid)) {
+        if (guest_now() > end) {
+            pvb.step = "domU-never-shut-down";
+            rc = -XEN_ETIMEDOUT;
+        }
+        HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
+    }
+    if (pvb.domid) {
+        memset(&dc, 0, sizeof(dc));
+        if (domctl_op(&dc, XEN_DOMCTL_destroydomain, pvb.domid) && !rc) {
+            pvb.step = "XEN_DOMCTL_destroydomain";
+            rc = -XEN_EIO;
+        }
+        if (wait_gone(pvb.domid) && !rc) {
+            pvb.step = "getdomaininfo-still-there";
+            rc = -XEN_ETIMEDOUT;
+        }
+    }
+    /* Our ends of its channels go with it. */
+    if (pvb.console_port)
+        evtchn_close(pvb.console_port);
+    if (pvb.store_port)
+        evtchn_close(pvb.store_port);
+    pvb.domid = 0;
+    pvb.console_port = pvb.store_port = 0;
+    return rc;
+}
+
+void bench_build_run(void)
+{
+    unsigned long iters = iters_for(20), k;
+    uint64_t t0, t1;
+    long rc;
+
+    pvb.image = (const uint8_t *)start_info->mod_start;
+    pvb.image_len = start_info->mod_len;
+    pvb.nr_pages = 1024;
+    pvb.cmdline = "domu";
+    if (!pvb.image_len) {
+        unsupported("domain_build_run_destroy", "no-boot-module", 0);
+        return;
+    }
+    rc = pv_build_parse(&pvb);
+    if (rc) {
+        unsupported("domain_build_run_destroy", pvb.step, rc);
+        return;
+    }
+    for (k = 0; k < 2; k++) {
+        rc = op_build_run();
+        if (rc) {
+            unsupported("domain_build_run_destroy", pvb.step, rc);
+            return;
+        }
+    }
+    t0 = tsc();
+    for (k = 0; k < iters; k++) {
+        rc = op_build_run();
+        if (rc) {
+            unsupported("domain_build_run_destroy", pvb.step, rc);
+            return;
+        }
+    }
+    t1 = tsc();
+    report("domain_build_run_destroy", iters, t1 - t0, "");
 }

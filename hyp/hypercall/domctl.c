@@ -2,6 +2,7 @@
 /* domctl: the control domain's operations on a domain, Xen 4.17's ABI. */
 #include "arch.h"
 #include "errno.h"
+#include "grant_table.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "lib.h"
@@ -103,6 +104,11 @@ static long create_config_ok(const struct xen_domctl_createdomain *c)
         return -EINVAL;
     if (c->iommu_opts || c->vmtrace_size)
         return -EINVAL;
+    /* Grant table version 1 or 2 (Xen's default maximum), and limits. */
+    if (!(c->grant_opts & XEN_DOMCTL_GRANT_version_mask) ||
+        (c->grant_opts & XEN_DOMCTL_GRANT_version_mask) > 2 ||
+        gnttab_limits_ok(c->max_grant_frames, c->max_maptrack_frames))
+        return -EINVAL;
     if (c->cpupool_id)
         return -ENOENT;
     /* A PV domain: at most Xen's PIT. */
@@ -143,6 +149,8 @@ static long create_domain(struct xen_domctl *op)
     if (!d)
         return -ENOMEM;
     memcpy(d->handle, op->u.createdomain.handle, sizeof(d->handle));
+    gnttab_set_limits(d, op->u.createdomain.max_grant_frames,
+                      op->u.createdomain.max_maptrack_frames);
     d->arch.creation_finished = false;
     d->evtchn.port_limit = op->u.createdomain.max_evtchn_port < 0x7fffffffu
                                ? op->u.createdomain.max_evtchn_port

@@ -130,6 +130,30 @@ static int grow_table(struct grant_table *gt, unsigned int frames)
     return 0;
 }
 
+/*
+ * createdomain's limits, as Xen's grant_table_init: -1 is the default,
+ * otherwise at least one grant frame and no more than the defaults.
+ */
+long gnttab_limits_ok(s32 grant_frames, s32 maptrack_frames)
+{
+    if (grant_frames >= 0 &&
+        (grant_frames < 1 || grant_frames > GNTTAB_MAX_FRAMES))
+        return -EINVAL;
+    if (maptrack_frames > (s32)GNTTAB_MAX_MAPTRACK_FRAMES)
+        return -EINVAL;
+    return 0;
+}
+
+void gnttab_set_limits(struct domain *d, s32 grant_frames, s32 maptrack_frames)
+{
+    struct grant_table *gt = d->grant_table;
+
+    if (grant_frames >= 0)
+        gt->max_frames = (unsigned int)grant_frames;
+    if (maptrack_frames >= 0)
+        gt->maptrack_max = (unsigned int)maptrack_frames;
+}
+
 int gnttab_domain_init(struct domain *d)
 {
     struct grant_table *gt;

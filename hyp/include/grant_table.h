@@ -20,6 +20,9 @@ struct vcpu;
 
 /* Life cycle (domain.c): a table of one frame at creation. */
 int gnttab_domain_init(struct domain *d);
+/* XEN_DOMCTL_createdomain's grant and maptrack frame limits (-1: default). */
+long gnttab_limits_ok(s32 grant_frames, s32 maptrack_frames);
+void gnttab_set_limits(struct domain *d, s32 grant_frames, s32 maptrack_frames);
 /*
  * The domain is going: drop the pins of every grant it still maps
  * (the mapping references go with its page tables), before its memory is

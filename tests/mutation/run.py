@@ -1306,6 +1306,13 @@ MUTATIONS = [
          test="ctl_sysinfo",
          why="a revoked port no longer reaches the hardware"),
 
+    dict(name="createdomain-grant-limits-ignored",
+         file="hyp/hypercall/domctl.c",
+         old="    gnttab_set_limits(d, op->u.createdomain.max_grant_frames,\n",
+         new="    gnttab_set_limits(d, -1,\n",
+         test="gnt_xdom_built",
+         why="createdomain's max_grant_frames is the table's limit"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

@@ -125,6 +125,19 @@ static void refusals(void)
     pv_config(1);
     dc.u.createdomain.grant_opts = 0x10;
     TEST_EQ(domctl(XEN_DOMCTL_createdomain, 0), -XEN_EINVAL);
+    /* Grant limits as Xen's grant_table_init checks them; no version. */
+    pv_config(1);
+    dc.u.createdomain.max_grant_frames = 0;
+    TEST_EQ(domctl(XEN_DOMCTL_createdomain, 0), -XEN_EINVAL);
+    pv_config(1);
+    dc.u.createdomain.max_grant_frames = 65;
+    TEST_EQ(domctl(XEN_DOMCTL_createdomain, 0), -XEN_EINVAL);
+    pv_config(1);
+    dc.u.createdomain.max_maptrack_frames = 1025;
+    TEST_EQ(domctl(XEN_DOMCTL_createdomain, 0), -XEN_EINVAL);
+    pv_config(1);
+    dc.u.createdomain.grant_opts = 0;
+    TEST_EQ(domctl(XEN_DOMCTL_createdomain, 0), -XEN_EINVAL);
     /* dom0 cannot take itself apart. */
     TEST_EQ(domctl(XEN_DOMCTL_destroydomain, 0), -XEN_EINVAL);
 }

@@ -62,14 +62,25 @@ static inline unsigned int gx_bad_words(const volatile uint64_t *p,
     return bad;
 }
 
+/*
+ * The domU was built by dom0 at run time (gnt_xdom_built), not at boot:
+ * dom0 then relays its console ring while it waits, and destroys it.
+ */
+extern int gx_built;
+extern void (*gx_idle)(void);
+void gx_domu_gone(void);
+
 /* Yield until cond holds or 30 s pass; cond is evaluated once per try. */
-#define GX_WAIT(cond)                                          \
-    ({                                                         \
-        uint64_t gx_deadline = guest_now() + 30000000000ULL;   \
-        int gx_ok;                                             \
-        while (!(gx_ok = (cond)) && guest_now() < gx_deadline) \
-            sched_yield();                                     \
-        gx_ok;                                                 \
+#define GX_WAIT(cond)                                            \
+    ({                                                           \
+        uint64_t gx_deadline = guest_now() + 30000000000ULL;     \
+        int gx_ok;                                               \
+        while (!(gx_ok = (cond)) && guest_now() < gx_deadline) { \
+            if (gx_idle)                                         \
+                gx_idle();                                       \
+            sched_yield();                                       \
+        }                                                        \
+        gx_ok;                                                   \
     })
 
 /* Our table's frame 0, mapped writable at a spare page's address. */

@@ -247,6 +247,9 @@ void domain_destroy(struct domain *d)
 {
     if (!d)
         return;
+    /* Its claim ends with it. */
+    page_claims_adjust(-(s64)d->outstanding_pages);
+    d->outstanding_pages = 0;
     for (unsigned int i = 0; i < MAX_DOMAINS; i++)
         if (domain_list[i] == d)
             domain_list[i] = NULL;

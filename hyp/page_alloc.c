@@ -109,7 +109,20 @@ static struct page_info *find_block(unsigned int o, unsigned int order,
     return NULL;
 }
 
-struct page_info *alloc_pages_below(unsigned int order, mfn_t limit)
+/* Pages promised to domains (XENMEM_claim_pages): no one else takes them. */
+static u64 nr_claimed;
+
+void page_claims_adjust(s64 delta)
+{
+    nr_claimed += (u64)delta;
+}
+
+u64 page_claims(void)
+{
+    return nr_claimed;
+}
+
+static struct page_info *alloc_block(unsigned int order, mfn_t limit)
 {
     unsigned int o;
     struct page_info *pg = NULL;
@@ -143,10 +156,23 @@ struct page_info *alloc_pages_below(unsigned int order, mfn_t limit)
     return pg;
 }
 
+struct page_info *alloc_pages_below(unsigned int order, mfn_t limit)
+{
+    /* As Xen's heap: what is claimed stays for the claimants. */
+    if (order <= MAX_ORDER && nr_free < nr_claimed + (1UL << order))
+        return NULL;
+    return alloc_block(order, limit);
+}
+
 struct page_info *alloc_pages(unsigned int order)
 {
     /* Any block will do: the first on each list, no search. */
     return alloc_pages_below(order, ~(mfn_t)0);
+}
+
+struct page_info *alloc_pages_claimed(unsigned int order)
+{
+    return alloc_block(order, ~(mfn_t)0);
 }
 
 void free_pages(struct page_info *pg, unsigned int order)

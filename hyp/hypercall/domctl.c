@@ -54,6 +54,7 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
     info->flags = flags | code << XEN_DOMINF_shutdownshift;
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
+    info->outstanding_pages = d->outstanding_pages;
     info->shared_info_frame = d->shared_info_mfn;
     memcpy(info->handle, d->handle, sizeof(info->handle));
     info->gpaddr_bits = (u8)arch_paddr_bits();

@@ -326,9 +326,17 @@ static long populate_physmap(struct domain *d,
         /* Xen answers a failed copy with the extents done so far. */
         if (populate && extent_get(r, i, &gpfn))
             break;
-        pg = alloc_pages(r->extent_order);
+        /* A claimant takes from its claim first, as Xen's heap. */
+        pg = d->outstanding_pages >= n ? alloc_pages_claimed(r->extent_order)
+                                       : alloc_pages(r->extent_order);
         if (!pg)
             break;
+        if (d->outstanding_pages) {
+            u64 dec = d->outstanding_pages < n ? d->outstanding_pages : n;
+
+            d->outstanding_pages -= dec;
+            page_claims_adjust(-(s64)dec);
+        }
         mfn = page_to_mfn(pg);
         for (unsigned long j = 0; j < n; j++) {
             memset(mfn_to_virt(mfn + j), 0, PAGE_SIZE);
@@ -649,6 +657,46 @@ static long physmap_op(unsigned int op, unsigned long start, u64 arg)
     }
 }
 
+/*
+ * XENMEM_claim_pages, as Xen's domain_set_outstanding_pages: the privileged
+ * domain stakes nr_extents pages (the domain's total, what it has counted)
+ * for a domain; 0 cancels. One claim at a time; -EINVAL for one not above
+ * its pages or above its limit, -ENOMEM if the unclaimed free pages are
+ * too few.
+ */
+static long claim_pages(struct domain *cur, u64 arg)
+{
+    struct xen_memory_reservation r;
+    struct domain *d;
+    u64 claim, avail;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -EFAULT;
+    if (r.extent_start || r.extent_order || r.mem_flags)
+        return -EINVAL;
+    d = domain_by_id(r.domid);
+    if (!d)
+        return -EINVAL;
+    if (!cur->is_privileged)
+        return -EPERM;
+    if (!r.nr_extents) {
+        page_claims_adjust(-(s64)d->outstanding_pages);
+        d->outstanding_pages = 0;
+        return 0;
+    }
+    if (d->outstanding_pages)
+        return -EINVAL;
+    if (r.nr_extents <= d->tot_pages || r.nr_extents > d->max_pages)
+        return -EINVAL;
+    claim = r.nr_extents - d->tot_pages;
+    avail = free_frame_count() - page_claims();
+    if (claim > avail)
+        return -ENOMEM;
+    d->outstanding_pages = claim;
+    page_claims_adjust((s64)claim);
+    return 0;
+}
+
 HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
 {
     struct domain *d = current_domain();
@@ -672,6 +720,8 @@ HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
         if (start)
             return -EINVAL;
         break;
+    case XENMEM_claim_pages:
+        return start ? -EINVAL : claim_pages(d, arg);
     default:
         break;
     }

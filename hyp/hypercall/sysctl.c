@@ -46,6 +46,7 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
     pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
     pi->total_pages = total_frame_count();
     pi->free_pages = free_frame_count();
+    pi->outstanding_pages = page_claims();
     pi->max_mfn = arch_max_mfn();
     arch_cpu_words(pi->hw_cap, 8);
 }

@@ -69,6 +69,14 @@ struct page_info *alloc_pages(unsigned int order);
  */
 struct page_info *alloc_pages_below(unsigned int order, mfn_t limit);
 void free_pages(struct page_info *pg, unsigned int order);
+/*
+ * Claims (XENMEM_claim_pages): frames promised to domains. The calls above
+ * leave that many free; alloc_pages_claimed is for a claimant, from its
+ * claim, which it then gives up with page_claims_adjust(-n).
+ */
+struct page_info *alloc_pages_claimed(unsigned int order);
+void page_claims_adjust(s64 delta);
+u64 page_claims(void);
 u64 free_frame_count(void);
 u64 total_frame_count(void); /* frames ever given to the allocator */
 

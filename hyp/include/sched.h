@@ -102,6 +102,7 @@ struct domain {
      * toolstack destroys it (boot-time domains go when they shut down).
      */
     bool toolstack_owned;
+    u64 outstanding_pages; /* XENMEM_claim_pages: claimed, not yet given */
 
     /* Memory: every frame this domain owns is on page_list (owner = d). */
     struct page_list page_list;

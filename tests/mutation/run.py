@@ -1313,6 +1313,13 @@ MUTATIONS = [
          test="gnt_xdom_built",
          why="createdomain's max_grant_frames is the table's limit"),
 
+    dict(name="claim-not-consumed",
+         file="hyp/hypercall/memory.c",
+         old="        if (d->outstanding_pages) {\n            u64 dec",
+         new="        if (0) {\n            u64 dec",
+         test="ctl_create",
+         why="populating a domain uses up its XENMEM_claim_pages claim"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

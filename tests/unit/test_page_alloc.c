@@ -208,3 +208,29 @@ TEST(below_limit_churn_stays_below_and_returns_every_frame)
     }
     CHECK_EQ(free_frame_count(), before);
 }
+
+TEST(claimed_frames_are_left_for_the_claimant)
+{
+    struct page_info *pg;
+    unsigned int n = 0;
+
+    setup(0, 64);
+    page_claims_adjust(40);
+    /* Others get only what is not claimed. */
+    while ((pg = alloc_pages(0))) {
+        CHECK(take(pg, 0));
+        n++;
+    }
+    CHECK_EQ(n, 24);
+    CHECK(!alloc_pages_below(0, 64));
+    CHECK(!alloc_pages(3));
+    /* The claimant still gets its 40. */
+    for (unsigned int i = 0; i < 40; i++) {
+        pg = alloc_pages_claimed(0);
+        CHECK(pg && take(pg, 0));
+    }
+    CHECK(!alloc_pages_claimed(0));
+    page_claims_adjust(-40);
+    CHECK_EQ(page_claims(), 0);
+    CHECK_EQ(free_frame_count(), 0);
+}

@@ -314,11 +314,84 @@ static void cycles(void)
     TEST_CHECK(after + 1024 >= before);
 }
 
+static long claim(domid_t id, unsigned long pages)
+{
+    struct xen_memory_reservation r;
+
+    memset(&r, 0, sizeof(r));
+    r.nr_extents = pages;
+    r.domid = id;
+    return HYPERVISOR_memory_op(XENMEM_claim_pages, &r);
+}
+
+static uint64_t outstanding(void)
+{
+    memset(&sc, 0, sizeof(sc));
+    if (sysctl_op(&sc, XEN_SYSCTL_physinfo))
+        return ~0ULL;
+    return sc.u.physinfo.outstanding_pages;
+}
+
+/*
+ * XENMEM_claim_pages as Xen's domain_set_outstanding_pages: a claim is
+ * the domain's total, above what it has and within its limit; one at a
+ * time; populating uses it up; 0 cancels; it goes with the domain.
+ */
+static void claims(void)
+{
+    struct xen_domctl_getdomaininfo i;
+    struct xen_memory_reservation r;
+    uint64_t before = outstanding();
+    domid_t id;
+
+    TEST_EQ(create(0, &id), 0);
+    memset(&dc, 0, sizeof(dc));
+    dc.u.max_vcpus.max = 2;
+    TEST_EQ(domctl(XEN_DOMCTL_max_vcpus, id), 0);
+    memset(&dc, 0, sizeof(dc));
+    dc.u.max_mem.max_memkb = 64 * 4;
+    TEST_EQ(domctl(XEN_DOMCTL_max_mem, id), 0);
+    TEST_EQ(claim(id, 0), 0);
+    TEST_EQ(claim(id, 65), -XEN_EINVAL); /* above max_mem */
+    TEST_EQ(claim(4321, 8), -XEN_EINVAL);
+    memset(&r, 0, sizeof(r));
+    r.nr_extents = 8;
+    r.domid = id;
+    r.extent_order = 1;
+    TEST_EQ(HYPERVISOR_memory_op(XENMEM_claim_pages, &r), -XEN_EINVAL);
+    TEST_EQ(claim(id, 48), 0);
+    TEST_EQ(claim(id, 40), -XEN_EINVAL); /* one claim at a time */
+    TEST_EQ(outstanding(), before + 48);
+    TEST_EQ(info_of(id, &i), 0);
+    TEST_EQ(i.outstanding_pages, 48);
+    /* Populating takes from the claim. */
+    TEST_EQ(populate(id, PAGES), PAGES);
+    TEST_EQ(info_of(id, &i), 0);
+    TEST_EQ(i.outstanding_pages, 48 - PAGES);
+    TEST_EQ(outstanding(), before + 48 - PAGES);
+    TEST_EQ(claim(id, 0), 0);
+    TEST_EQ(outstanding(), before);
+    /* Not above what it already has; more than is free is -ENOMEM. */
+    TEST_EQ(claim(id, PAGES), -XEN_EINVAL);
+    memset(&dc, 0, sizeof(dc));
+    dc.u.max_mem.max_memkb = 0xffffffffULL * 4;
+    TEST_EQ(domctl(XEN_DOMCTL_max_mem, id), 0);
+    TEST_EQ(claim(id, 0xfffffff0UL), -XEN_ENOMEM);
+    /* A claim goes with its domain. */
+    TEST_EQ(claim(id, PAGES + 8), 0);
+    TEST_EQ(outstanding(), before + 8);
+    memset(&dc, 0, sizeof(dc));
+    TEST_EQ(domctl(XEN_DOMCTL_destroydomain, id), 0);
+    TEST_CHECK(gone(id));
+    TEST_EQ(outstanding(), before);
+}
+
 void test_main(void)
 {
     TEST_EQ(events_init(), 0);
     refusals();
     one_domain();
     port_limit();
+    claims();
     cycles();
 }

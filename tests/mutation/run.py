@@ -302,8 +302,8 @@ MUTATIONS = [
          why="update_va_mapping_otherdomain naming dom0 is -EPERM"),
     dict(name="priv-mmuext-foreign",
          file="hyp/arch/x86/pv/mmu.c",
-         old="    if (pgo != d)\n        return -EPERM;\n",
-         new="",
+         old="    if (pgo != d && !d->is_privileged)\n        return -EPERM;\n    pv_mm_ctx_init(&c, d, v);\n    set_pg_owner(&c, d, pgo);\n",
+         new="    pv_mm_ctx_init(&c, d, v);\n    set_pg_owner(&c, d, pgo);\n",
          test="priv_domid",
          why="mmuext_op with foreigndom = dom0 is -EPERM"),
     dict(name="priv-l1-foreign-owner",
@@ -602,7 +602,7 @@ MUTATIONS = [
          why='an LDT base in the hypervisor hole is -EINVAL'),
     dict(name='vcpuctx-user-mode-no-ul4',
          file='hyp/arch/x86/pv/hypercalls.c',
-         old='    if (!(g->flags & VGCF_in_kernel) && !g->ctrlreg[1])\n',
+         old='    if (!v->initialised && !(g->flags & VGCF_in_kernel) && !g->ctrlreg[1])\n',
          new='    if (false)\n',
          test='hostile_vcpu_ctx',
          why='a user-mode start needs a user L4'),
@@ -739,6 +739,9 @@ MUTATIONS = [
          file="hyp/arch/x86/pv/pagetype.c",
          old="            if (mfn >= ctx->io_deny[i][0] && mfn <= ctx->io_deny[i][1])\n                return -EPERM;\n",
          new="",
+         also=[("hyp/arch/x86/pv/ioport.c",
+                "        rangeset_remove(m, deny[i][0], deny[i][1]);\n",
+                "        (void)deny;\n")],
          test="io_frames",
          why="the LAPIC page is never dom0's"),
     dict(name="io-frames-ro-writable",
@@ -751,12 +754,18 @@ MUTATIONS = [
          file="hyp/arch/x86/pv/pagetype.c",
          old="        if (ctx->io_limit && mfn >= ctx->io_limit)\n",
          new="        if (ctx->io_limit && mfn > (ctx->io_limit << 20))\n",
+         also=[("hyp/arch/x86/pv/ioport.c",
+                "    rangeset_add(m, 0, limit - 1);\n",
+                "    rangeset_add(m, 0, (limit << 20) - 1);\n")],
          test="mm_evil_foreign",
          why="Xen's dom0 has no I/O rights past the physical address width"),
     dict(name="io-frames-domu",
          file="hyp/arch/x86/pv/mmu.c",
-         old="    if (d && d->is_privileged) {\n        static u64 deny",
+         old="    if (d && (d->is_privileged || d->arch.iomem_caps.nr)) {\n        static u64 deny",
          new="    if (d) {\n        static u64 deny",
+         also=[("hyp/arch/x86/pv/mmu.c",
+                "        c->io_caps = &d->arch.iomem_caps;\n",
+                "        c->io_caps = d->is_privileged ? &d->arch.iomem_caps : NULL;\n")],
          test="priv_domid",
          why="an unprivileged domain has no I/O rights"),
 
@@ -833,14 +842,14 @@ MUTATIONS = [
          why="the PIC is Vesper's: dom0 reads its mask as all ones"),
     dict(name="ioport-uart-allowed",
          file="hyp/arch/x86/pv/ioport.c",
-         old="    unsigned int uart = serial_io_base(), pmt = pm_timer_port();\n",
-         new="    unsigned int uart = 0, pmt = pm_timer_port();\n",
+         old="    unsigned int uart = serial_io_base(), pmt = pm_timer_port(), n;\n",
+         new="    unsigned int uart = 0, pmt = pm_timer_port(), n;\n",
          test="io_ports",
          why="Vesper's console UART is never dom0's"),
     dict(name="ioport-domu-privileged",
          file="hyp/arch/x86/pv/ioport.c",
-         old="    if (!d->is_privileged || last > LAST_PORT)\n",
-         new="    if (last > LAST_PORT)\n",
+         old="           rangeset_contains(&d->arch.ioport_caps, first, last);\n",
+         new="           (!d->is_privileged ||\n            rangeset_contains(&d->arch.ioport_caps, first, last));\n",
          test="io_ports_domu",
          why="an unprivileged domain reaches no real port"),
     dict(name="ioport-domu-pci",
@@ -863,8 +872,8 @@ MUTATIONS = [
          why="port 0x70 reads back the domain's index latch, as on Xen"),
     dict(name="ioport-pmtimer-allowed",
          file="hyp/arch/x86/pv/ioport.c",
-         old="    if (pmt && port >= pmt && port <= pmt + 3)\n",
-         new="    if (!pmt && port >= pmt && port <= pmt + 3)\n",
+         old="    if (pmt)\n        rangeset_remove(p, pmt, pmt + 3);\n",
+         new="    if (!pmt)\n        rangeset_remove(p, pmt, pmt + 3);\n",
          test="io_ports",
          why="the ACPI PM timer (from the FADT) is kept from dom0, as on Xen"),
     dict(name="string-io-df-ignored",
@@ -1398,20 +1407,30 @@ def run_tests(tree, tests, timeout):
 
 
 def apply(tree, m):
-    """Returns None, or why the mutation cannot be applied."""
-    path = os.path.join(tree, m["file"])
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as e:
-        return "cannot read %s: %s" % (m["file"], e.strerror)
-    count = text.count(m["old"])
-    if count == 0:
-        return "pattern not found in %s" % m["file"]
-    if count > 1:
-        return "pattern occurs %d times in %s" % (count, m["file"])
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(m["old"], m["new"]))
+    """Returns None, or why the mutation cannot be applied.
+
+    m["also"], if there, lists more (file, old, new) edits of the same
+    mutation: for a rule Vesper enforces at two places on purpose."""
+    edits = [(m["file"], m["old"], m["new"])] + [tuple(e) for e in
+                                                  m.get("also", [])]
+    texts = {}
+    for file, old, new in edits:
+        path = os.path.join(tree, file)
+        if file not in texts:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    texts[file] = f.read()
+            except OSError as e:
+                return "cannot read %s: %s" % (file, e.strerror)
+        count = texts[file].count(old)
+        if count == 0:
+            return "pattern not found in %s" % file
+        if count > 1:
+            return "pattern occurs %d times in %s" % (count, file)
+        texts[file] = texts[file].replace(old, new)
+    for file, text in texts.items():
+        with open(os.path.join(tree, file), "w", encoding="utf-8") as f:
+            f.write(text)
     return None
 
 

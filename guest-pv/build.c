@@ -6,6 +6,7 @@
 #include <guest/grant.h>
 #include <guest/mm.h>
 #include <public/elfnote.h>
+#include <public/io/console.h>
 
 /* The parts of ELF64 a PV builder reads. */
 struct elf_ehdr {
@@ -172,13 +173,7 @@ long pv_build_create(struct pv_build *b)
             return FAIL(b, "window pages", -XEN_ENOMEM);
         b->win_pte = mm_read_pte((unsigned long)b->win, 1);
     }
-    /* What libxl passes for a PV guest with one vCPU. */
-    memset(&dc, 0, sizeof(dc));
-    dc.u.createdomain.max_vcpus = 1;
-    dc.u.createdomain.max_evtchn_port = 1023;
-    dc.u.createdomain.max_grant_frames = 32;
-    dc.u.createdomain.max_maptrack_frames = 1024;
-    dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    domctl_pv_config(&dc, 1);
     rc = domctl_op(&dc, XEN_DOMCTL_createdomain, 0);
     if (rc)
         return FAIL(b, "createdomain", rc);
@@ -464,4 +459,50 @@ long pv_build(struct pv_build *b)
     if (!rc)
         rc = pv_build_start(b);
     return rc;
+}
+
+/* ------------------------------------------------------------ console */
+
+static int contains(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+
+    for (; *s; s++)
+        if (!memcmp(s, w, n))
+            return 1;
+    return 0;
+}
+
+static void console_line(struct pv_console *c)
+{
+    c->line[c->len] = 0;
+    if (!c->quiet || contains(c->line, "FAIL") ||
+        contains(c->line, "Test result"))
+        printk("d%u| %s\n", c->domid, c->line);
+    c->len = 0;
+}
+
+void pv_console_relay(struct pv_console *c)
+{
+    volatile struct xencons_interface *r = c->ring;
+    XENCONS_RING_IDX cons = r->out_cons, prod = r->out_prod;
+
+    __asm__ volatile("" ::: "memory"); /* the index before the bytes */
+    while (cons != prod) {
+        char ch = r->out[MASK_XENCONS_IDX(cons++, r->out)];
+
+        if (ch == '\n' || c->len == sizeof(c->line) - 1)
+            console_line(c);
+        else if (ch != '\r')
+            c->line[c->len++] = ch;
+    }
+    __asm__ volatile("" ::: "memory"); /* the bytes before giving them back */
+    r->out_cons = cons;
+}
+
+void pv_console_flush(struct pv_console *c)
+{
+    pv_console_relay(c);
+    if (c->len)
+        console_line(c);
 }

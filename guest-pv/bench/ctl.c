@@ -129,17 +129,12 @@ static struct xen_domctl dc;
 static xen_pfn_t pfns[DOM_PAGES];
 static unsigned long extra_polls;
 
-/* tests/guests/ctl_create's pv_config: what libxl passes for a PV guest. */
+/* A PV domain with one vCPU, as libxl makes it. */
 static long create(domid_t *id)
 {
     long rc;
 
-    memset(&dc, 0, sizeof(dc));
-    dc.u.createdomain.max_vcpus = 1;
-    dc.u.createdomain.max_evtchn_port = 1023;
-    dc.u.createdomain.max_grant_frames = 32;
-    dc.u.createdomain.max_maptrack_frames = 1024;
-    dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    domctl_pv_config(&dc, 1);
     rc = domctl_op(&dc, XEN_DOMCTL_createdomain, 0);
     *id = dc.domain;
     return rc;

@@ -68,4 +68,22 @@ static inline uint64_t pv_build_va(const struct pv_build *b, unsigned long pfn)
     return b->virt_base + pfn * 4096;
 }
 
+/*
+ * The toolstack's console daemon, as xenconsoled: the domU's console ring
+ * (mapped by the caller, e.g. through GNTTAB_RESERVED_CONSOLE) copied to
+ * ours a line at a time as "d<id>| line". quiet shows only the lines that
+ * carry a verdict ("FAIL", "Test result").
+ */
+struct xencons_interface;
+struct pv_console {
+    volatile struct xencons_interface *ring;
+    domid_t domid;
+    int quiet;
+    unsigned int len;
+    char line[256];
+};
+void pv_console_relay(struct pv_console *c);
+/* Relay what is left, a last line without its newline too. */
+void pv_console_flush(struct pv_console *c);
+
 #endif /* GUEST_BUILD_H */

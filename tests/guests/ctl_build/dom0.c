@@ -6,7 +6,6 @@
 #include <public/io/console.h>
 
 static struct xen_domctl dc;
-static struct xen_sysctl sc;
 
 #define domctl(cmd, dom) domctl_op(&dc, (cmd), (dom))
 
@@ -57,14 +56,6 @@ static long info(struct xen_domctl_getdomaininfo *i)
     return rc;
 }
 
-static uint64_t free_pages(void)
-{
-    memset(&sc, 0, sizeof(sc));
-    if (sysctl_op(&sc, XEN_SYSCTL_physinfo))
-        return 0;
-    return sc.u.physinfo.free_pages;
-}
-
 /* ------------------------------------------------------------ running it */
 
 /* The highest maptrack handle we were given: leaked entries raise it. */
@@ -111,48 +102,8 @@ static int gunmap(struct gmap *m)
     return st;
 }
 
-/* Relay the domU's console ring, a line at a time, as xenconsoled. */
-static char line[256];
-static unsigned int line_len;
-
-static int quiet;
-
-static int contains(const char *s, const char *w)
-{
-    size_t n = strlen(w);
-
-    for (; *s; s++)
-        if (!memcmp(s, w, n))
-            return 1;
-    return 0;
-}
-
-static void relay_line(void)
-{
-    line[line_len] = 0;
-    /* After the first build only what decides the verdict is shown. */
-    if (!quiet || contains(line, "FAIL") || contains(line, "Test result"))
-        printk("d%u| %s\n", b.domid, line);
-    line_len = 0;
-}
-
-static void relay(volatile struct xencons_interface *con)
-{
-    XENCONS_RING_IDX cons = con->out_cons, prod = con->out_prod;
-
-    __asm__ volatile("" ::: "memory");
-    while (cons != prod) {
-        char c = con->out[MASK_XENCONS_IDX(cons++, con->out)];
-
-        if (c == '\n' || line_len == sizeof(line) - 1)
-            relay_line();
-        else if (c != '\r') {
-            line[line_len++] = c;
-        }
-    }
-    __asm__ volatile("" ::: "memory");
-    con->out_cons = cons;
-}
+/* The domU's console, relayed as xenconsoled does. */
+static struct pv_console con;
 
 static void use_grants(volatile struct mbox *mb)
 {
@@ -230,7 +181,6 @@ static void paused_still(void)
 static void run_domu(const struct chans *ch)
 {
     struct gmap con_m = { 0 }, store_m = { 0 };
-    volatile struct xencons_interface *con;
     volatile struct mbox *mb;
     uint64_t start = guest_now(), end = start + 60000 * MS;
     int con_events = 0, used = 0, exc = 0;
@@ -243,7 +193,9 @@ static void run_domu(const struct chans *ch)
         gmap_done(&store_m);
         return;
     }
-    con = (volatile struct xencons_interface *)con_m.va;
+    con.ring = (volatile struct xencons_interface *)con_m.va;
+    con.domid = b.domid;
+    con.len = 0;
     mb = (volatile struct mbox *)store_m.va;
 
     memset(&dc, 0, sizeof(dc));
@@ -253,7 +205,7 @@ static void run_domu(const struct chans *ch)
             evtchn_clear_pending(ch->con_0);
             con_events++;
         }
-        relay(con);
+        pv_console_relay(&con);
         if (!used && mb->magic == MBOX_MAGIC &&
             evtchn_is_pending(ch->store_0)) {
             evtchn_clear_pending(ch->store_0);
@@ -273,9 +225,7 @@ static void run_domu(const struct chans *ch)
         if (!exc)
             HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
     }
-    relay(con);
-    if (line_len)
-        relay_line();
+    pv_console_flush(&con);
     TEST_CHECK(exc);
     TEST_CHECK(used);
     TEST_CHECK(con_events > 0);
@@ -358,24 +308,6 @@ static void build(void)
     TEST_EQ(domctl(XEN_DOMCTL_destroydomain, b.domid), 0);
 }
 
-/* The free page count once it holds still (Xen frees after RCU). */
-static uint64_t settled_free_pages(void)
-{
-    uint64_t last = free_pages(), end = guest_now() + 5000 * MS;
-
-    while (guest_now() < end) {
-        uint64_t until = guest_now() + 200 * MS, now;
-
-        while (guest_now() < until)
-            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-        now = free_pages();
-        if (now == last)
-            break;
-        last = now;
-    }
-    return last;
-}
-
 static void wait_gone(void)
 {
     struct xen_domctl_getdomaininfo di;
@@ -413,14 +345,15 @@ void dom0_main(void)
         build();
         wait_gone();
         if (!i) {
-            settled = settled_free_pages();
-            quiet = 1;
+            settled = ctl_settled_free_pages();
+            /* After the first build only what decides the verdict shows. */
+            con.quiet = 1;
             test_quiet(1);
         }
         if (i < 3 || (i + 1) % 100 == 0)
             printk("dom0: cycle %ld of %ld done at %lu ms, %lu pages free\n",
                    i + 1, cycles, (unsigned long)(guest_now() / MS),
-                   (unsigned long)free_pages());
+                   (unsigned long)ctl_free_pages());
     }
     test_quiet(0);
     /*
@@ -432,7 +365,7 @@ void dom0_main(void)
     printk("dom0: highest maptrack handle %u\n", max_handle);
     TEST_CHECK(max_handle < 512);
     if (cycles > 1 && !test_checks_failed()) {
-        uint64_t after = settled_free_pages();
+        uint64_t after = ctl_settled_free_pages();
 
         printk("dom0: %lu pages free after the first build, %lu after the "
                "last\n",

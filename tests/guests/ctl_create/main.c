@@ -16,15 +16,9 @@ static struct xen_sysctl sc;
 /* The calls below work on these two. */
 #define domctl(cmd, dom) domctl_op(&dc, (cmd), (dom))
 
-/* What libxl passes for a PV guest, with the given vCPU count. */
 static void pv_config(uint32_t vcpus)
 {
-    memset(&dc, 0, sizeof(dc));
-    dc.u.createdomain.max_vcpus = vcpus;
-    dc.u.createdomain.max_evtchn_port = 1023;
-    dc.u.createdomain.max_grant_frames = 32;
-    dc.u.createdomain.max_maptrack_frames = 1024;
-    dc.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
+    domctl_pv_config(&dc, vcpus);
 }
 
 static long create(domid_t want, domid_t *got)
@@ -36,35 +30,6 @@ static long create(domid_t want, domid_t *got)
     if (!rc && got)
         *got = dc.domain;
     return rc;
-}
-
-static uint64_t free_pages(void)
-{
-    memset(&sc, 0, sizeof(sc));
-    if (sysctl_op(&sc, XEN_SYSCTL_physinfo))
-        return 0;
-    return sc.u.physinfo.free_pages;
-}
-
-/*
- * The free page count once it holds still: Xen frees a dead domain's
- * memory a little later (RCU), so sample until it stops moving.
- */
-static uint64_t settled_free_pages(void)
-{
-    uint64_t last = free_pages(), end = guest_now() + 5000 * MS;
-
-    while (guest_now() < end) {
-        uint64_t until = guest_now() + 200 * MS, now;
-
-        while (guest_now() < until)
-            HYPERVISOR_sched_op(SCHEDOP_yield, NULL);
-        now = free_pages();
-        if (now == last)
-            break;
-        last = now;
-    }
-    return last;
 }
 
 /* getdomaininfo of exactly id; -ESRCH once it is gone. */
@@ -282,7 +247,7 @@ static void cycles(void)
             domctl(XEN_DOMCTL_destroydomain, id);
             gone(id);
         }
-    before = settled_free_pages();
+    before = ctl_settled_free_pages();
     for (k = 0; k < CYCLES && !bad; k++) {
         if (create(0, &id)) {
             bad++;
@@ -301,7 +266,7 @@ static void cycles(void)
     }
     TEST_EQ(bad, 0);
     TEST_EQ(k, CYCLES);
-    after = settled_free_pages();
+    after = ctl_settled_free_pages();
     printk("free pages: %lu before, %lu after %u cycles\n",
            (unsigned long)before, (unsigned long)after, k);
     /*

@@ -20,18 +20,6 @@ void gx_domu_gone(void)
 {
 }
 
-volatile struct grant_entry_v1 *gx_map_table(void)
-{
-    xen_pfn_t f[1];
-    void *va = mm_alloc_page();
-
-    TEST_EQ(gnt_setup(DOMID_SELF, 1, f), GNTST_okay);
-    TEST_EQ(
-        mm_update_va((unsigned long)va, MFN_PTE(f[0], PTE_KDATA), UVMF_INVLPG),
-        0);
-    return va;
-}
-
 void test_main(void)
 {
     char role[16] = "";

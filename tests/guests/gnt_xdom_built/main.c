@@ -19,31 +19,14 @@ void (*gx_idle)(void);
 
 static struct pv_build pvb;
 static struct xen_domctl dc;
-static volatile struct xencons_interface *con;
+static struct pv_console con;
 static unsigned long con_va;
 static uint64_t con_pte;
 static grant_handle_t con_h;
-static char line[256];
-static unsigned int line_len;
 
 static void relay(void)
 {
-    XENCONS_RING_IDX cons = con->out_cons, prod = con->out_prod;
-
-    __asm__ volatile("" ::: "memory");
-    while (cons != prod) {
-        char c = con->out[MASK_XENCONS_IDX(cons++, con->out)];
-
-        if (c == '\n' || line_len == sizeof(line) - 1) {
-            line[line_len] = 0;
-            printk("d%u| %s\n", DOMU, line);
-            line_len = 0;
-        } else if (c != '\r') {
-            line[line_len++] = c;
-        }
-    }
-    __asm__ volatile("" ::: "memory");
-    con->out_cons = cons;
+    pv_console_relay(&con);
 }
 
 static int shut_down(void)
@@ -57,7 +40,7 @@ static int shut_down(void)
 void gx_domu_gone(void)
 {
     TEST_CHECK(GX_WAIT(shut_down()));
-    relay();
+    pv_console_flush(&con);
     gx_idle = NULL;
     /* Our console mapping goes first: only Z keeps it a zombie. */
     TEST_EQ(gnt_unmap(con_va, con_h), GNTST_okay);
@@ -66,18 +49,6 @@ void gx_domu_gone(void)
     evtchn_close(pvb.store_port);
     memset(&dc, 0, sizeof(dc));
     TEST_EQ(domctl_op(&dc, XEN_DOMCTL_destroydomain, DOMU), 0);
-}
-
-volatile struct grant_entry_v1 *gx_map_table(void)
-{
-    xen_pfn_t f[1];
-    void *va = mm_alloc_page();
-
-    TEST_EQ(gnt_setup(DOMID_SELF, 1, f), GNTST_okay);
-    TEST_EQ(
-        mm_update_va((unsigned long)va, MFN_PTE(f[0], PTE_KDATA), UVMF_INVLPG),
-        0);
-    return va;
 }
 
 static void build_granter(void)
@@ -100,7 +71,8 @@ static void build_granter(void)
                     &con_h, NULL),
             GNTST_okay);
     mm_invlpg(con_va);
-    con = (volatile struct xencons_interface *)con_va;
+    con.ring = (volatile struct xencons_interface *)con_va;
+    con.domid = DOMU;
     gx_idle = relay;
     memset(&dc, 0, sizeof(dc));
     TEST_EQ(domctl_op(&dc, XEN_DOMCTL_unpausedomain, DOMU), 0);

@@ -134,10 +134,31 @@ static cpumask_t allowed(const struct vcpu *v)
     return v->affinity & cpu_online_mask;
 }
 
+/*
+ * The CPUs v would rather run on, as Xen's credit scheduler's soft
+ * affinity step: its soft set cut to the CPUs it may use. Empty when it
+ * states no preference (every CPU) or none of its soft CPUs is usable,
+ * then only the hard set counts.
+ */
+static cpumask_t preferred(const struct vcpu *v)
+{
+    cpumask_t m = allowed(v), s = v->soft_affinity & m;
+
+    return s == m ? 0 : s;
+}
+
+/* An idle CPU of v's soft set other than cpu, if there is one. */
+static bool soft_idler(const struct vcpu *v, unsigned int cpu)
+{
+    cpumask_t s = preferred(v);
+
+    return s && !(s & cpu_bit(cpu)) && (s & ~busy_mask & ~tickled_mask);
+}
+
 /* Home run queue for a vCPU that does not preempt anybody. */
 static unsigned int home_cpu(const struct vcpu *v)
 {
-    cpumask_t m = allowed(v);
+    cpumask_t m = preferred(v) ? preferred(v) : allowed(v);
 
     if (m & cpu_bit(v->processor))
         return v->processor;
@@ -391,6 +412,8 @@ static void tickle_idlers(unsigned int self)
             m = allowed(v) & idle;
             if (!m)
                 continue;
+            if (m & preferred(v))
+                m &= preferred(v);
             t = m & (1ull << c) ? c : cpumask_first(m);
             idle &= ~(1ull << t);
             tickled_mask |= 1ull << t;
@@ -471,6 +494,9 @@ static int place(struct vcpu *v, u64 now)
         return -1;
     }
     idle = m & ~busy_mask & ~tickled_mask;
+    /* An idle CPU it prefers first, as Xen's soft affinity step. */
+    if (idle & preferred(v))
+        idle &= preferred(v);
     if (idle) {
         unsigned int t =
             idle & cpu_bit(v->processor) ? v->processor : cpumask_first(idle);
@@ -588,10 +614,14 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
         yield = prev->sched.yield;
         prev->sched.yield = false;
         rq_remove(prev);
-        if ((allowed(prev) & (1ull << cpu)) && !parked(prev)) {
+        if ((allowed(prev) & (1ull << cpu)) && !parked(prev) &&
+            !soft_idler(prev, cpu)) {
             keep_pri = prio(prev, prev->sched.credit);
-        } else if (!(allowed(prev) & (1ull << cpu))) {
-            /* Its affinity changed under it: move it, waking a CPU. */
+        } else if (!(allowed(prev) & (1ull << cpu)) || !parked(prev)) {
+            /*
+             * Its affinity changed under it, or a CPU it prefers is idle
+             * now: move it, waking that CPU.
+             */
             int t = place(prev, now);
 
             if (t >= 0 && (unsigned int)t != cpu)

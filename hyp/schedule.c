@@ -160,6 +160,17 @@ int vcpu_set_hard_affinity(struct vcpu *v, cpumask_t mask)
     return 0;
 }
 
+/*
+ * Soft affinity is a preference: the scheduler places v on an idle CPU of
+ * it when it can. As Xen, a new set is acted on at once: its CPU decides.
+ */
+void vcpu_set_soft_affinity(struct vcpu *v, cpumask_t mask)
+{
+    v->soft_affinity = mask;
+    if (v->is_running && !(mask & (1ull << v->processor)))
+        cpu_raise_softirq(v->processor, SOFTIRQ_SCHEDULE);
+}
+
 int vcpu_pin_override(struct vcpu *v, int cpu)
 {
     if (cpu < 0) {

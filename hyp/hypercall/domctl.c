@@ -265,7 +265,7 @@ static long vcpu_affinity(struct domain *d, u32 cmd,
         rc = map_in(&m, &a->cpumap_soft);
         if (rc)
             return rc;
-        v->soft_affinity = m;
+        vcpu_set_soft_affinity(v, m);
         rc = map_out(&a->cpumap_soft, m & cpu_online_mask & v->affinity);
     }
     return rc;

@@ -173,6 +173,7 @@ bool domain_wait_stopped(struct domain *d);
 int vcpu_pin_override(struct vcpu *v, int cpu);
 /* A new hard affinity: -EINVAL if no online CPU, -EBUSY under an override. */
 int vcpu_set_hard_affinity(struct vcpu *v, cpumask_t mask);
+void vcpu_set_soft_affinity(struct vcpu *v, cpumask_t mask);
 /* Timer callbacks (time.c); data is the vCPU. */
 void vcpu_singleshot_timer_fn(void *data);
 void vcpu_periodic_timer_fn(void *data);

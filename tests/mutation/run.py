@@ -1329,6 +1329,13 @@ MUTATIONS = [
          test="ctl_create",
          why="populating a domain uses up its XENMEM_claim_pages claim"),
 
+    dict(name="soft-affinity-ignored",
+         file="hyp/sched_credit.c",
+         old="    return s == m ? 0 : s;\n",
+         new="    return 0 * s;\n",
+         test="ctl_query",
+         why="the scheduler prefers a vCPU's soft affinity when it can"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

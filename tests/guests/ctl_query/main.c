@@ -396,6 +396,30 @@ static void affinities(void)
     TEST_EQ(hard[0], 0x03);
     pin.pcpu = -1;
     TEST_EQ(HYPERVISOR_sched_op(SCHEDOP_pin_override, &pin), -XEN_EINVAL);
+
+    /*
+     * Soft affinity is a preference the scheduler acts on: with both CPUs
+     * allowed and the other idle, the vCPU moves to the one it prefers,
+     * and back; a soft set outside the hard one is no preference at all.
+     */
+    for (uint8_t want = 1; want < 4; want++) {
+        soft[0] = (uint8_t)(1u << (want & 1));
+        TEST_EQ(
+            affinity(XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_SOFT, 8),
+            0);
+        TEST_EQ(my_cpu(), want & 1);
+    }
+    soft[0] = 0x02;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_SOFT, 8),
+            0);
+    TEST_EQ(my_cpu(), 1);
+    hard[0] = 0x01;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0, XEN_VCPUAFFINITY_HARD, 8),
+            0);
+    TEST_EQ(my_cpu(), 0);
+    hard[0] = 0x03;
+    soft[0] = 0x03;
+    TEST_EQ(affinity(XEN_DOMCTL_setvcpuaffinity, 0, hs, 8), 0);
 }
 
 extern char hypercall_page[];

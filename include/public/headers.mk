@@ -18,8 +18,9 @@ endif
 # A C++ compiler of the same family as CC, for the C++ modes.
 HDR_CXX ?= $(if $(findstring clang,$(CC)),clang++,g++)
 
-HDR_HEADERS := $(wildcard include/public/*.h include/public/io/*.h)
-# Names relative to include/public, e.g. "io/console.h".
+HDR_HEADERS := $(wildcard include/public/*.h include/public/io/*.h \
+                           include/public/hvm/*.h)
+# Names relative to include/public, e.g. "io/console.h" or "hvm/ioreq.h".
 HDR_NAMES   := $(patsubst include/public/%,%,$(HDR_HEADERS))
 HDR_OUT     := $(BUILD)/headers-check
 

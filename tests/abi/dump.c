@@ -10,6 +10,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #ifdef ABI_SIDE_XEN
 /* Tool builds see Xen's newest interface version and every definition. */
@@ -33,6 +34,10 @@
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 #include <xen/version.h>
+#include <xen/hvm/dm_op.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/ioreq.h>
+#include <xen/hvm/params.h>
 #define SIDE_VALUE(ours, xen) (xen)
 #define SIDE "xen"
 #else
@@ -54,6 +59,10 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/version.h>
+#include <public/hvm/dm_op.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/ioreq.h>
+#include <public/hvm/params.h>
 #define SIDE_VALUE(ours, xen) (ours)
 #define SIDE "vesper"
 #endif
@@ -68,6 +77,24 @@ static void print_str(const char *name, const char *s)
     putchar('\n');
 }
 
+/*
+ * A bit-field has no offsetof. BITS sets one to all ones in a zeroed
+ * structure and prints where the ones landed: the first bit (counted
+ * from bit 0 of byte 0, little-endian) and how many there are.
+ */
+static void print_bits(const char *name, const void *obj, size_t size)
+{
+    const unsigned char *p = obj;
+    unsigned long first = 0, width = 0, bit;
+    for (bit = 0; bit < size * 8; bit++)
+        if (p[bit / 8] & (1u << (bit % 8))) {
+            if (!width)
+                first = bit;
+            width++;
+        }
+    printf("bits %s %lu %lu\n", name, first, width);
+}
+
 #define TSIZE(t)                                             \
     printf("type %s %lu %s\n", #t, (unsigned long)sizeof(t), \
            (t)-1 < (t)0 ? "signed" : "unsigned");
@@ -77,6 +104,13 @@ static void print_str(const char *name, const char *s)
     printf("off %s.%s %lu %lu\n", #s, #m,        \
            (unsigned long)offsetof(struct s, m), \
            (unsigned long)sizeof(((struct s *)0)->m));
+#define BITS(s, m)                                   \
+    do {                                             \
+        struct s v_;                                 \
+        memset(&v_, 0, sizeof(v_));                  \
+        v_.m = ~v_.m; /* all ones, whatever width */ \
+        print_bits(#s "." #m, &v_, sizeof(v_));      \
+    } while (0);
 #define CONST(c) printf("const %s %lu\n", #c, (unsigned long)(c));
 #define CONST_AS(c, xen) \
     printf("const %s %lu\n", #c, (unsigned long)SIDE_VALUE(c, xen));

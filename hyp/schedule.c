@@ -311,8 +311,10 @@ void schedule(void)
         }
         if (next) {
             runstate_set(next, RUNSTATE_running, now);
-            if (next != prev)
+            if (next != prev) {
                 vcpu_periodic_switch_in(next, cpu);
+                time_vcpu_refresh(next);
+            }
             arch_run_vcpu(next);
         }
         /* Nothing to run: sleep until an interrupt brings work. */

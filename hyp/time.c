@@ -57,6 +57,28 @@ void time_vcpu_publish(struct vcpu *v)
     WRITE_ONCE(t->version, t->version + 1);
 }
 
+/*
+ * Xen rewrites a vCPU's time record each time it is scheduled in, so a
+ * record the guest or its builder cleared (a PV builder zeroes the whole
+ * shared_info) is whole again when the vCPU next runs. Vesper's record
+ * never changes, so it is written only when it differs.
+ */
+void time_vcpu_refresh(struct vcpu *v)
+{
+    const struct vcpu_time_info *t = &v->vcpu_info->time;
+    u64 epoch;
+    u32 mul;
+    s8 shift;
+
+    arch_time_scale(&epoch, &mul, &shift);
+    if (READ_ONCE(t->tsc_timestamp) != epoch ||
+        READ_ONCE(t->tsc_to_system_mul) != mul ||
+        READ_ONCE(t->tsc_shift) != shift || READ_ONCE(t->system_time) ||
+        READ_ONCE(t->flags) != PVCLOCK_TSC_STABLE ||
+        (READ_ONCE(t->version) & 1))
+        time_vcpu_publish(v);
+}
+
 void vcpu_singleshot_timer_fn(void *data)
 {
     send_guest_vcpu_virq(data, VIRQ_TIMER);

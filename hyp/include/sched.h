@@ -228,6 +228,8 @@ void time_wallclock_init(void);
 void time_domain_init(struct domain *d);
 void time_domain_destroy(struct domain *d);
 void time_vcpu_publish(struct vcpu *v);
+/* The record rewritten if the guest changed it: at every switch in. */
+void time_vcpu_refresh(struct vcpu *v);
 long vcpu_register_info(struct vcpu *v, u64 arg);
 /* VCPUOP_register_vcpu_time_memory_area (0 as the address: none). */
 long vcpu_register_time_area(struct vcpu *v, u64 arg);

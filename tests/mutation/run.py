@@ -1336,6 +1336,13 @@ MUTATIONS = [
          test="ctl_query",
          why="the scheduler prefers a vCPU's soft affinity when it can"),
 
+    dict(name="time-record-not-refreshed",
+         file="hyp/schedule.c",
+         old="                time_vcpu_refresh(next);\n",
+         new="",
+         test="pvclock",
+         why="a vCPU's wiped time record is rewritten when it is scheduled in"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

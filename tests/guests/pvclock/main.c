@@ -162,4 +162,24 @@ void test_main(void)
     }
     /* Make sure the comparison really happened across vCPUs. */
     TEST_CHECK(st[0].cross + st[1].cross > 100);
+
+    /*
+     * A record the guest (or a PV builder, which clears shared_info)
+     * wiped is written again when the vCPU is next scheduled in: after a
+     * block it is whole and the clock runs.
+     */
+    {
+        volatile struct vcpu_time_info *t = &guest_vcpu_info(0)->time;
+        uint64_t wake = guest_now() + 2 * NS_PER_MS;
+
+        events_disable();
+        timer_set_singleshot(wake, 0);
+        memset((void *)t, 0, sizeof(*t));
+        TEST_EQ(guest_now(), 0);
+        sched_block();
+        TEST_CHECK(t->tsc_to_system_mul != 0);
+        now = guest_now();
+        TEST_CHECK(now >= wake);
+        TEST_CHECK(spin_until(now + NS_PER_MS) > now);
+    }
 }

@@ -253,18 +253,20 @@ def xen_outcome(log):
     return None
 
 
-def qemu_command(args, t, log):
+def boot_spec(args, t):
+    """(image, hypervisor command line, module strings) for test t.
+
+    Each module string is "path [options] [-- guest args]"; the path is
+    absolute. The QEMU and Bochs runners both boot exactly this."""
     conf = t.conf
     if args.xen:
         kernel = args.xen
         cmdline = XEN_CMDLINE
         extra = conf.get("xen_args", "")
-        cpu = args.cpu or "max,-smap"
     else:
         kernel = args.hyp
         cmdline = VESPER_CMDLINE
         extra = conf.get("hyp_args", "")
-        cpu = args.cpu or "max"
     if extra:
         cmdline += " " + extra
     if args.hyp_args:
@@ -289,6 +291,13 @@ def qemu_command(args, t, log):
             words = extra_mod.split(None, 1)
             path = module_path(args.build, words[0])
             modules.append(path + (" " + words[1] if len(words) > 1 else ""))
+    return kernel, cmdline, modules
+
+
+def qemu_command(args, t, log):
+    conf = t.conf
+    kernel, cmdline, modules = boot_spec(args, t)
+    cpu = args.cpu or ("max,-smap" if args.xen else "max")
     for m in modules:
         if "," in m:
             # QEMU splits -initrd on commas (several multiboot modules).
@@ -320,8 +329,8 @@ def kill_group(proc):
     proc.wait()
 
 
-def run_one(args, t):
-    """Returns (status, reason, log path, seconds); status is PASS/FAIL/SKIP."""
+def precheck(args, t):
+    """A SKIP or FAIL result if t cannot run at all, else None."""
     mode = "xen" if args.xen else "hyp"
     skip = t.conf.get(mode, "")
     if skip.startswith("skip"):
@@ -340,7 +349,15 @@ def run_one(args, t):
             path = module_path(args.build, extra_mod.split()[0])
             if not os.path.isfile(path):
                 return ("FAIL", "no such extra module: %s" % path, None, 0.0)
+    return None
 
+
+def run_one(args, t):
+    """Returns (status, reason, log path, seconds); status is PASS/FAIL/SKIP."""
+    early = precheck(args, t)
+    if early:
+        return early
+    mode = "xen" if args.xen else "hyp"
     log = os.path.join(args.log_dir, "%s.%s.log" % (t.name, mode))
     try:
         os.remove(log)
@@ -435,12 +452,18 @@ def run_one(args, t):
             return ("FAIL", "unexpected QEMU exit status %d%s"
                     % (status, qemu_note(stderr_text)), log, secs)
 
+    return verdict(args, t, text, observed) + (log, secs)
+
+
+def verdict(args, t, text, observed):
+    """(status, reason) from the serial log text and how the machine ended
+    (one of VALID_EXITS, or "other"), against t's test.conf."""
     expect_exit = t.conf.get("expect_exit", "poweroff")
     expect_verdict = t.conf.get("expect_verdict", "pass")
     m = FAIL_RE.search(text)
     if m:
         line = text[m.start():].split("\n", 1)[0].strip()
-        return ("FAIL", "guest reported '%s'" % line, log, secs)
+        return ("FAIL", "guest reported '%s'" % line)
     want_passes = int(t.conf.get("expect_passes", "1"))
     passes = len(PASS_RE.findall(text))
     if expect_verdict == "pass" and passes < want_passes:
@@ -450,15 +473,14 @@ def run_one(args, t):
             why = "%d of %d 'Test result: PASS' lines" % (passes, want_passes)
         if observed != expect_exit:
             why += "; " + describe(observed)
-        return ("FAIL", why, log, secs)
+        return ("FAIL", why)
     if observed != expect_exit:
-        return ("FAIL", "expected %s, got %s" % (expect_exit, describe(observed)),
-                log, secs)
+        return ("FAIL", "expected %s, got %s" % (expect_exit, describe(observed)))
     key = "xen_expect_log" if args.xen else "expect_log"
     pattern = t.conf.get(key)
     if pattern and not re.search(pattern, text):
-        return ("FAIL", "log lacks /%s/" % pattern, log, secs)
-    return ("PASS", observed, log, secs)
+        return ("FAIL", "log lacks /%s/" % pattern)
+    return ("PASS", observed)
 
 
 def describe(outcome):
@@ -509,6 +531,12 @@ def main():
     except ValueError as e:
         ap.error(str(e))
 
+    return run_tests(args, tests, run_one)
+
+
+def run_tests(args, tests, runner):
+    """Run runner(args, t) for each test on args.jobs threads, print each
+    result as it comes and the summary line; the exit status."""
     counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
 
     def report(t, result):
@@ -528,7 +556,7 @@ def main():
                 sys.stdout.flush()
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as ex:
-        futs = {ex.submit(run_one, args, t): t for t in tests}
+        futs = {ex.submit(runner, args, t): t for t in tests}
         for fut in concurrent.futures.as_completed(futs):
             t = futs[fut]
             try:

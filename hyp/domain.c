@@ -48,14 +48,24 @@ struct domain *domain_next(domid_t id)
     return best;
 }
 
+/*
+ * Xen keeps a destroyed domain findable by its id while anything holds
+ * its pages: its grant table still answers and grants what is left. The
+ * grant paths that Xen lets reach a dying domain look it up here.
+ */
+struct domain *domain_by_id_or_zombie(domid_t id)
+{
+    struct domain *d = domain_by_id(id);
+
+    for (struct domain *z = zombies; !d && z; z = z->zombie_next)
+        if (z->domain_id == id)
+            d = z;
+    return d;
+}
+
 bool domain_id_in_use(domid_t id)
 {
-    if (domain_by_id(id))
-        return true;
-    for (struct domain *z = zombies; z; z = z->zombie_next)
-        if (z->domain_id == id)
-            return true;
-    return false;
+    return domain_by_id_or_zombie(id) != NULL;
 }
 
 struct domain *domain_create(domid_t id, const char *name, unsigned int vcpus)

@@ -399,7 +399,7 @@ static s16 map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
         incr += ro ? PIN_HSTR : PIN_HSTW;
     if (!incr)
         return GNTST_bad_gntref;
-    rd = domain_by_id(op->dom);
+    rd = domain_by_id_or_zombie(op->dom);
     if (!rd || !rd->grant_table)
         return GNTST_bad_domain;
     h = maptrack_get(lgt);
@@ -802,10 +802,15 @@ static long gnttab_copy(struct vcpu *v, u64 uop, unsigned int count)
 
 /* ------------------------------------------------- table management */
 
-/* DOMID_SELF or a domain by number; NULL if none. */
-static struct domain *any_domain(struct domain *ld, domid_t id)
+/*
+ * DOMID_SELF or a domain by number; NULL if none. The questions (query,
+ * get_version) reach a zombie too, as on Xen; changes to a table do not.
+ */
+static struct domain *any_domain(struct domain *ld, domid_t id, bool zombie)
 {
-    struct domain *d = id == DOMID_SELF ? ld : domain_by_id(id);
+    struct domain *d = id == DOMID_SELF ? ld
+                       : zombie         ? domain_by_id_or_zombie(id)
+                                        : domain_by_id(id);
 
     return d && d->grant_table ? d : NULL;
 }
@@ -828,7 +833,7 @@ static long gnttab_setup(struct domain *ld, u64 uop, unsigned int count)
         return -EFAULT;
     if (!guest_range_ok((u64)(uintptr_t)op.frame_list, 1))
         return -EFAULT;
-    d = any_domain(ld, op.dom);
+    d = any_domain(ld, op.dom, false);
     if (!d) {
         op.status = GNTST_bad_domain;
     } else if (!may_manage(ld, d)) {
@@ -867,7 +872,7 @@ static long gnttab_query(struct domain *ld, u64 uop, unsigned int count)
         return -EINVAL;
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    d = any_domain(ld, op.dom);
+    d = any_domain(ld, op.dom, true);
     if (!d) {
         op.status = GNTST_bad_domain;
     } else if (!may_manage(ld, d)) {
@@ -904,7 +909,7 @@ static long gnttab_get_version(struct domain *ld, u64 uop)
 
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -EFAULT;
-    d = any_domain(ld, op.dom);
+    d = any_domain(ld, op.dom, true);
     if (!d)
         return -ESRCH;
     if (!may_manage(ld, d))
@@ -927,7 +932,7 @@ static long gnttab_status_frames(struct domain *ld, u64 uop, unsigned int count)
         return -EFAULT;
     if (!guest_range_ok((u64)(uintptr_t)op.frame_list, 1))
         return -EFAULT;
-    d = any_domain(ld, op.dom);
+    d = any_domain(ld, op.dom, false);
     if (!d)
         op.status = GNTST_bad_domain;
     else if (!may_manage(ld, d))

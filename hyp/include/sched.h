@@ -193,6 +193,8 @@ bool domain_id_in_use(domid_t id);
 /* Free every zombie nothing holds any more. */
 void domain_reap_zombies(void);
 struct domain *domain_by_id(domid_t id);
+/* Also a zombie (destroyed, its pages still held): for the grant paths. */
+struct domain *domain_by_id_or_zombie(domid_t id);
 
 /* Stop the domain with a SHUTDOWN_* reason; the vCPU never runs again. */
 void domain_shutdown(struct domain *d, unsigned int reason);

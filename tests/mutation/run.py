@@ -1343,6 +1343,13 @@ MUTATIONS = [
          test="pvclock",
          why="a vCPU's wiped time record is rewritten when it is scheduled in"),
 
+    dict(name="zombie-grants-unreachable",
+         file="hyp/hypercall/grant_table.c",
+         old="    rd = domain_by_id_or_zombie(op->dom);\n",
+         new="    rd = domain_by_id(op->dom);\n",
+         test="gnt_xdom",
+         why="a dead domain's grants of frames it still holds map, as on Xen"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

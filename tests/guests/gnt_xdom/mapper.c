@@ -152,17 +152,13 @@ void mapper_main(void)
     z[0] = ACK3;
     printk("mapper: waiting for the domU to go\n");
     /*
-     * Built at run time, the toolstack destroys it once it has ended. Xen
-     * 4.17 then keeps the dying domain's grant table usable while we map
-     * its page (query answers, its grants still map); Vesper's zombie
-     * refuses at once. Both release its mappings of ours straight away.
+     * Built at run time, the toolstack destroys it once it has ended;
+     * booted with us, it is destroyed when it ends. Its mappings of ours
+     * go at once, and the dead domain stays while we map its page Z.
      */
-    if (gx_built) {
+    if (gx_built)
         gx_domu_gone();
-        TEST_CHECK(GX_WAIT(tab[D0_RW].flags == GTF_permit_access));
-    } else {
-        TEST_CHECK(GX_WAIT(gnt_query(DOMU, NULL, NULL) == GNTST_bad_domain));
-    }
+    TEST_CHECK(GX_WAIT(tab[D0_RW].flags == GTF_permit_access));
     /* Its mapping of our A went with it: A can be revoked, and it wrote. */
     TEST_EQ(tab[D0_RW].flags, GTF_permit_access);
     TEST_EQ(
@@ -175,15 +171,43 @@ void mapper_main(void)
     TEST_EQ(gx_bad_words(z, SEED_Z, 1), 0);
     z[1] = 0x1234;
     TEST_EQ(z[1], 0x1234);
-    /* New maps of the dead domain fail; our handle still unmaps. */
-    if (!gx_built)
-        TEST_EQ(gnt_map(va, GNTMAP_host_map, DOMU, U_ZOMBIE, NULL, NULL),
+    /*
+     * As Xen 4.17, the dead domain's grant table still answers while its
+     * page lives: the query, a second mapping of Z (the same frame); a
+     * grant of a frame it no longer has fails, and copies are refused.
+     */
+    {
+        uint32_t nr = 0, max = 0;
+        grant_handle_t hz2 = 0;
+        volatile uint64_t *z2 = (volatile uint64_t *)va;
+
+        TEST_EQ(gnt_query(DOMU, &nr, &max), GNTST_okay);
+        TEST_CHECK(nr >= 1 && max >= nr);
+        TEST_EQ(gnt_map(va, GNTMAP_host_map, DOMU, U_ZOMBIE, &hz2, NULL),
+                GNTST_okay);
+        mm_invlpg(va);
+        TEST_EQ(z2[1], 0x1234);
+        TEST_EQ(z2[0], ACK3);
+        TEST_EQ(gnt_unmap(va, hz2), GNTST_okay);
+        /* Copies are for the living. */
+        local[0] = 0;
+        TEST_EQ(gnt_copy(GNTCOPY_source_gref, U_ZOMBIE, DOMU, 8,
+                         mm_virt_to_mfn(local), DOMID_SELF, 0, 8),
                 GNTST_bad_domain);
+        TEST_EQ(local[0], 0);
+        /* Its copy page is still granted, but the frame is freed. */
+        {
+            int st = gnt_map(va, GNTMAP_host_map, DOMU, U_COPY, &hz2, NULL);
+
+            TEST_EQ(st, GNTST_bad_page);
+            if (st == GNTST_okay)
+                gnt_unmap(va, hz2);
+        }
+    }
     TEST_EQ(gnt_unmap(zva, hz), GNTST_okay);
     TEST_EQ(gnt_unmap(zva, hz), GNTST_bad_handle);
-    /* With its last page back, the domain goes on both. */
-    if (gx_built)
-        TEST_CHECK(GX_WAIT(gnt_query(DOMU, NULL, NULL) == GNTST_bad_domain));
+    /* With its last page back, the domain goes. */
+    TEST_CHECK(GX_WAIT(gnt_query(DOMU, NULL, NULL) == GNTST_bad_domain));
     give_back(pva);
     give_back(va);
     give_back(zva);

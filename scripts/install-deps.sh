@@ -3,11 +3,27 @@
 # Install the Debian packages Vesper's build and tests need, if missing.
 # With --apt-lists (make linux-images) also make sure apt's lists know
 # Debian's kernels and busybox-static, which are downloaded, not installed.
+# With --bochs (make test, make test-vmx) also Bochs, whose emulated VT-x
+# (tests/vmx/run.py) stands in for hardware virtualization this machine lacks.
 set -e
 
 PKGS="gcc make binutils python3 qemu-system-x86 libxen-dev gzip xz-utils lz4 cpio
       grub-pc-bin grub-common xorriso mtools clang-format cppcheck
       clang-14 libclang-rt-14-dev"
+# Debian builds Bochs without its nogui display: bochs-term brings the
+# term one (tests/vmx/run.py's display_library), which also keeps apt from
+# picking bochs-wx for bochs's GUI dependency. bochsbios and vgabios are
+# the BIOS and VGA ROM images.
+BOCHS_PKGS="bochs bochs-term bochsbios vgabios"
+
+apt_lists=no
+for arg in "$@"; do
+    case "$arg" in
+    --apt-lists) apt_lists=yes ;;
+    --bochs) PKGS="$PKGS $BOCHS_PKGS" ;;
+    *) echo "install-deps: unknown option $arg" >&2; exit 2 ;;
+    esac
+done
 
 missing=""
 for p in $PKGS; do
@@ -15,7 +31,7 @@ for p in $PKGS; do
         missing="$missing $p"
 done
 lists=ok
-if [ "$1" = --apt-lists ]; then
+if [ "$apt_lists" = yes ]; then
     apt-cache show linux-image-amd64 linux-image-cloud-amd64 busybox-static \
         >/dev/null 2>&1 || lists=missing
 fi

@@ -19,6 +19,8 @@ TIERS = [
     # shell (tests/system/run.py; make linux-images downloads them).
     ("system", ["make", "--no-print-directory", "test-system"]),
     ("mutation", ["make", "--no-print-directory", "test-mutation"]),
+    # Vesper on Bochs's emulated VT-x: boots, sees VMX with EPT (issue 13).
+    ("vmx-smoke", ["make", "--no-print-directory", "test-vmx-smoke"]),
     ("bench-smoke", ["make", "--no-print-directory", "bench-smoke"]),
     ("fuzz-smoke", ["make", "--no-print-directory", "fuzz-smoke"]),
 ]

@@ -131,6 +131,9 @@ UNIT_SRCS_test_string := hyp/lib/string.c
 $(UNIT_DIR)/obj/hyp/lib/string.o: UNIT_CFLAGS += -fno-builtin \
     $(foreach f,memcpy memmove memset page_is_zero memcmp strlen strnlen \
     strcmp strncmp strchr strtoull,-D$(f)=vsp_$(f))
+
+UNIT_TESTS += test_x86_emul
+UNIT_SRCS_test_x86_emul := hyp/arch/x86/hvm/x86_emul.c
 # ------------------------------------------------------------------------
 
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))

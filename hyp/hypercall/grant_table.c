@@ -206,6 +206,25 @@ unsigned int gnttab_hyp_frames(mfn_t *out, unsigned int max)
     return n;
 }
 
+unsigned int gnttab_device_maps(void (*fn)(void *arg, mfn_t mfn, bool writable),
+                                void *arg)
+{
+    unsigned int n = 0;
+
+    for (struct grant_table *gt = all_tables; gt; gt = gt->next)
+        for (u32 h = 0; h < gt->maptrack_limit; h++) {
+            const struct gnt_map *m = maptrack_entry(gt, h);
+
+            if (!(m->flags & GNTMAP_device_map))
+                continue;
+            n++;
+            if (fn)
+                fn(arg, active_entry(m->rgt, m->ref)->mfn,
+                   !(m->flags & GNTMAP_readonly));
+        }
+    return n;
+}
+
 bool gnttab_pinned(const struct domain *d)
 {
     const struct grant_table *gt = d->grant_table;
@@ -389,13 +408,15 @@ static s16 map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     struct gnt_active *act;
     struct page_info *pg = NULL;
     struct gnt_map *m;
+    bool dev = op->flags & GNTMAP_device_map,
+         host = op->flags & GNTMAP_host_map;
     u32 incr = 0, h;
     mfn_t mfn = 0;
     s16 rc;
 
-    if (op->flags & GNTMAP_device_map)
+    if (dev)
         incr += ro ? PIN_DEVR : PIN_DEVW;
-    if (op->flags & GNTMAP_host_map)
+    if (host)
         incr += ro ? PIN_HSTR : PIN_HSTW;
     if (!incr)
         return GNTST_bad_gntref;
@@ -438,23 +459,31 @@ static s16 map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
         }
     }
     /*
-     * Vesper makes host mappings only: a device mapping (an IOMMU entry)
-     * has no meaning without an IOMMU.
+     * A device mapping (Xen's, for a PV domain without an IOMMU: the bus
+     * address is the frame) holds a reference of its own, and a writable
+     * type if writable, kept with the handle; a host mapping's go into
+     * its page-table entry. With both, the frame is referenced twice.
      */
-    if (op->flags & GNTMAP_device_map) {
+    if (dev && host && !arch_get_page(pg, rd)) {
         rc = GNTST_general_error;
         goto put_ref;
     }
     /* A page table or descriptor page is never granted writable. */
     if (!ro && !arch_gnttab_get_writable(pg)) {
         rc = GNTST_general_error;
-        goto put_ref;
+        goto put_second;
     }
-    rc = (s16)arch_gnttab_create_host_mapping(v, op->host_addr, mfn, op->flags);
+    if (!ro && dev && host && !arch_gnttab_get_writable(pg)) {
+        rc = GNTST_general_error;
+        goto put_type;
+    }
+    rc = host ? (s16)arch_gnttab_create_host_mapping(v, op->host_addr, mfn,
+                                                     op->flags)
+              : GNTST_okay;
     if (rc) {
-        if (!ro)
+        if (!ro && dev)
             arch_gnttab_put_writable(pg);
-        goto put_ref;
+        goto put_type;
     }
     /* Commit: nothing below can fail. */
     if (!act->pin) {
@@ -472,6 +501,12 @@ static s16 map_one(struct vcpu *v, struct gnttab_map_grant_ref *op)
     op->handle = h;
     return GNTST_okay;
 
+put_type:
+    if (!ro)
+        arch_gnttab_put_writable(pg);
+put_second:
+    if (dev && host)
+        arch_put_page(pg);
 put_ref:
     arch_put_page(pg);
 clear:
@@ -510,6 +545,7 @@ struct unmap_done {
     mfn_t mfn;
     bool readonly;
     bool host; /* a host mapping went: its references and pin are due */
+    bool dev;  /* a device mapping went: likewise */
 };
 
 static s16 unmap_one(struct vcpu *v, u64 host_addr, u64 dev_bus_addr,
@@ -521,7 +557,7 @@ static s16 unmap_one(struct vcpu *v, u64 host_addr, u64 dev_bus_addr,
     u16 flags;
     int rc;
 
-    done->host = false;
+    done->host = done->dev = false;
     if (h >= lgt->maptrack_limit)
         return GNTST_bad_handle;
     m = maptrack_entry(lgt, h);
@@ -546,6 +582,14 @@ static s16 unmap_one(struct vcpu *v, u64 host_addr, u64 dev_bus_addr,
         done->host = true;
         m->flags &= ~GNTMAP_host_map;
     }
+    if (dev_bus_addr && (flags & GNTMAP_device_map)) {
+        done->rgt = rgt;
+        done->ref = m->ref;
+        done->mfn = act->mfn;
+        done->readonly = flags & GNTMAP_readonly;
+        done->dev = true;
+        m->flags &= ~GNTMAP_device_map;
+    }
     if (!(m->flags & (GNTMAP_device_map | GNTMAP_host_map)))
         maptrack_put(lgt, h);
     return GNTST_okay;
@@ -556,15 +600,22 @@ static void unmap_complete(const struct unmap_done *done)
 {
     struct page_info *pg;
     struct gnt_active *act;
+    u32 pins = 0;
 
-    if (!done->host)
+    if (!done->host && !done->dev)
         return;
     pg = mfn_to_page(done->mfn);
-    if (!done->readonly)
-        arch_gnttab_put_writable(pg);
-    arch_put_page(pg);
     act = active_entry(done->rgt, done->ref);
-    pin_sub(done->rgt, act, done->readonly ? PIN_HSTR : PIN_HSTW);
+    if (done->dev)
+        pins += done->readonly ? PIN_DEVR : PIN_DEVW;
+    if (done->host)
+        pins += done->readonly ? PIN_HSTR : PIN_HSTW;
+    for (unsigned int k = done->dev + done->host; k; k--) {
+        if (!done->readonly)
+            arch_gnttab_put_writable(pg);
+        arch_put_page(pg);
+    }
+    pin_sub(done->rgt, act, pins);
     reduce_status(shared_entry(done->rgt, done->ref), act, done->readonly);
 }
 
@@ -1083,12 +1134,22 @@ void gnttab_release_mappings(struct domain *d)
         ro = m->flags & GNTMAP_readonly;
         act = active_entry(m->rgt, m->ref);
         /*
-         * Only the pin: for PV the mapping's references belong to the
-         * page-table entry, and go when d's tables are torn down.
+         * A host mapping: only the pin, for PV its references belong to
+         * the page-table entry and go when d's tables are torn down. A
+         * device mapping's references are the handle's: they go here.
          */
         if (m->flags & GNTMAP_host_map) {
             pin_sub(m->rgt, act, ro ? PIN_HSTR : PIN_HSTW);
             reduce_status(shared_entry(m->rgt, m->ref), act, ro);
+        }
+        if (m->flags & GNTMAP_device_map) {
+            struct page_info *pg = mfn_to_page(act->mfn);
+
+            pin_sub(m->rgt, act, ro ? PIN_DEVR : PIN_DEVW);
+            reduce_status(shared_entry(m->rgt, m->ref), act, ro);
+            if (!ro)
+                arch_gnttab_put_writable(pg);
+            arch_put_page(pg);
         }
         maptrack_put(gt, h);
     }

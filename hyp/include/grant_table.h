@@ -46,6 +46,13 @@ void gnttab_seed_entry(struct domain *d, unsigned int ref, domid_t domid,
 
 /* The machine frames of all shared grant frames, for the auditor. */
 unsigned int gnttab_hyp_frames(mfn_t *out, unsigned int max);
+/*
+ * Every live device mapping's frame (its reference, and a writable type if
+ * writable, held by the handle rather than a page table): for the auditor.
+ * Returns how many; fn may be NULL to count.
+ */
+unsigned int gnttab_device_maps(void (*fn)(void *arg, mfn_t mfn, bool writable),
+                                void *arg);
 
 /*
  * Arch hooks (hyp/arch/x86/pv/grant_map.c). Status results are GNTST_*.

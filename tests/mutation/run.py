@@ -1350,6 +1350,20 @@ MUTATIONS = [
          test="gnt_xdom",
          why="a dead domain's grants of frames it still holds map, as on Xen"),
 
+    dict(name="grant-device-ref-kept-at-death",
+         file="hyp/hypercall/grant_table.c",
+         old="            if (!ro)\n                arch_gnttab_put_writable(pg);\n            arch_put_page(pg);\n        }\n",
+         new="        }\n",
+         test="gnt_xdom",
+         why="a dead mapper's device mappings give their references back"),
+
+    dict(name="grant-device-host-one-ref",
+         file="hyp/hypercall/grant_table.c",
+         old="    if (dev && host && !arch_get_page(pg, rd)) {\n",
+         new="    if (0) {\n",
+         test="gnt_basic",
+         why="a handle mapped for host and device holds a reference for each"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

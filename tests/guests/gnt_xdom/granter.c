@@ -120,6 +120,14 @@ void granter_main(void)
     TEST_EQ(av[3], gx_pattern(SEED_A, 3));
     av[1] = 0x5eed;
     hostile(va, ha);
+    /* A device mapping of A too: it must go with us as well. */
+    {
+        grant_handle_t hd = 0;
+        uint64_t bus = 0;
+
+        TEST_EQ(gnt_map(0, GNTMAP_device_map, 0, D0_RW, &hd, &bus), GNTST_okay);
+        TEST_EQ(bus >> 12, PTE_MFN(mm_read_pte(ava, 1)));
+    }
 
     gnt_grant(&tab[U_RO], 0, mm_virt_to_mfn((void *)r),
               GTF_permit_access | GTF_readonly);

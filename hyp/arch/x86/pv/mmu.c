@@ -830,16 +830,29 @@ unsigned int pv_hyp_page_holds(const struct domain *d,
  * reference. Either way it needs the references held from outside page
  * tables by every domain, not only d.
  */
+struct dev_holds {
+    struct pv_audit_hold *holds;
+    unsigned int n;
+};
+
+static void add_dev_hold(void *arg, mfn_t mfn, bool writable)
+{
+    struct dev_holds *h = arg;
+
+    h->holds[h->n++] = (struct pv_audit_hold){ mfn, 1, writable };
+}
+
 static int audit_domains(struct domain *d, bool quick)
 {
     static struct pv_audit_hold *holds;
+    static unsigned int holds_dev; /* device mappings holds has room for */
     static struct pv_preempt *pre[(MAX_DOMAINS + 1) * MAX_VCPUS];
     static struct pv_audit_count *scratch;
     static mfn_t *touched;
     static u32 stamp;
     const struct page_list *lists[1];
     struct pv_audit_args a;
-    unsigned int nh = 0, np = 0;
+    unsigned int nh = 0, np = 0, ndev;
     int bad;
 
     if (!scratch) {
@@ -852,11 +865,19 @@ static int audit_domains(struct domain *d, bool quick)
         touched = xmalloc(nr_frames * sizeof(*touched));
     if (!d || !touched)
         quick = false;
-    if (!holds)
+    /* Grant device mappings have no fixed bound: room grows with them. */
+    ndev = gnttab_device_maps(NULL, NULL);
+    if (holds && ndev > holds_dev) {
+        xfree(holds);
+        holds = NULL;
+    }
+    if (!holds) {
+        holds_dev = ndev > holds_dev ? ndev + 64 : holds_dev;
         holds = xmalloc((((2 + 14 + 16) * MAX_VCPUS + 1 + PV_HYP_PAGES_MAX) *
                              (MAX_DOMAINS + 1) +
-                         GUEST_FRAME_MAX + GNTTAB_HYP_FRAMES_MAX) *
+                         GUEST_FRAME_MAX + GNTTAB_HYP_FRAMES_MAX + holds_dev) *
                         sizeof(*holds));
+    }
     if (!scratch || !holds)
         return -ENOMEM;
     /* d may be unlisted: being built, or on its way out. */
@@ -884,6 +905,13 @@ static int audit_domains(struct domain *d, bool quick)
 
         for (unsigned int i = 0; i < n; i++)
             holds[nh++] = (struct pv_audit_hold){ gf[i], 1, 1 };
+    }
+    /* Grant device mappings: the handle holds their references. */
+    {
+        struct dev_holds dh = { &holds[nh], 0 };
+
+        gnttab_device_maps(add_dev_hold, &dh);
+        nh += dh.n;
     }
     memset(&a, 0, sizeof(a));
     a.holds = holds;

@@ -153,8 +153,9 @@ enum {
     SEEN_CPUS = 1 << 5,
     SEEN_CONSOLE = 1 << 6,
     SEEN_KIND = 1 << 7,
+    SEEN_LOAD = 1 << 8,
 };
-#define SEEN_DOMAIN_OPTS (~SEEN_KIND & 0xff)
+#define SEEN_DOMAIN_OPTS (~SEEN_KIND & 0x1ff)
 
 static const struct {
     const char *name;
@@ -165,6 +166,7 @@ static const struct {
     { "vcpus", SEEN_VCPUS, false },    { "weight", SEEN_WEIGHT, false },
     { "cap", SEEN_CAP, false },        { "cpus", SEEN_CPUS, false },
     { "console", SEEN_CONSOLE, true }, { "kind", SEEN_KIND, false },
+    { "load", SEEN_LOAD, false },
 };
 
 #define FAIL(...)                           \
@@ -264,8 +266,18 @@ static int parse_option(const char *w, size_t len, struct bootcfg *c,
             c->kind = BOOTCFG_KIND_RAMDISK;
         else if (word_is(v, vlen, "kernel"))
             c->kind = BOOTCFG_KIND_KERNEL;
+        else if (word_is(v, vlen, "hvm"))
+            c->kind = BOOTCFG_KIND_HVM;
         else
-            FAIL("kind=%.*s: must be 'kernel' or 'ramdisk'", (int)vlen, v);
+            FAIL("kind=%.*s: must be 'kernel' or 'ramdisk' or 'hvm'", (int)vlen,
+                 v);
+        break;
+    case SEEN_LOAD:
+        /* Real mode starts there: inside the first MiB, past the IVT. */
+        if (!value_uint(v, vlen, BOOTCFG_MIN_LOAD, BOOTCFG_MAX_LOAD, &x))
+            FAIL("load=%.*s: must be an address from 0x%x to 0x%x", (int)vlen,
+                 v, BOOTCFG_MIN_LOAD, BOOTCFG_MAX_LOAD);
+        c->load = x;
         break;
     }
     return 0;
@@ -280,6 +292,7 @@ int bootcfg_parse(const char *s, struct bootcfg *c, char *err, size_t errlen)
     memset(c, 0, sizeof(*c));
     c->vcpus = 1;
     c->weight = BOOTCFG_DEFAULT_WEIGHT;
+    c->load = BOOTCFG_DEFAULT_LOAD;
     if (errlen)
         err[0] = 0;
     s = skip_blanks(s ? s : "");
@@ -313,5 +326,7 @@ int bootcfg_parse(const char *s, struct bootcfg *c, char *err, size_t errlen)
              c->vcpus == 1 ? "" : "s");
     if (c->kind == BOOTCFG_KIND_RAMDISK && (seen & SEEN_DOMAIN_OPTS))
         FAIL("kind=ramdisk: a ramdisk takes no domain options");
+    if ((seen & SEEN_LOAD) && c->kind != BOOTCFG_KIND_HVM)
+        FAIL("load= is for kind=hvm images only");
     return 0;
 }

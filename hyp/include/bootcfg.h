@@ -20,17 +20,27 @@
  *     console       serial input goes to this domain
  *     kind=ramdisk  the module is the previous kernel's ramdisk
  *     kind=kernel   the module is a kernel even if it does not look like one
+ *     kind=hvm      the module is a flat image for an HVM domain (SVM),
+ *                   copied to guest-physical load= and entered there in
+ *                   16-bit real mode (CS:IP 0000:load below 64 KiB, else
+ *                   load/16:0); guest RAM from GPA 0 is mem= (16M default)
+ *     load=ADDR     kind=hvm only: 0x1000..0xff000, default 0x7c00 (a
+ *                   boot sector's address)
  */
 #define BOOTCFG_MAX_VCPUS 32
 #define BOOTCFG_MAX_CPUS 64
 #define BOOTCFG_MIN_MEM (1UL << 20)
 #define BOOTCFG_DEFAULT_WEIGHT 256
 #define BOOTCFG_NAME_LEN 32
+#define BOOTCFG_DEFAULT_LOAD 0x7c00
+#define BOOTCFG_MIN_LOAD 0x1000
+#define BOOTCFG_MAX_LOAD 0xff000
 
 enum bootcfg_kind {
     BOOTCFG_KIND_AUTO = 0, /* decide by looking at the image */
     BOOTCFG_KIND_KERNEL,
     BOOTCFG_KIND_RAMDISK,
+    BOOTCFG_KIND_HVM, /* a flat image run as an HVM guest */
 };
 
 struct bootcfg {
@@ -45,6 +55,7 @@ struct bootcfg {
     u64 cpus; /* bit n = CPU n; 0 = no cpus= (every online CPU) */
     bool console;
     enum bootcfg_kind kind;
+    u64 load;            /* kind=hvm: guest-physical load and entry address */
     bool has_options;    /* a standalone "--" was present */
     const char *cmdline; /* guest command line, inside the parsed string */
 };

@@ -205,6 +205,37 @@ TEST(flags_and_kinds)
     CHECK_REFUSED("k consoles --", "unknown option 'consoles'");
 }
 
+TEST(kind_hvm)
+{
+    CHECK_EQ(parse("g.bin kind=hvm --"), 0);
+    CHECK_EQ(c.kind, BOOTCFG_KIND_HVM);
+    CHECK_EQ(c.load, BOOTCFG_DEFAULT_LOAD);
+    CHECK_EQ(c.load, 0x7c00);
+    CHECK_EQ(parse("g.bin kind=hvm load=0x10000 mem=32M name=h --"), 0);
+    CHECK_EQ(c.kind, BOOTCFG_KIND_HVM);
+    CHECK_EQ(c.load, 0x10000);
+    CHECK_EQ(c.mem, 32UL << 20);
+    CHECK(!strcmp(c.name, "h"));
+    CHECK_EQ(parse("g.bin load=4096 kind=hvm --"), 0);
+    CHECK_EQ(c.load, 0x1000);
+    CHECK_EQ(parse("g.bin kind=hvm load=0xff000 --"), 0);
+    CHECK_REFUSED("g.bin kind=hvm load=0xfff --", "load=0xfff: must be");
+    CHECK_REFUSED("g.bin kind=hvm load=0x100000 --", "load=0x100000: must");
+    CHECK_REFUSED("g.bin kind=hvm load=7c00 --", "load=7c00: must be");
+    CHECK_REFUSED("g.bin kind=hvm load= --", "must be an address");
+    CHECK_REFUSED("g.bin load=0x7c00 --", "load= is for kind=hvm");
+    CHECK_REFUSED("k kind=kernel load=0x7c00 --", "load= is for kind=hvm");
+    CHECK_REFUSED("r.img kind=ramdisk load=0x7c00 --",
+                  "a ramdisk takes no domain options");
+    CHECK_REFUSED("g.bin kind=hvm load=0x8000 load=0x9000 --",
+                  "option 'load' given twice");
+    CHECK_REFUSED("g.bin kind=HVM --",
+                  "must be 'kernel' or 'ramdisk' or 'hvm'");
+    /* Kernels and ramdisks keep the default, unused. */
+    CHECK_EQ(parse("k mem=4M --"), 0);
+    CHECK_EQ(c.kind, BOOTCFG_KIND_AUTO);
+}
+
 TEST(malformed)
 {
     CHECK_REFUSED("k root=/dev/sda --", "unknown option 'root=/dev/sda'");

@@ -14,6 +14,17 @@ void asm_offsets(void)
     OFFSET(REGS_R11, struct cpu_regs, r11);
     OFFSET(REGS_RAX, struct cpu_regs, rax);
     OFFSET(REGS_RCX, struct cpu_regs, rcx);
+    OFFSET(REGS_R14, struct cpu_regs, r14);
+    OFFSET(REGS_R13, struct cpu_regs, r13);
+    OFFSET(REGS_R12, struct cpu_regs, r12);
+    OFFSET(REGS_RBP, struct cpu_regs, rbp);
+    OFFSET(REGS_RBX, struct cpu_regs, rbx);
+    OFFSET(REGS_R10, struct cpu_regs, r10);
+    OFFSET(REGS_R9, struct cpu_regs, r9);
+    OFFSET(REGS_R8, struct cpu_regs, r8);
+    OFFSET(REGS_RDX, struct cpu_regs, rdx);
+    OFFSET(REGS_RSI, struct cpu_regs, rsi);
+    OFFSET(REGS_RDI, struct cpu_regs, rdi);
     OFFSET(REGS_ERR, struct cpu_regs, error_code);
     OFFSET(REGS_VEC, struct cpu_regs, entry_vector);
     OFFSET(REGS_RIP, struct cpu_regs, rip);

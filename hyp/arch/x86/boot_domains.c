@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "sched.h"
+#include "asm/hvm.h"
 #include "asm/mm.h"
 #include "asm/multiboot.h"
 #include "asm/pv.h"
@@ -15,6 +16,7 @@
 #define MAX_BOOT_MODULES 64
 #define DOM0_DEFAULT_MEM (64UL << 20)
 #define DOMU_DEFAULT_MEM (32UL << 20)
+#define HVM_DEFAULT_MEM (16UL << 20)
 
 _Static_assert(BOOTCFG_MAX_VCPUS == MAX_VCPUS, "vcpus= bound is MAX_VCPUS");
 _Static_assert(BOOTCFG_MAX_CPUS == MAX_CPUS, "cpus= bound is MAX_CPUS");
@@ -67,6 +69,47 @@ static void refuse(domid_t id, unsigned int mod, const char *why)
     printk_lvl(LOG_ERR, "d%u: not started: module %u: %s\n", id, mod, why);
 }
 
+/*
+ * A kind=hvm module: a flat image for an HVM domain, which has no ramdisk
+ * and no PV console; domain 0 stays PV (it is the toolstack).
+ */
+static bool build_hvm(domid_t id, unsigned int k, int rd, cpumask_t affinity)
+{
+    const struct boot_mod *m = &mods_parsed[k];
+    const struct bootcfg *c = &m->cfg;
+    struct hvm_build_args h;
+    int rc;
+
+    if (id == 0) {
+        refuse(id, k, "kind=hvm: domain 0 must be a PV kernel");
+        return false;
+    }
+    if (rd >= 0) {
+        refuse(id, k, "kind=hvm: an HVM image takes no ramdisk");
+        return false;
+    }
+    memset(&h, 0, sizeof(h));
+    h.domid = id;
+    h.name = c->name;
+    h.image = m->data;
+    h.image_len = m->len;
+    h.load_gpa = c->load;
+    h.mem_bytes = c->mem ? c->mem : HVM_DEFAULT_MEM;
+    h.vcpus = c->vcpus;
+    h.weight = c->weight;
+    h.cap = c->cap;
+    h.affinity = affinity;
+    rc = hvm_build_domain(&h);
+    if (rc) {
+        printk_lvl(LOG_ERR,
+                   "d%u: not started: module %u: the HVM builder refused it "
+                   "(error %d)\n",
+                   id, k, rc);
+        return false;
+    }
+    return true;
+}
+
 /* Build domain id from kernel module k and ramdisk module rd (or -1). */
 static bool build_one(domid_t id, unsigned int k, int rd)
 {
@@ -100,6 +143,8 @@ static bool build_one(domid_t id, unsigned int k, int rd)
             return false;
         }
     }
+    if (c->kind == BOOTCFG_KIND_HVM)
+        return build_hvm(id, k, rd, a.affinity);
     a.kernel = m->data;
     a.kernel_len = m->len;
     if (rd >= 0) {

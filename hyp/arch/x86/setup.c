@@ -7,6 +7,7 @@
 #include "sched.h"
 #include "asm/cpu.h"
 #include "asm/cpu_policy.h"
+#include "asm/hvm.h"
 #include "asm/mm.h"
 #include "asm/multiboot.h"
 #include "asm/ipi.h"
@@ -299,6 +300,7 @@ void start_hyp(u32 magic, u32 mbi_pa)
     memory_init();
     cpu_init(pc);
     cpu_policy_init();
+    hvm_init();
     time_init();
     time_wallclock_init();
     /* From here on the boot CPU holds the big lock until it idles. */
@@ -308,6 +310,7 @@ void start_hyp(u32 magic, u32 mbi_pa)
     pv_init();
     if (opt_maxcpus != 1)
         smp_boot_cpus(trampoline_page(), opt_maxcpus);
+    hvm_cpus_init();
     boot_domains_init(mbi, opt_dom0_mem, opt_cycles);
     selftest();
     printk("boot done in %llu ms, %llu frames free; starting domain 0\n",

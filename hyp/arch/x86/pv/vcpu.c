@@ -8,6 +8,7 @@
 #include "sched.h"
 #include "asm/cpu.h"
 #include "asm/debugreg.h"
+#include "asm/hvm.h"
 #include "asm/mm.h"
 #include "asm/pagetype.h"
 #include "asm/percpu.h"
@@ -239,6 +240,7 @@ void arch_domain_destroy(struct domain *d)
             current = NULL;
         }
     release_domain_refs(d);
+    hvm_domain_destroy(d);
 }
 
 static u16 read_sel(int which)
@@ -268,6 +270,10 @@ void arch_save_vcpu(struct vcpu *v)
     struct cpu_info *ci = get_cpu_info();
     struct arch_vcpu *a = &v->arch;
 
+    if (is_hvm_vcpu(v)) {
+        hvm_save_vcpu(v);
+        return;
+    }
     BUG_ON(ci->cur_vcpu != v);
     pv_debugregs_unload(v);
     a->regs = ci->guest_regs;
@@ -356,6 +362,9 @@ static void load_segments(struct vcpu *v)
 void arch_run_vcpu(struct vcpu *v)
 {
     struct cpu_info *ci = get_cpu_info();
+
+    if (is_hvm_vcpu(v))
+        hvm_run_vcpu(v);
 
     if (ci->cur_vcpu != v) {
         BUG_ON(ci->cur_vcpu || v->is_running);

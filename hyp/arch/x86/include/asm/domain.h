@@ -15,7 +15,12 @@ struct callback {
     u32 flags; /* CALLBACKF_mask_events */
 };
 
+struct hvm_vcpu;
+struct hvm_domain;
+
 struct arch_vcpu {
+    /* HVM vCPUs only (asm/hvm.h); NULL for PV. */
+    struct hvm_vcpu *hvm;
     /* FPU/SSE state (fxsave image) while the vCPU is off its CPU. */
     u8 fpu[512] __attribute__((aligned(16)));
     /* Guest register state while the vCPU is not on a physical CPU. */
@@ -52,6 +57,8 @@ struct arch_vcpu {
 #define NR_GSIS 24
 
 struct arch_domain {
+    /* HVM domains only (asm/hvm.h); NULL for PV. */
+    struct hvm_domain *hvm;
     mfn_t hypercall_page_mfn;
     /* Latches of emulated port I/O (pv/ioport.c), as Xen keeps per domain. */
     u32 pci_cf8; /* last dword written to 0xcf8 */

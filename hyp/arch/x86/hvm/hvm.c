@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* HVM layer: hardware capability detection, HVM domains and the exits every back end shares. */
+#include "arch.h"
+#include "atomic.h"
+#include "errno.h"
+#include "lib.h"
+#include "sched.h"
+#include "asm/cpu_policy.h"
+#include "asm/hvm.h"
+#include "asm/mm.h"
+#include "asm/pagetype.h"
+#include "asm/percpu.h"
+#include "asm/x86.h"
+
+struct hvm_caps hvm_caps;
+
+#define HVM_DEBUG_PORT 0xe9
+
+void hvm_init(void)
+{
+    struct hvm_caps *c = &hvm_caps;
+
+    svm_detect(c);
+    vmx_detect(c);
+    /* Only the SVM back end exists, and it relies on nested paging. */
+    c->use_svm = c->svm && !c->svm_disabled && c->npt && c->asids > 1;
+    if (c->svm && c->svm_disabled)
+        printk("HVM: SVM present but disabled by firmware (VM_CR.SVMDIS): "
+               "PV only\n");
+    else if (c->svm)
+        printk("HVM: SVM rev %u%s%s%s%s (ASIDs %u), %s\n", c->svm_rev,
+               c->npt ? " with NPT" : " without NPT", c->nrips ? ", NRIPS" : "",
+               c->vmcb_clean ? ", VMCB clean" : "",
+               c->decode_assists ? ", decode assists" : "", c->asids,
+               c->use_svm ? "using it" : "not usable (needs NPT): PV only");
+    if (c->vmx && c->vmx_locked_off)
+        printk("HVM: VMX present but locked off by firmware "
+               "(IA32_FEATURE_CONTROL): not used\n");
+    else if (c->vmx)
+        printk("HVM: VMX%s%s%s%s, not used (no VMX back end yet)\n",
+               c->ept || c->vpid ? " with" : "", c->ept ? " EPT" : "",
+               c->ept && c->vpid ? " and" : "", c->vpid ? " VPID" : "");
+    if (!c->svm && !c->vmx)
+        printk("HVM: no SVM or VMX: PV only\n");
+}
+
+void hvm_cpus_init(void)
+{
+    if (hvm_caps.use_svm)
+        svm_cpus_init(cpu_online_mask);
+}
+
+/*
+ * A guest's unserved port I/O: reads see all ones, writes vanish (the
+ * device model in dom0 takes them over later). Port 0xE9 is the debug
+ * console, as in Xen: its bytes join the hypervisor console line by line.
+ */
+void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
+{
+    if (in) {
+        *val = size == 4 ? 0xffffffffU : (1U << (size * 8)) - 1;
+        return;
+    }
+    if (port == HVM_DEBUG_PORT) {
+        char ch = (char)(*val & 0xff);
+
+        guest_console_write(v->domain, &ch, 1);
+    }
+}
+
+/*
+ * Xen's hypervisor leaves for an HVM guest (cpuid_hypervisor_leaves):
+ * the signature, the version, one hypercall page and the MSR base; the
+ * PV-only feature bit of leaf 2 is not offered. Other leaves come from
+ * the domain's policy, minus the virtualization extensions (no nesting)
+ * and with the hypervisor bit set, as an HVM guest of Xen sees them.
+ */
+void hvm_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
+               u32 *d)
+{
+    struct cpuid_regs r;
+
+    if ((leaf & 0xffff0000) == 0x40000000) {
+        *a = *b = *c = *d = 0;
+        switch (leaf) {
+        case 0x40000000:
+            *a = 0x40000005;
+            *b = 0x566e6558; /* "XenV" */
+            *c = 0x65584d4d; /* "MMXe" */
+            *d = 0x4d4d566e; /* "nVMM" */
+            break;
+        case 0x40000001:
+            *a = (4 << 16) | 17;
+            break;
+        case 0x40000002:
+            *a = 1;
+            *b = 0x40000000;
+            break;
+        }
+        return;
+    }
+    cpu_policy_cpuid(&v->domain->arch.cpu_policy, leaf, sub, &r);
+    if (leaf == 1) {
+        r.c &= ~(1U << 5); /* VMX */
+        r.c |= 1U << 31;   /* running under a hypervisor */
+    }
+    if (leaf == 0x80000001)
+        r.c &= ~(1U << 2); /* SVM */
+    *a = r.a;
+    *b = r.b;
+    *c = r.c;
+    *d = r.d;
+}
+
+/* Guest RAM: the domain's own frames, zeroed, in GPA order. */
+static int hvm_alloc_ram(struct domain *d, u64 pfns)
+{
+    int rc = domain_alloc_pages(d, pfns);
+
+    if (rc)
+        return rc;
+    for (u64 pfn = 0; pfn < pfns; pfn++) {
+        memset(mfn_to_virt(d->p2m[pfn]), 0, PAGE_SIZE);
+        m2p_set(d->p2m[pfn], pfn);
+        pv_assign_page(mfn_to_page(d->p2m[pfn]), d);
+    }
+    d->arch.hvm->ram_pfns = pfns;
+    return 0;
+}
+
+static void hvm_copy_to_gpa(struct domain *d, u64 gpa, const void *src,
+                            size_t len)
+{
+    const u8 *s = src;
+
+    while (len) {
+        size_t off = gpa & (PAGE_SIZE - 1), n = MIN(len, PAGE_SIZE - off);
+
+        memcpy((u8 *)mfn_to_virt(d->p2m[gpa >> PAGE_SHIFT]) + off, s, n);
+        gpa += n;
+        s += n;
+        len -= n;
+    }
+}
+
+int hvm_build_domain(const struct hvm_build_args *a)
+{
+    u64 pfns = a->mem_bytes >> PAGE_SHIFT;
+    struct domain *d;
+    struct vcpu *v;
+    u16 cs;
+    u64 ip;
+    int rc;
+
+    if (!hvm_caps.use_svm) {
+        printk_lvl(LOG_ERR,
+                   "d%u: kind=hvm needs SVM with NPT, which this CPU "
+                   "does not offer\n",
+                   a->domid);
+        return -EOPNOTSUPP;
+    }
+    /* Real mode reaches the first MiB: the entry point must lie there. */
+    if (a->load_gpa >= 0x100000 || a->load_gpa + a->image_len > a->mem_bytes ||
+        a->image_len == 0) {
+        printk_lvl(LOG_ERR,
+                   "d%u: HVM image of %llu bytes at %llx does not fit "
+                   "(entry below 1 MiB, image inside %llu MiB)\n",
+                   a->domid, (unsigned long long)a->image_len,
+                   (unsigned long long)a->load_gpa,
+                   (unsigned long long)(a->mem_bytes >> 20));
+        return -EINVAL;
+    }
+    d = domain_create(a->domid, a->name, a->vcpus ? a->vcpus : 1);
+    if (!d)
+        return -ENOMEM;
+    d->arch.hvm = xzalloc(sizeof(*d->arch.hvm));
+    if (!d->arch.hvm) {
+        domain_destroy(d);
+        return -ENOMEM;
+    }
+    if (a->weight)
+        d->weight = a->weight;
+    d->cap = a->cap;
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        v = d->vcpu[i];
+        v->affinity = a->affinity ? a->affinity : cpu_online_mask;
+        /* No PV tick: an HVM guest has no event channel upcall. */
+        v->periodic_period = 0;
+        v->arch.hvm = xzalloc(sizeof(*v->arch.hvm));
+        if (!v->arch.hvm) {
+            domain_destroy(d);
+            return -ENOMEM;
+        }
+    }
+    rc = hvm_alloc_ram(d, pfns);
+    if (!rc)
+        rc = svm_domain_init(d);
+    if (rc) {
+        domain_destroy(d);
+        return rc;
+    }
+    hvm_copy_to_gpa(d, a->load_gpa, a->image, a->image_len);
+    /* 0000:IP for the first 64 KiB (a boot sector's 0000:7C00), else SEG:0. */
+    cs = a->load_gpa < 0x10000 ? 0 : (u16)(a->load_gpa >> 4);
+    ip = a->load_gpa - ((u64)cs << 4);
+    for (unsigned int i = 0; i < d->max_vcpus; i++) {
+        rc = svm_vcpu_init(d->vcpu[i], cs, ip);
+        if (rc) {
+            domain_destroy(d);
+            return rc;
+        }
+    }
+    printk("d%u (%s): HVM, %llu MiB, %u vCPU%s, %zu-byte image at %llx, "
+           "entered in real mode at %04x:%04llx\n",
+           d->domain_id, d->name, (unsigned long long)(pfns >> 8), d->max_vcpus,
+           d->max_vcpus == 1 ? "" : "s", a->image_len,
+           (unsigned long long)a->load_gpa, cs, (unsigned long long)ip);
+    /* Only the boot vCPU runs; the others wait for an INIT-SIPI later. */
+    v = d->vcpu[0];
+    v->initialised = true;
+    vcpu_unpause_flag(v, VPF_down);
+    return 0;
+}
+
+void hvm_domain_destroy(struct domain *d)
+{
+    if (!d->arch.hvm)
+        return;
+    for (unsigned int i = 0; i < MAX_VCPUS; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (v && v->arch.hvm) {
+            svm_vcpu_destroy(v);
+            xfree(v->arch.hvm);
+            v->arch.hvm = NULL;
+        }
+    }
+    svm_domain_destroy(d);
+    xfree(d->arch.hvm);
+    d->arch.hvm = NULL;
+}
+
+/* Load v onto this CPU (if it is not there already) and run it. */
+void hvm_run_vcpu(struct vcpu *v)
+{
+    struct cpu_info *ci = get_cpu_info();
+
+    if (ci->cur_vcpu != v) {
+        BUG_ON(ci->cur_vcpu || v->is_running);
+        v->is_running = true;
+        /* Another CPU's TLB may hold its translations, this one stale ones. */
+        if (v->processor != ci->cpu_id)
+            v->arch.hvm->flush_asid = true;
+        v->processor = ci->cpu_id;
+        ci->cur_vcpu = v;
+        clts();
+        __asm__ volatile("fxrstor64 %0" ::"m"(*(const u8(*)[512])v->arch.fpu));
+        vcpu_update_guest_areas(v);
+    }
+    svm_run(v);
+}
+
+void hvm_save_vcpu(struct vcpu *v)
+{
+    struct cpu_info *ci = get_cpu_info();
+
+    BUG_ON(ci->cur_vcpu != v);
+    clts();
+    __asm__ volatile("fxsave64 %0" : "=m"(*(u8(*)[512])v->arch.fpu));
+    ci->cur_vcpu = NULL;
+    smp_wmb();
+    v->is_running = false;
+}
+
+/* rdmsr with a fix-up: false if the CPU refused the MSR (#GP). */
+bool hvm_rdmsr_safe(u32 msr, u64 *val)
+{
+    u32 lo = 0, hi = 0;
+    int fault = 0;
+
+    __asm__ volatile("1: rdmsr\n"
+                     "2:\n"
+                     ".pushsection .text.fixup, \"ax\"\n"
+                     "3: movl $1, %[f]\n"
+                     "   jmp 2b\n"
+                     ".popsection\n"
+                     ".pushsection .ex_table, \"a\"\n"
+                     ".quad 1b, 3b\n"
+                     ".popsection\n"
+                     : [f] "+r"(fault), "+a"(lo), "+d"(hi)
+                     : "c"(msr));
+    *val = ((u64)hi << 32) | lo;
+    return !fault;
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The HVM layer's interface to the rest of x86: capabilities, HVM domains and vCPUs. */
+#ifndef ASM_HVM_H
+#define ASM_HVM_H
+
+#include "types.h"
+#include "sched.h"
+#include "asm/regs.h"
+
+/* What the boot CPU offers (filled once by hvm_init). */
+struct hvm_caps {
+    bool svm;          /* CPUID 0x80000001 ECX.SVM */
+    bool svm_disabled; /* VM_CR.SVMDIS: firmware turned it off */
+    bool npt, nrips, vmcb_clean, flush_asid, decode_assists;
+    u32 svm_rev;
+    u32 asids; /* CPUID 0x8000000A EBX: ASIDs, 0 (the host's) included */
+    bool vmx;  /* CPUID 1 ECX.VMX */
+    bool vmx_locked_off; /* IA32_FEATURE_CONTROL locked without VMXON */
+    bool ept, vpid, unrestricted;
+    bool use_svm; /* the back end Vesper runs HVM guests with */
+};
+extern struct hvm_caps hvm_caps;
+
+/* Detection on the boot CPU and the boot line that reports it. */
+void hvm_init(void);
+/* Per-CPU state of the back end, once the CPUs are up. */
+void hvm_cpus_init(void);
+/* rdmsr that survives an MSR the CPU lacks (false then). */
+bool hvm_rdmsr_safe(u32 msr, u64 *val);
+/* VMX back end detection (vmx/vmx_caps.c); only reports for now. */
+void vmx_detect(struct hvm_caps *c);
+
+/* Per-domain HVM state; d->arch.hvm is NULL for PV domains. */
+struct hvm_domain {
+    u64 ram_pfns;   /* guest RAM is GPA [0, ram_pfns << PAGE_SHIFT) */
+    mfn_t npt_root; /* nested page table L4 */
+    u64 npt_frames; /* frames the nested tables use */
+    u8 *iopm;       /* I/O permission map (all ports intercepted) */
+    u8 *msrpm;      /* MSR permission map */
+};
+
+struct vmcb;
+/* Per-vCPU HVM state; v->arch.hvm is NULL for PV vCPUs. */
+struct hvm_vcpu {
+    struct vmcb *vmcb;
+    u64 vmcb_pa;
+    /* GPRs while off the CPU or in the hypervisor; RAX/RSP/RIP are the VMCB's. */
+    struct cpu_regs gprs;
+    u32 asid;
+    bool flush_asid; /* its TLB entries may be stale on this CPU */
+};
+
+static inline bool is_hvm_domain(const struct domain *d)
+{
+    return d->arch.hvm != NULL;
+}
+
+static inline bool is_hvm_vcpu(const struct vcpu *v)
+{
+    return v->arch.hvm != NULL;
+}
+
+/* A boot-time HVM domain: a flat image entered in real mode. */
+struct hvm_build_args {
+    domid_t domid;
+    const char *name;
+    const void *image;
+    size_t image_len;
+    u64 load_gpa; /* where the image goes and execution starts */
+    u64 mem_bytes;
+    unsigned int vcpus;
+    unsigned int weight, cap;
+    cpumask_t affinity;
+};
+int hvm_build_domain(const struct hvm_build_args *a);
+
+/* arch_run_vcpu / arch_save_vcpu / arch_domain_destroy for HVM. */
+__attribute__((noreturn)) void hvm_run_vcpu(struct vcpu *v);
+void hvm_save_vcpu(struct vcpu *v);
+void hvm_domain_destroy(struct domain *d);
+
+/* Exit work common to the back ends (hvm.c). */
+/* Port I/O the hypervisor serves: 0xE9 is the debug console. */
+void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
+/* CPUID as an HVM guest sees it (Xen's leaves at 0x40000000). */
+void hvm_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
+               u32 *d);
+
+/* SVM back end (svm/). */
+void svm_detect(struct hvm_caps *c);
+void svm_cpus_init(cpumask_t online);
+int svm_domain_init(struct domain *d);
+void svm_domain_destroy(struct domain *d);
+/* A vCPU starting in real mode at cs_sel:ip. */
+int svm_vcpu_init(struct vcpu *v, u16 cs_sel, u64 ip);
+void svm_vcpu_destroy(struct vcpu *v);
+__attribute__((noreturn)) void svm_run(struct vcpu *v);
+/* Nested page tables (svm/npt.c): map GPA [0, ram) onto the domain's frames. */
+int npt_build(struct domain *d);
+void npt_destroy(struct domain *d);
+
+#endif

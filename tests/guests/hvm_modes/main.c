@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/* Dom0 side of the HVM tests: watch domain 1 (an HVM guest) halt or crash, from the outside. */
+#include <stdbool.h>
+#include <guest/cmdline.h>
+#include <guest/ctl.h>
+#include <guest/test.h>
+#include <guest/time.h>
+
+#define HVM_DOMID 1
+#define WAIT_NS (60ULL * 1000000000ULL)
+#define POLL_NS (5ULL * 1000000ULL)
+
+static char logbuf[16384];
+
+/* 1: domain 1 is there (its info in *info), 0: it is not, -1: error. */
+static int hvm_domain_info(struct xen_domctl_getdomaininfo *info)
+{
+    struct xen_domctl op;
+    long rc;
+
+    memset(&op, 0, sizeof(op));
+    rc = domctl_op(&op, XEN_DOMCTL_getdomaininfo, HVM_DOMID);
+    if (rc == -XEN_ESRCH || (rc == 0 && op.u.getdomaininfo.domain != HVM_DOMID))
+        return 0;
+    if (rc)
+        return -1;
+    *info = op.u.getdomaininfo;
+    return 1;
+}
+
+/* Does the hypervisor's log hold text (its console ring, as xl dmesg)? */
+static bool hyp_log_has(const char *text)
+{
+    struct xen_sysctl op;
+    size_t n = strlen(text);
+
+    memset(&op, 0, sizeof(op));
+    set_xen_guest_handle(op.u.readconsole.buffer, logbuf);
+    op.u.readconsole.count = sizeof(logbuf);
+    if (sysctl_op(&op, XEN_SYSCTL_readconsole))
+        return false;
+    for (uint32_t i = 0; i + n <= op.u.readconsole.count; i++)
+        if (!memcmp(logbuf + i, text, n))
+            return true;
+    return false;
+}
+
+/*
+ * expect=halt: the guest prints its own verdict on port 0xE9 and halts
+ * with interrupts off; seen blocked, it is destroyed and dom0 passes.
+ * expect=npf or triple: the guest must be crashed by the hypervisor for
+ * that reason (its log says so) and go, while this domain keeps running.
+ */
+void test_main(void)
+{
+    struct xen_domctl_getdomaininfo info;
+    char expect[16], why[96];
+    uint64_t deadline = guest_now() + WAIT_NS;
+    bool seen = false, done = false;
+    /* interleave=1: d1 must be seen between two of its own time slices. */
+    bool interleave = cmdline_long("interleave", 0) == 1;
+    uint64_t first_time = 0;
+    unsigned int slices = 0;
+    int r;
+
+    if (cmdline_str("expect", expect, sizeof(expect)) < 0)
+        memcpy(expect, "halt", 5);
+    /* The reason the hypervisor must give for the crash. */
+    if (!strcmp(expect, "npf"))
+        memcpy(why, "crashed: HVM: nested page fault", 32);
+    else if (!strcmp(expect, "triple"))
+        memcpy(why, "crashed: HVM: triple fault", 27);
+    else
+        memcpy(why, "crashed", 8);
+    printk("watching d%u, expecting it to %s\n", HVM_DOMID, expect);
+    while (!done && guest_now() < deadline) {
+        r = hvm_domain_info(&info);
+        if (r < 0) {
+            test_fail("getdomaininfo failed");
+            return;
+        }
+        if (!strcmp(expect, "halt")) {
+            if (!r)
+                break;
+            seen = true;
+            /*
+             * Running (not blocked) with more CPU time than at our last
+             * look: on one CPU that means it was preempted for us and
+             * came back, so the timer takes the CPU from an HVM guest.
+             */
+            if (!(info.flags & XEN_DOMINF_blocked) && info.cpu_time) {
+                if (first_time && info.cpu_time != first_time)
+                    slices++;
+                first_time = info.cpu_time;
+            }
+            /* Halted for good: blocked, and it has run. */
+            done = (info.flags & XEN_DOMINF_blocked) && info.cpu_time &&
+                   !(info.flags & XEN_DOMINF_shutdown);
+        } else {
+            if (r)
+                seen = true;
+            done = !r || (info.flags & XEN_DOMINF_shutdown);
+        }
+        if (!done)
+            spin_until(guest_now() + POLL_NS);
+    }
+    if (!strcmp(expect, "halt")) {
+        struct xen_domctl op;
+
+        TEST_CHECK(seen);
+        TEST_CHECK(done);
+        if (interleave) {
+            printk("d%u seen running at %u later slices\n", HVM_DOMID, slices);
+            TEST_CHECK(slices >= 2);
+        }
+        memset(&op, 0, sizeof(op));
+        TEST_EQ(domctl_op(&op, XEN_DOMCTL_destroydomain, HVM_DOMID), 0);
+    } else {
+        printk("d%u %s\n", HVM_DOMID,
+               seen ? "seen, then gone" : "already gone");
+        TEST_CHECK(done);
+        TEST_CHECK(hyp_log_has(why));
+    }
+    /* The hypervisor is alive: this domain still makes hypercalls. */
+    TEST_CHECK(HYPERVISOR_xen_version(XENVER_version, NULL) > 0);
+}

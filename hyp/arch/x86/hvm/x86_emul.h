@@ -177,7 +177,9 @@ struct x86_insn {
     bool lock;        /* F0 */
     bool has_modrm;   /* ModRM forms; the operand is always memory */
     u8 reg;           /* ModRM.reg, with REX.R */
-    enum x86_seg seg; /* memory operand's (MOVS/OUTS: source) segment */
+    /* The memory operand's segment (MOVS/OUTS: the source's); X86_SEG_NUM
+     * for STOS, INS, IN, OUT, whose only memory is ES:rDI or none. */
+    enum x86_seg seg;
     struct x86_ea ea; /* has_modrm forms */
     u64 moffs;        /* X86_K_MOFFS: the offset, zero-extended */
     u64 imm;          /* immediate, sign-extended as the CPU does */

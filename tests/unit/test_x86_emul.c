@@ -550,6 +550,12 @@ TEST(addressing_64)
         R(R12) = MMIO_LIN + 0x600;
         CHECK_EQ(run_bytes(idx12b, sizeof(idx12b)), X86_EMUL_OK);
         CHECK_EQ(R(RAX), 0xd0000620);
+        /* SIB base 101b with mod 0 is "no base" with REX.B too, not r13 */
+        ram_put(0x10, 4, 0x13131313);
+        CHECK_EQ(RUN(0x41, 0x8b, 0x04, 0x25, 0x10, 0, 0, 0), X86_EMUL_OK);
+        CHECK_EQ(R(RAX), 0x13131313);
+        CHECK_EQ(E.insn.len, 8);
+        CHECK_EQ(E.insn.ea.base, -1);
     }
     CHECK(F.nlog > 10);
 }

@@ -1364,6 +1364,50 @@ MUTATIONS = [
          test="gnt_basic",
          why="a handle mapped for host and device holds a reference for each"),
 
+    dict(name="hvm-npf-outside-ram-ignored",
+         file="hyp/arch/x86/hvm/svm/svm.c",
+         old="                 (unsigned long long)(v->domain->arch.hvm->ram_pfns * 4));\n        svm_crash(v, why);\n",
+         new="                 (unsigned long long)(v->domain->arch.hvm->ram_pfns * 4));\n",
+         test="hvm_npf",
+         why="an HVM guest touching GPA outside its RAM is crashed, with a dump"),
+
+    dict(name="hvm-triple-fault-ignored",
+         file="hyp/arch/x86/hvm/svm/svm.c",
+         old="        svm_crash(v, \"triple fault (shutdown)\");\n",
+         new="        svm_skip(vm, 0);\n",
+         test="hvm_triple",
+         why="a triple fault (SHUTDOWN intercept) crashes only that HVM domain"),
+
+    dict(name="hvm-ioports-open",
+         file="hyp/arch/x86/hvm/svm/svm.c",
+         old="    memset(h->iopm, 0xff, 4 * PAGE_SIZE);\n",
+         new="    memset(h->iopm, 0, 4 * PAGE_SIZE);\n",
+         test="hvm_modes",
+         why="every port of an HVM guest is intercepted: it reaches no host "
+             "device (port 0xE9 then never reaches the console)"),
+
+    dict(name="hvm-msrs-open",
+         file="hyp/arch/x86/hvm/svm/svm.c",
+         old="    memset(h->msrpm, 0xff, 2 * PAGE_SIZE);\n",
+         new="    memset(h->msrpm, 0, 2 * PAGE_SIZE);\n",
+         test="hvm_modes",
+         why="EFER and the other host MSRs are intercepted: the guest never "
+             "sees EFER.SVME"),
+
+    dict(name="hvm-cpuid-not-xen",
+         file="hyp/arch/x86/hvm/hvm.c",
+         old="            *c = 0x65584d4d; /* \"MMXe\" */\n",
+         new="            *c = 0x65584d4e;\n",
+         test="hvm_cpuid",
+         why="an HVM guest's CPUID leaf 0x40000000 is Xen's XenVMMXenVMM"),
+
+    dict(name="pv-efer-svme-shown",
+         file="hyp/arch/x86/pv/emulate.c",
+         old="        *val = rdmsr(MSR_EFER) & ~EFER_SVME;\n",
+         new="        *val = rdmsr(MSR_EFER);\n",
+         test="hvm_modes",
+         why="a PV guest's EFER never shows the SVME that HVM guests need"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

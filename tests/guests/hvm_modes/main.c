@@ -110,8 +110,17 @@ void test_main(void)
         TEST_CHECK(seen);
         TEST_CHECK(done);
         if (interleave) {
+            uint32_t lo, hi;
+
             printk("d%u seen running at %u later slices\n", HVM_DOMID, slices);
             TEST_CHECK(slices >= 2);
+            /*
+             * The HVM guest ran on this (only) CPU, so SVM is on here; a
+             * PV guest's EFER (emulated rdmsr) must not show SVME.
+             */
+            __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0xc0000080));
+            printk("EFER as dom0 reads it: %x:%08x\n", hi, lo);
+            TEST_CHECK(!(lo & (1U << 12)));
         }
         memset(&op, 0, sizeof(op));
         TEST_EQ(domctl_op(&op, XEN_DOMCTL_destroydomain, HVM_DOMID), 0);

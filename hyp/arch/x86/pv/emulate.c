@@ -8,6 +8,7 @@
 #include "asm/debugreg.h"
 #include "asm/mm.h"
 #include "asm/pv.h"
+#include "asm/svm.h"
 #include "asm/x86.h"
 
 #define VESPER_MAJOR 4
@@ -89,7 +90,8 @@ static bool read_msr(struct vcpu *v, u32 msr, u64 *val)
         *val = 0xfee00900UL;
         return true;
     case MSR_EFER:
-        *val = rdmsr(MSR_EFER);
+        /* SVME is Vesper's (HVM guests ran here): hidden, as Xen does. */
+        *val = rdmsr(MSR_EFER) & ~EFER_SVME;
         return true;
     case 0x10: /* TSC */
         *val = rdtsc();
@@ -120,7 +122,7 @@ static bool write_msr(struct vcpu *v, u32 msr, u64 val)
         }
         return true;
     case MSR_EFER:
-        return val == rdmsr(MSR_EFER);
+        return val == (rdmsr(MSR_EFER) & ~EFER_SVME);
     }
     return false;
 }

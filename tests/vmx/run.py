@@ -4,7 +4,8 @@
 
 Usage:
   tests/vmx/run.py [--hyp build/vesper.bin | --xen build/xen/xen-4.17]
-                   [--timeout 180] [-j N] [--expect-log REGEX]...
+                   [--timeout 30] [--slowdown 10] [-j N]
+                   [--expect-log REGEX]...
                    [--hyp-args WORDS] [--ips N] [--smp N] [--keep]
                    [--log-dir DIR] [-v] TEST...
 
@@ -12,16 +13,17 @@ This machine has no hardware virtualization and QEMU's TCG offers no VMX,
 so the VT-x side of the HVM work (issue 13) is tried on Bochs, which
 emulates VMX with EPT in its corei7_skylake_x model. Each test boots the
 same hypervisor command line and module strings as tests/run.py under QEMU
-(tests/run.py's boot_spec), judged by the same rules (its verdict) from the
-serial log; --expect-log adds regexes the log must match, e.g. Xen's
+(tests/run.py's boot_spec; Xen gets x2apic_phys=1 besides, for Bochs's
+second CPU), judged by the same rules (its verdict) from the serial log; --expect-log adds regexes the log must match, e.g. Xen's
 "HVM: VMX enabled" to prove the emulated CPU offers VT-x.
 
 Bochs has no -kernel, so the images go on a GRUB rescue ISO (multiboot v1,
 serial terminal, no video mode). GRUB 2 passes neither the image's path
 on the hypervisor's command line nor a module's path on its string: Vesper
-reads a module's first word as its path, so it keeps the path word; Xen
-would take it for the guest's first argument, so it is dropped (Xen's
-cmdline_cook, which strips it for other loaders such as QEMU's).
+reads a module's first word as its path, so the runner writes the path
+word in again; Xen would take it for the guest's first argument, so there
+it stays out (Xen's cmdline_cook strips it only for other loaders, such
+as QEMU's).
 
 How the machine stopped:
   Vesper: every end but a reboot is an ACPI soft-off, which stops Bochs;
@@ -45,6 +47,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -57,6 +60,9 @@ guest_run = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(guest_run)
 
 CPU_MODEL = "corei7_skylake_x"
+# Xen's x2APIC cluster mode trips its BUG at genapic/x2apic.c:163 sending
+# the first IPI to a second Bochs CPU; physical mode boots.
+XEN_BOCHS_ARGS = "x2apic_phys=1"
 BOCHS_SHARE = "/usr/share/bochs"
 
 # Bochs's log: how the machine ended, when the serial line does not say.
@@ -92,6 +98,8 @@ def megs(size):
 def write_iso(args, t, work):
     """The GRUB ISO booting t as tests/run.py would; its path."""
     kernel, cmdline, modules = guest_run.boot_spec(args, t)
+    if args.xen:
+        cmdline += " " + XEN_BOCHS_ARGS
     tree = os.path.join(work, "tree")
     shutil.rmtree(tree, ignore_errors=True)
     os.makedirs(os.path.join(tree, "boot", "grub"))
@@ -191,12 +199,28 @@ def bochs_note(blog_text):
     return (": Bochs said '%s'" % msgs[-1].strip()) if msgs else ""
 
 
+# Bochs runs that have not ended, for the signal handler: Bochs ignores
+# SIGTERM under its debugger, and worker threads never see the signal.
+live = set()
+live_lock = threading.Lock()
+
+
 def kill_group(proc):
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
     proc.wait()
+
+
+def stop_all(signum, frame):
+    with live_lock:
+        for proc in live:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    os._exit(128 + signum)
 
 
 def run_one(args, t):
@@ -238,7 +262,9 @@ def run_one(args, t):
                                 stdin=subprocess.DEVNULL, stdout=screen,
                                 stderr=subprocess.STDOUT,
                                 start_new_session=True)
-        timeout = float(t.conf.get("timeout", args.timeout))
+        with live_lock:
+            live.add(proc)
+        timeout = float(t.conf.get("timeout", args.timeout)) * args.slowdown
         timed_out = False
         seen = None
         while True:
@@ -263,6 +289,8 @@ def run_one(args, t):
                 timed_out = True
                 kill_group(proc)
                 break
+    with live_lock:
+        live.discard(proc)
     secs = time.monotonic() - start
     if not args.keep:
         os.remove(iso)
@@ -295,7 +323,12 @@ def main():
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--hyp", help="Vesper image (default <build>/vesper.bin)")
     g.add_argument("--xen", help="reference Xen image (tests/xen/fetch-xen.sh)")
-    ap.add_argument("--timeout", type=float, default=180.0)
+    ap.add_argument("--timeout", type=float, default=30.0,
+                    help="seconds under QEMU, as tests/run.py's (a test's "
+                    "own timeout wins); times --slowdown on Bochs")
+    # Measured: hello 5x QEMU's time, evt_pingpong and gnt_basic 17-20x.
+    ap.add_argument("--slowdown", type=float, default=10.0,
+                    help="how many times QEMU's timeout Bochs gets")
     ap.add_argument("-j", "--jobs", type=int, default=1)
     ap.add_argument("--filter", help="only tests whose name contains this")
     ap.add_argument("--expect-log", action="append", default=[],
@@ -340,6 +373,8 @@ def main():
         tests = guest_run.resolve_tests(args)
     except ValueError as e:
         ap.error(str(e))
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop_all)
     return guest_run.run_tests(args, tests, run_one)
 
 

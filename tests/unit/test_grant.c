@@ -430,8 +430,9 @@ TEST(refusals_change_nothing)
              GNTST_bad_page);
     CHECK_EQ(map(d0, 0x1000, GNTMAP_host_map, 1, 512, &h), GNTST_bad_gntref);
     CHECK_EQ(map(d0, 0x1000, GNTMAP_host_map, 7, 8, &h), GNTST_bad_domain);
-    CHECK_EQ(map(d0, 0x1000, GNTMAP_device_map | GNTMAP_readonly, 1, 8, &h),
-             GNTST_general_error);
+    /* A writable device mapping of a read-only grant, or of a table. */
+    CHECK_EQ(map(d0, 0, GNTMAP_device_map, 1, 8, &h), GNTST_general_error);
+    CHECK_EQ(map(d0, 0, GNTMAP_device_map, 1, 10, &h), GNTST_general_error);
     /* A mapping the arch side refuses leaves no pin, bit or reference. */
     fail_addr = 0x1000;
     CHECK_EQ(map(d0, 0x1000, GNTMAP_host_map | GNTMAP_readonly, 1, 8, &h),
@@ -443,6 +444,59 @@ TEST(refusals_change_nothing)
     CHECK_EQ(pages[a].count_info, 1);
     CHECK_EQ(pages[pt].count_info, 1);
     CHECK_EQ(pages[a].type_info, 0);
+    CHECK(!gnttab_pinned(d1));
+    teardown();
+}
+
+static s16 unmap_dev(struct domain *by, u64 addr, u64 bus, grant_handle_t h)
+{
+    struct gnttab_unmap_grant_ref u = { .host_addr = addr,
+                                        .dev_bus_addr = bus,
+                                        .handle = h };
+
+    cur = by->vcpu[0];
+    CHECK_EQ(do_grant_table_op(GNTTABOP_unmap_grant_ref, (u64)(uintptr_t)&u, 1,
+                               0, 0),
+             0);
+    return u.status;
+}
+
+/*
+ * A device mapping's references are the handle's: one for the device side
+ * (and a writable type if writable), one more for a host side; each side
+ * goes with its own unmap, and the mapper's death gives back what is left.
+ */
+TEST(device_mappings_hold_their_references)
+{
+    mfn_t a;
+    grant_handle_t h = 0, h2 = 0;
+
+    setup();
+    a = give(d1, 3);
+    grant(8, 0, a, GTF_permit_access);
+    CHECK_EQ(map(d0, 0, GNTMAP_device_map, 1, 8, &h), GNTST_okay);
+    CHECK_EQ(pages[a].count_info, 2);
+    CHECK_EQ(pages[a].type_info, 1);
+    CHECK_EQ(tab1[8].flags, GTF_permit_access | GTF_reading | GTF_writing);
+    CHECK_EQ(map(d0, 0x1000, GNTMAP_device_map | GNTMAP_host_map, 1, 8, &h2),
+             GNTST_okay);
+    CHECK_EQ(pages[a].count_info, 4);
+    CHECK_EQ(pages[a].type_info, 3);
+    /* The wrong bus address changes nothing. */
+    CHECK_EQ(unmap_dev(d0, 0, (u64)(a + 1) << 12, h), GNTST_bad_dev_addr);
+    CHECK_EQ(pages[a].count_info, 4);
+    CHECK_EQ(unmap_dev(d0, 0, (u64)a << 12, h), GNTST_okay);
+    CHECK_EQ(pages[a].count_info, 3);
+    CHECK_EQ(unmap_dev(d0, 0, (u64)a << 12, h), GNTST_bad_handle);
+    /* h2's host side alone, then its device side at d0's end. */
+    CHECK_EQ(unmap(d0, 0x1000, h2), GNTST_okay);
+    CHECK_EQ(pages[a].count_info, 2);
+    CHECK_EQ(pages[a].type_info, 1);
+    CHECK(gnttab_pinned(d1));
+    gnttab_release_mappings(d0);
+    CHECK_EQ(pages[a].count_info, 1);
+    CHECK_EQ(pages[a].type_info, 0);
+    CHECK_EQ(tab1[8].flags, GTF_permit_access);
     CHECK(!gnttab_pinned(d1));
     teardown();
 }

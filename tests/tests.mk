@@ -30,7 +30,7 @@ TESTS_XEN_IMG := $(BUILD)/xen/xen-4.17
 
 .PHONY: test-guests test-guests-xen test-mutation run test-vmx test-vmx-smoke
 
-test-guests: $(HYP_IMG) guests
+test-guests: $(HYP_IMG) guests linux-images
 	$(PYTHON) tests/run.py --build $(BUILD) --hyp $(HYP_IMG) $(TEST_ARGS) \
 	    $(TESTS_GUEST_ELFS)
 
@@ -101,4 +101,26 @@ endef
 $(foreach t,$(HVM_TESTS),$(eval $(call HVM_FLAT_RULE,$(t))))
 
 $(HVM_WATCH_COPIES): $(GUEST_OUT)/hvm_modes.elf
+	$(V)cp $< $@
+
+# hvm_multiboot (issue 13): an ELF32 multiboot v1 kernel rather than a flat
+# image, so the HVM loader's multiboot path is what boots it; dom0 is the
+# hvm_modes watcher again.
+HVM_MB_KERNEL := $(GUEST_OUT)/hvm_multiboot_mb.elf
+GUEST_ELFS += $(GUEST_OUT)/hvm_multiboot.elf
+guests: $(HVM_MB_KERNEL) $(GUEST_OUT)/hvm_multiboot.elf
+$(HVM_MB_KERNEL): tests/guests/hvm_multiboot/mb.s tests/guests/hvm_multiboot/mb.lds
+	@mkdir -p $(dir $@)
+	$(V)as --32 -o $@.o $<
+	$(V)ld -m elf_i386 -T tests/guests/hvm_multiboot/mb.lds --build-id=none \
+	    -z noexecstack -o $@ $@.o
+$(GUEST_OUT)/hvm_multiboot.elf: $(GUEST_OUT)/hvm_modes.elf
+	$(V)cp $< $@
+
+# hvm_linux (issue 13): Debian's vmlinuz as an HVM domain (the watcher is
+# dom0); its kernel and initrd are the system tier's, so the guest tier
+# fetches them too.
+GUEST_ELFS += $(GUEST_OUT)/hvm_linux.elf
+guests: $(GUEST_OUT)/hvm_linux.elf
+$(GUEST_OUT)/hvm_linux.elf: $(GUEST_OUT)/hvm_modes.elf
 	$(V)cp $< $@

@@ -20,10 +20,14 @@
  *     console       serial input goes to this domain
  *     kind=ramdisk  the module is the previous kernel's ramdisk
  *     kind=kernel   the module is a kernel even if it does not look like one
- *     kind=hvm      the module is a flat image for an HVM domain (SVM),
- *                   copied to guest-physical load= and entered there in
- *                   16-bit real mode (CS:IP 0000:load below 64 KiB, else
- *                   load/16:0); guest RAM from GPA 0 is mem= (16M default)
+ *     kind=hvm      the module is an HVM domain's image: a Linux bzImage
+ *                   (boot protocol 2.06+, 32-bit entry, e820 map, command
+ *                   line and the ramdisk module after it) or a multiboot v1
+ *                   kernel (a.out kludge or ELF32; the ramdisk is its one
+ *                   module), else a flat image copied to guest-physical
+ *                   load= and entered there in 16-bit real mode (CS:IP
+ *                   0000:load below 64 KiB, else load/16:0); guest RAM
+ *                   from GPA 0 is mem= (16M default)
  *     load=ADDR     kind=hvm only: 0x1000..0xff000, default 0x7c00 (a
  *                   boot sector's address)
  */

@@ -70,8 +70,8 @@ static void refuse(domid_t id, unsigned int mod, const char *why)
 }
 
 /*
- * A kind=hvm module: a flat image for an HVM domain, which has no ramdisk
- * and no PV console; domain 0 stays PV (it is the toolstack).
+ * A kind=hvm module: a flat image, a multiboot or a Linux kernel for an HVM
+ * domain, which has no PV console; domain 0 stays PV (it is the toolstack).
  */
 static bool build_hvm(domid_t id, unsigned int k, int rd, cpumask_t affinity)
 {
@@ -84,11 +84,13 @@ static bool build_hvm(domid_t id, unsigned int k, int rd, cpumask_t affinity)
         refuse(id, k, "kind=hvm: domain 0 must be a PV kernel");
         return false;
     }
-    if (rd >= 0) {
-        refuse(id, k, "kind=hvm: an HVM image takes no ramdisk");
-        return false;
-    }
     memset(&h, 0, sizeof(h));
+    /* A multiboot or Linux kernel takes its ramdisk (the loader checks). */
+    if (rd >= 0) {
+        h.ramdisk = mods_parsed[rd].data;
+        h.ramdisk_len = mods_parsed[rd].len;
+    }
+    h.cmdline = c->cmdline;
     h.domid = id;
     h.name = c->name;
     h.image = m->data;

@@ -50,6 +50,8 @@ static bool hyp_log_has(const char *text)
  * with interrupts off; seen blocked, it is destroyed and dom0 passes.
  * expect=npf or triple: the guest must be crashed by the hypervisor for
  * that reason (its log says so) and go, while this domain keeps running.
+ * expect=run: an unmodified kernel that prints where the test's log can
+ * see it: it runs until it ends or for linger= seconds, then is destroyed.
  */
 void test_main(void)
 {
@@ -65,6 +67,9 @@ void test_main(void)
 
     if (cmdline_str("expect", expect, sizeof(expect)) < 0)
         memcpy(expect, "halt", 5);
+    if (!strcmp(expect, "run"))
+        deadline = guest_now() + (uint64_t)cmdline_long("linger", 20) *
+                                     1000000000ULL;
     /* The reason the hypervisor must give for the crash. */
     if (!strcmp(expect, "npf"))
         memcpy(why, "crashed: HVM: nested page fault", 32);
@@ -79,7 +84,12 @@ void test_main(void)
             test_fail("getdomaininfo failed");
             return;
         }
-        if (!strcmp(expect, "halt")) {
+        if (!strcmp(expect, "run")) {
+            if (!r)
+                break;
+            seen = true;
+            done = info.flags & XEN_DOMINF_shutdown;
+        } else if (!strcmp(expect, "halt")) {
             if (!r)
                 break;
             seen = true;
@@ -104,7 +114,14 @@ void test_main(void)
         if (!done)
             spin_until(guest_now() + POLL_NS);
     }
-    if (!strcmp(expect, "halt")) {
+    if (!strcmp(expect, "run")) {
+        struct xen_domctl op;
+
+        printk("d%u %s\n", HVM_DOMID, done ? "ended" : "still running");
+        TEST_CHECK(seen);
+        memset(&op, 0, sizeof(op));
+        TEST_EQ(domctl_op(&op, XEN_DOMCTL_destroydomain, HVM_DOMID), 0);
+    } else if (!strcmp(expect, "halt")) {
         struct xen_domctl op;
 
         TEST_CHECK(seen);

@@ -128,8 +128,7 @@ static int hvm_alloc_ram(struct domain *d, u64 pfns)
     return 0;
 }
 
-static void hvm_copy_to_gpa(struct domain *d, u64 gpa, const void *src,
-                            size_t len)
+void hvm_copy_to_gpa(struct domain *d, u64 gpa, const void *src, size_t len)
 {
     const u8 *s = src;
 
@@ -143,13 +142,19 @@ static void hvm_copy_to_gpa(struct domain *d, u64 gpa, const void *src,
     }
 }
 
+/* A loader's 32-bit protected-mode entry on the back end that runs it. */
+static int hvm_vcpu_enter32(struct vcpu *v, const struct hvm_entry *e)
+{
+    svm_vcpu_enter32(v, e);
+    return 0;
+}
+
 int hvm_build_domain(const struct hvm_build_args *a)
 {
     u64 pfns = a->mem_bytes >> PAGE_SHIFT;
     struct domain *d;
     struct vcpu *v;
-    u16 cs;
-    u64 ip;
+    struct hvm_entry e;
     int rc;
 
     if (!hvm_caps.use_svm) {
@@ -158,17 +163,6 @@ int hvm_build_domain(const struct hvm_build_args *a)
                    "does not offer\n",
                    a->domid);
         return -EOPNOTSUPP;
-    }
-    /* Real mode reaches the first MiB: the entry point must lie there. */
-    if (a->load_gpa >= 0x100000 || a->load_gpa + a->image_len > a->mem_bytes ||
-        a->image_len == 0) {
-        printk_lvl(LOG_ERR,
-                   "d%u: HVM image of %llu bytes at %llx does not fit "
-                   "(entry below 1 MiB, image inside %llu MiB)\n",
-                   a->domid, (unsigned long long)a->image_len,
-                   (unsigned long long)a->load_gpa,
-                   (unsigned long long)(a->mem_bytes >> 20));
-        return -EINVAL;
     }
     d = domain_create(a->domid, a->name, a->vcpus ? a->vcpus : 1);
     if (!d)
@@ -199,22 +193,28 @@ int hvm_build_domain(const struct hvm_build_args *a)
         domain_destroy(d);
         return rc;
     }
-    hvm_copy_to_gpa(d, a->load_gpa, a->image, a->image_len);
-    /* 0000:IP for the first 64 KiB (a boot sector's 0000:7C00), else SEG:0. */
-    cs = a->load_gpa < 0x10000 ? 0 : (u16)(a->load_gpa >> 4);
-    ip = a->load_gpa - ((u64)cs << 4);
-    for (unsigned int i = 0; i < d->max_vcpus; i++) {
-        rc = svm_vcpu_init(d->vcpu[i], cs, ip);
+    rc = hvm_load(d, a, &e);
+    for (unsigned int i = 0; !rc && i < d->max_vcpus; i++) {
+        rc = svm_vcpu_init(d->vcpu[i], e.cs, e.ip);
+        if (!rc && e.protected32)
+            rc = hvm_vcpu_enter32(d->vcpu[i], &e);
         if (rc) {
             domain_destroy(d);
             return rc;
         }
     }
-    printk("d%u (%s): HVM, %llu MiB, %u vCPU%s, %zu-byte image at %llx, "
-           "entered in real mode at %04x:%04llx\n",
-           d->domain_id, d->name, (unsigned long long)(pfns >> 8), d->max_vcpus,
-           d->max_vcpus == 1 ? "" : "s", a->image_len,
-           (unsigned long long)a->load_gpa, cs, (unsigned long long)ip);
+    if (e.protected32)
+        printk("d%u (%s): HVM, %llu MiB, %u vCPU%s, entered in 32-bit "
+               "protected mode at %llx\n",
+               d->domain_id, d->name, (unsigned long long)(pfns >> 8),
+               d->max_vcpus, d->max_vcpus == 1 ? "" : "s",
+               (unsigned long long)e.ip);
+    else
+        printk("d%u (%s): HVM, %llu MiB, %u vCPU%s, %zu-byte image at %llx, "
+               "entered in real mode at %04x:%04llx\n",
+               d->domain_id, d->name, (unsigned long long)(pfns >> 8),
+               d->max_vcpus, d->max_vcpus == 1 ? "" : "s", a->image_len,
+               (unsigned long long)a->load_gpa, e.cs, (unsigned long long)e.ip);
     /* Only the boot vCPU runs; the others wait for an INIT-SIPI later. */
     v = d->vcpu[0];
     v->initialised = true;

@@ -229,6 +229,25 @@ int svm_vcpu_init(struct vcpu *v, u16 cs_sel, u64 ip)
     return 0;
 }
 
+void svm_vcpu_enter32(struct vcpu *v, const struct hvm_entry *e)
+{
+    struct vmcb *vm = v->arch.hvm->vmcb;
+
+    /* Flat 4 GiB segments, as the loaded GDT describes them; paging off. */
+    seg_set(&vm->cs, e->cs, 0, 0xffffffff, 0xc9b);
+    seg_set(&vm->ds, e->ds, 0, 0xffffffff, 0xc93);
+    seg_set(&vm->es, e->ds, 0, 0xffffffff, 0xc93);
+    seg_set(&vm->fs, e->ds, 0, 0xffffffff, 0xc93);
+    seg_set(&vm->gs, e->ds, 0, 0xffffffff, 0xc93);
+    seg_set(&vm->ss, e->ds, 0, 0xffffffff, 0xc93);
+    seg_set(&vm->gdtr, 0, e->gdt_base, e->gdt_limit, 0);
+    vm->cr0 = 0x11; /* PE, ET */
+    vm->rip = e->ip;
+    vm->rax = e->eax;
+    v->arch.hvm->gprs.rbx = e->ebx;
+    v->arch.hvm->gprs.rsi = e->esi;
+}
+
 void svm_vcpu_destroy(struct vcpu *v)
 {
     struct hvm_vcpu *hv = v->arch.hvm;

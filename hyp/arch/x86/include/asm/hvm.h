@@ -71,8 +71,30 @@ struct hvm_build_args {
     unsigned int vcpus;
     unsigned int weight, cap;
     cpumask_t affinity;
+    /* Multiboot and Linux kernels: their command line and ramdisk. */
+    const char *cmdline;
+    const void *ramdisk;
+    size_t ramdisk_len;
 };
 int hvm_build_domain(const struct hvm_build_args *a);
+
+/*
+ * Where and how a vCPU starts: real mode at cs:ip (flat images), or 32-bit
+ * protected mode with flat segments cs/ds of the GDT at gdt_base, paging
+ * off, and the registers a multiboot or Linux loader hands over.
+ */
+struct hvm_entry {
+    bool protected32;
+    u16 cs, ds;
+    u64 ip;
+    u32 eax, ebx, esi;
+    u64 gdt_base;
+    u16 gdt_limit;
+};
+/* The image into RAM as a flat image, a multiboot v1 or a Linux bzImage kernel. */
+int hvm_load(struct domain *d, const struct hvm_build_args *a,
+             struct hvm_entry *e);
+void hvm_copy_to_gpa(struct domain *d, u64 gpa, const void *src, size_t len);
 
 /* arch_run_vcpu / arch_save_vcpu / arch_domain_destroy for HVM. */
 __attribute__((noreturn)) void hvm_run_vcpu(struct vcpu *v);
@@ -93,6 +115,8 @@ int svm_domain_init(struct domain *d);
 void svm_domain_destroy(struct domain *d);
 /* A vCPU starting in real mode at cs_sel:ip. */
 int svm_vcpu_init(struct vcpu *v, u16 cs_sel, u64 ip);
+/* ... then moved to a loader's 32-bit protected-mode entry. */
+void svm_vcpu_enter32(struct vcpu *v, const struct hvm_entry *e);
 void svm_vcpu_destroy(struct vcpu *v);
 __attribute__((noreturn)) void svm_run(struct vcpu *v);
 /* Nested page tables (svm/npt.c): map GPA [0, ram) onto the domain's frames. */

@@ -43,7 +43,8 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
     pi->nr_nodes = 1;
     pi->max_node_id = 0;
     pi->cpu_khz = (u32)arch_cpu_khz();
-    pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
+    pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 |
+                       arch_hvm_physcaps();
     pi->total_pages = total_frame_count();
     pi->free_pages = free_frame_count();
     pi->outstanding_pages = page_claims();

@@ -89,6 +89,8 @@ u64 arch_cpu_khz(void);
  * fills n of them.
  */
 void arch_cpu_words(u32 *w, unsigned int n);
+/* XEN_SYSCTL_PHYSCAP_hvm and _hap when HVM guests can run (physinfo). */
+u32 arch_hvm_physcaps(void);
 
 /* XEN_DOMCTL_hypercall_init: write a hypercall page into d's frame. */
 long arch_hypercall_init(struct domain *d, u64 gfn);

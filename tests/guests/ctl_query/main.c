@@ -68,6 +68,10 @@ static void machine(void)
     TEST_EQ(pi->nr_nodes, 1);
     TEST_CHECK(pi->cpu_khz > 100000);
     TEST_EQ(pi->capabilities & XEN_SYSCTL_PHYSCAP_pv, XEN_SYSCTL_PHYSCAP_pv);
+    /* QEMU's -cpu max offers SVM with NPT: HVM guests, on nested paging. */
+    TEST_EQ(pi->capabilities &
+                (XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap),
+            XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap);
     TEST_EQ(pi->capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v1,
             XEN_SYSCTL_PHYSCAP_gnttab_v1);
     /* QEMU's 1 GiB, some of it the hypervisor's, the rest dom0's. */

@@ -22,8 +22,10 @@ void hvm_init(void)
 
     svm_detect(c);
     vmx_detect(c);
-    /* Only the SVM back end exists, and it relies on nested paging. */
+    /* Both back ends rely on nested paging; VMX on unrestricted guest too. */
     c->use_svm = c->svm && !c->svm_disabled && c->npt && c->asids > 1;
+    c->use_vmx = !c->use_svm && c->vmx && !c->vmx_locked_off && c->ept &&
+                 c->unrestricted && c->vmx_ctls;
     if (c->svm && c->svm_disabled)
         printk("HVM: SVM present but disabled by firmware (VM_CR.SVMDIS): "
                "PV only\n");
@@ -37,9 +39,13 @@ void hvm_init(void)
         printk("HVM: VMX present but locked off by firmware "
                "(IA32_FEATURE_CONTROL): not used\n");
     else if (c->vmx)
-        printk("HVM: VMX%s%s%s%s, not used (no VMX back end yet)\n",
-               c->ept || c->vpid ? " with" : "", c->ept ? " EPT" : "",
-               c->ept && c->vpid ? " and" : "", c->vpid ? " VPID" : "");
+        printk("HVM: VMX%s%s%s%s%s, %s\n", c->ept || c->vpid ? " with" : "",
+               c->ept ? " EPT" : "", c->ept && c->vpid ? " and" : "",
+               c->vpid ? " VPID" : "",
+               c->unrestricted ? ", unrestricted guest" : "",
+               c->use_vmx ? "using it"
+                          : "not usable (needs EPT, unrestricted guest, "
+                            "EFER/PAT switching): PV only");
     if (!c->svm && !c->vmx)
         printk("HVM: no SVM or VMX: PV only\n");
 }
@@ -48,6 +54,8 @@ void hvm_cpus_init(void)
 {
     if (hvm_caps.use_svm)
         svm_cpus_init(cpu_online_mask);
+    if (hvm_caps.use_vmx)
+        vmx_cpus_init(cpu_online_mask);
 }
 
 /*
@@ -145,7 +153,10 @@ void hvm_copy_to_gpa(struct domain *d, u64 gpa, const void *src, size_t len)
 /* A loader's 32-bit protected-mode entry on the back end that runs it. */
 static int hvm_vcpu_enter32(struct vcpu *v, const struct hvm_entry *e)
 {
-    svm_vcpu_enter32(v, e);
+    if (hvm_caps.use_vmx)
+        vmx_vcpu_enter32(v, e);
+    else
+        svm_vcpu_enter32(v, e);
     return 0;
 }
 
@@ -157,10 +168,10 @@ int hvm_build_domain(const struct hvm_build_args *a)
     struct hvm_entry e;
     int rc;
 
-    if (!hvm_caps.use_svm) {
+    if (!hvm_caps.use_svm && !hvm_caps.use_vmx) {
         printk_lvl(LOG_ERR,
-                   "d%u: kind=hvm needs SVM with NPT, which this CPU "
-                   "does not offer\n",
+                   "d%u: kind=hvm needs SVM with NPT or VMX with EPT, which "
+                   "this CPU does not offer\n",
                    a->domid);
         return -EOPNOTSUPP;
     }
@@ -188,14 +199,15 @@ int hvm_build_domain(const struct hvm_build_args *a)
     }
     rc = hvm_alloc_ram(d, pfns);
     if (!rc)
-        rc = svm_domain_init(d);
+        rc = hvm_caps.use_vmx ? vmx_domain_init(d) : svm_domain_init(d);
     if (rc) {
         domain_destroy(d);
         return rc;
     }
     rc = hvm_load(d, a, &e);
     for (unsigned int i = 0; !rc && i < d->max_vcpus; i++) {
-        rc = svm_vcpu_init(d->vcpu[i], e.cs, e.ip);
+        rc = hvm_caps.use_vmx ? vmx_vcpu_init(d->vcpu[i], e.cs, e.ip)
+                              : svm_vcpu_init(d->vcpu[i], e.cs, e.ip);
         if (!rc && e.protected32)
             rc = hvm_vcpu_enter32(d->vcpu[i], &e);
         if (rc) {
@@ -230,12 +242,18 @@ void hvm_domain_destroy(struct domain *d)
         struct vcpu *v = d->vcpu[i];
 
         if (v && v->arch.hvm) {
-            svm_vcpu_destroy(v);
+            if (hvm_caps.use_vmx)
+                vmx_vcpu_destroy(v);
+            else
+                svm_vcpu_destroy(v);
             xfree(v->arch.hvm);
             v->arch.hvm = NULL;
         }
     }
-    svm_domain_destroy(d);
+    if (hvm_caps.use_vmx)
+        vmx_domain_destroy(d);
+    else
+        svm_domain_destroy(d);
     xfree(d->arch.hvm);
     d->arch.hvm = NULL;
 }
@@ -257,6 +275,8 @@ void hvm_run_vcpu(struct vcpu *v)
         __asm__ volatile("fxrstor64 %0" ::"m"(*(const u8(*)[512])v->arch.fpu));
         vcpu_update_guest_areas(v);
     }
+    if (hvm_caps.use_vmx)
+        vmx_run(v);
     svm_run(v);
 }
 
@@ -265,6 +285,8 @@ void hvm_save_vcpu(struct vcpu *v)
     struct cpu_info *ci = get_cpu_info();
 
     BUG_ON(ci->cur_vcpu != v);
+    if (hvm_caps.use_vmx)
+        vmx_save_vcpu(v);
     clts();
     __asm__ volatile("fxsave64 %0" : "=m"(*(u8(*)[512])v->arch.fpu));
     ci->cur_vcpu = NULL;

@@ -17,7 +17,9 @@ struct hvm_caps {
     bool vmx;  /* CPUID 1 ECX.VMX */
     bool vmx_locked_off; /* IA32_FEATURE_CONTROL locked without VMXON */
     bool ept, vpid, unrestricted;
-    bool use_svm; /* the back end Vesper runs HVM guests with */
+    bool vmx_ctls; /* the VMX controls the back end relies on are offered */
+    bool use_svm;  /* the back end Vesper runs HVM guests with */
+    bool use_vmx;
 };
 extern struct hvm_caps hvm_caps;
 
@@ -27,21 +29,23 @@ void hvm_init(void);
 void hvm_cpus_init(void);
 /* rdmsr that survives an MSR the CPU lacks (false then). */
 bool hvm_rdmsr_safe(u32 msr, u64 *val);
-/* VMX back end detection (vmx/vmx_caps.c); only reports for now. */
+/* VMX back end detection (vmx/vmx_caps.c). */
 void vmx_detect(struct hvm_caps *c);
 
 /* Per-domain HVM state; d->arch.hvm is NULL for PV domains. */
 struct hvm_domain {
     u64 ram_pfns;   /* guest RAM is GPA [0, ram_pfns << PAGE_SHIFT) */
-    mfn_t npt_root; /* nested page table L4 */
+    mfn_t npt_root; /* nested page table L4 (NPT or EPT) */
     u64 npt_frames; /* frames the nested tables use */
     u8 *iopm;       /* I/O permission map (all ports intercepted) */
     u8 *msrpm;      /* MSR permission map */
 };
 
 struct vmcb;
+struct vmx_vcpu;
 /* Per-vCPU HVM state; v->arch.hvm is NULL for PV vCPUs. */
 struct hvm_vcpu {
+    struct vmx_vcpu *vmx; /* VT-x state (vmx/vmx.c), NULL on SVM */
     struct vmcb *vmcb;
     u64 vmcb_pa;
     /* GPRs while off the CPU or in the hypervisor; RAX/RSP/RIP are the VMCB's. */
@@ -122,5 +126,18 @@ __attribute__((noreturn)) void svm_run(struct vcpu *v);
 /* Nested page tables (svm/npt.c): map GPA [0, ram) onto the domain's frames. */
 int npt_build(struct domain *d);
 void npt_destroy(struct domain *d);
+/* The 4-level GPA tables both back ends use (p2m_pt.c), with their entry bits. */
+int hvm_p2m_build(struct domain *d, u64 table_flags, u64 leaf_flags);
+
+/* VMX back end (vmx/), the SVM one's counterpart. */
+void vmx_cpus_init(cpumask_t online);
+int vmx_domain_init(struct domain *d);
+void vmx_domain_destroy(struct domain *d);
+int vmx_vcpu_init(struct vcpu *v, u16 cs_sel, u64 ip);
+void vmx_vcpu_enter32(struct vcpu *v, const struct hvm_entry *e);
+void vmx_vcpu_destroy(struct vcpu *v);
+/* Off this CPU: VMCLEAR, so the VMCS may be loaded on another. */
+void vmx_save_vcpu(struct vcpu *v);
+__attribute__((noreturn)) void vmx_run(struct vcpu *v);
 
 #endif

@@ -68,8 +68,8 @@ void test_main(void)
     if (cmdline_str("expect", expect, sizeof(expect)) < 0)
         memcpy(expect, "halt", 5);
     if (!strcmp(expect, "run"))
-        deadline = guest_now() + (uint64_t)cmdline_long("linger", 20) *
-                                     1000000000ULL;
+        deadline =
+            guest_now() + (uint64_t)cmdline_long("linger", 20) * 1000000000ULL;
     /* The reason the hypervisor must give for the crash. */
     if (!strcmp(expect, "npf"))
         memcpy(why, "crashed: HVM: nested page fault", 32);

@@ -40,8 +40,8 @@ static unsigned int pc_map(u64 ram, struct e820_entry *e)
 {
     e[0] = (struct e820_entry){ 0, EBDA, E820_RAM };
     e[1] = (struct e820_entry){ EBDA, 0xa0000 - EBDA, E820_RESERVED };
-    e[2] = (struct e820_entry){ BIOS_AREA, HIGH_MEM - BIOS_AREA,
-                                E820_RESERVED };
+    e[2] =
+        (struct e820_entry){ BIOS_AREA, HIGH_MEM - BIOS_AREA, E820_RESERVED };
     e[3] = (struct e820_entry){ HIGH_MEM, ram - HIGH_MEM, E820_RAM };
     return 4;
 }
@@ -65,8 +65,7 @@ static void wr32(u8 *p, u32 v)
 /* [gpa, gpa + len) inside RAM and clear of the low firmware area? */
 static bool fits(const struct hvm_build_args *a, u64 gpa, u64 len)
 {
-    return gpa >= HIGH_MEM && len <= a->mem_bytes &&
-           gpa <= a->mem_bytes - len;
+    return gpa >= HIGH_MEM && len <= a->mem_bytes && gpa <= a->mem_bytes - len;
 }
 
 /* Flat 4 GiB code (0x10) and data (0x18) descriptors, as Linux's __BOOT_CS/DS. */
@@ -255,7 +254,8 @@ static int load_multiboot(struct domain *d, const struct hvm_build_args *a,
         memcpy(m + 4, &pc[i], 20);
     }
     hvm_copy_to_gpa(d, LOW_MAP, map, 24 * n);
-    wr32(info, (1u << 0) | (1u << 2) | (1u << 6) | (a->ramdisk_len ? 1u << 3 : 0));
+    wr32(info,
+         (1u << 0) | (1u << 2) | (1u << 6) | (a->ramdisk_len ? 1u << 3 : 0));
     wr32(info + 4, (u32)(EBDA >> 10));
     wr32(info + 8, (u32)((a->mem_bytes - HIGH_MEM) >> 10));
     wr32(info + 16, (u32)LOW_CMDLINE);

@@ -91,7 +91,8 @@ endif
 # modules up as <build>/guests/NAME.elf, whatever is inside) and boots as
 # domain 1 with kind=hvm. Domain 0 is hvm_modes' main.c, a PV watcher that
 # waits for the HVM domain to halt or crash; hvm_<t>.elf are copies of it.
-HVM_TESTS := hvm_modes hvm_cpuid hvm_npf hvm_triple
+HVM_TESTS := hvm_modes hvm_cpuid hvm_npf hvm_triple hvm_lapic_timer \
+    hvm_pit_rtc hvm_string_io hvm_mmio
 HVM_FLAT := $(patsubst %,$(GUEST_OUT)/%_flat.elf,$(HVM_TESTS))
 HVM_WATCH_COPIES := $(patsubst %,$(GUEST_OUT)/%.elf,\
     $(filter-out hvm_modes,$(HVM_TESTS)))
@@ -100,7 +101,8 @@ guests: $(HVM_FLAT) $(HVM_WATCH_COPIES)
 
 define HVM_FLAT_RULE
 $(GUEST_OUT)/$(1)_flat.elf: $$(wildcard tests/guests/$(1)/*.s) \
-        tests/guests/hvm_modes/hvm.inc tests/guests/hvm_modes/hvm.lds
+        tests/guests/hvm_modes/hvm.inc tests/guests/hvm_modes/hvm.lds \
+        tests/guests/hvm_lapic_timer/hvm_irq.inc
 	@mkdir -p $$(dir $$@)
 	$(V)$(CC) -nostdlib -static -no-pie -Wa,-I,tests/guests/hvm_modes \
 	    -Wl,-T,tests/guests/hvm_modes/hvm.lds -Wl,--build-id=none \

@@ -1717,7 +1717,7 @@ static bool accepted_1byte(u8 b, enum x86_emul_mode mode)
            (b >= 0xa0 && b <= 0xa5) || b == 0xaa || b == 0xab ||
            (b >= 0x6c && b <= 0x6f) || b == 0xc6 || b == 0xc7 ||
            (b >= 0xe4 && b <= 0xe7) || (b >= 0xec && b <= 0xef) || b == 0xf6 ||
-           b == 0xf7;
+           b == 0xf7 || b == 0xf4; /* HLT: decoded for its length */
 }
 
 static bool is_prefix(u8 b, enum x86_emul_mode mode)
@@ -1751,12 +1751,14 @@ TEST(every_opcode_byte)
                     printf("  mode %u opcode %#x: rc %d\n", mi, b, rc);
             }
             ok += want;
-            /* 0F xx: only the four MOVZX/MOVSX */
+            /* 0F xx: the four MOVZX/MOVSX, and the system ones' lengths */
             buf[0] = 0x0f;
             buf[1] = (u8)b;
             buf[2] = 0x07;
             rc = dec_bytes(modes[mi], buf, sizeof(buf));
-            want = b == 0xb6 || b == 0xb7 || b == 0xbe || b == 0xbf;
+            want = b == 0xb6 || b == 0xb7 || b == 0xbe || b == 0xbf ||
+                   b == 0xa2 || b == 0x30 || b == 0x32 || b == 0x08 ||
+                   b == 0x09;
             if (rc != (want ? X86_EMUL_OK : X86_EMUL_UNHANDLED)) {
                 if (bad++ < 8)
                     printf("  mode %u opcode 0f %#x: rc %d\n", mi, b, rc);
@@ -1765,8 +1767,8 @@ TEST(every_opcode_byte)
     }
     CHECK_EQ(bad, 0);
     /* 64-bit: 32 ALU forms, 80/81/83, 84-8B, A0-A5, AA/AB, 6C-6F, C6/C7,
-     * E4-E7, EC-EF, F6/F7 */
-    CHECK_EQ(ok, 3 * (32 + 3 + 8 + 6 + 2 + 4 + 2 + 4 + 4 + 2) + 2);
+     * E4-E7, EC-EF, F6/F7, F4 */
+    CHECK_EQ(ok, 3 * (32 + 3 + 8 + 6 + 2 + 4 + 2 + 4 + 4 + 2 + 1) + 2);
 }
 
 TEST(register_operands_refused)
@@ -2130,4 +2132,40 @@ TEST(non_canonical_addresses)
     ram_put(0x10, 4, 0xabcdef01);
     CHECK_EQ(RUN(0x8b, 0x07), X86_EMUL_OK);
     CHECK_EQ(R(RAX), 0xabcdef01);
+}
+
+/* ------------------------------------------------------------ lengths */
+
+/* Intercepted instructions without NRIPS: decoded only for their length. */
+TEST(system_insn_lengths)
+{
+    CHECK_EQ(DEC(X86_MODE_16, 0xf4), X86_EMUL_OK);
+    CHECK_EQ(I.kind, X86_K_SYSTEM);
+    CHECK_EQ(I.len, 1);
+    CHECK_EQ(DEC(X86_MODE_64, 0x0f, 0xa2), X86_EMUL_OK);
+    CHECK_EQ(I.len, 2);
+    /* prefixes count: an operand-size prefix, a REX, a segment */
+    CHECK_EQ(DEC(X86_MODE_64, 0x66, 0x48, 0x0f, 0x32), X86_EMUL_OK);
+    CHECK_EQ(I.len, 4);
+    CHECK_EQ(DEC(X86_MODE_32, 0x2e, 0x3e, 0x0f, 0x30), X86_EMUL_OK);
+    CHECK_EQ(I.len, 4);
+    CHECK_EQ(DEC(X86_MODE_32, 0xf3, 0xf4), X86_EMUL_OK);
+    CHECK_EQ(I.len, 2);
+    CHECK_EQ(DEC(X86_MODE_32, 0x0f, 0x09), X86_EMUL_OK);
+    CHECK_EQ(I.len, 2);
+    /* 0F 01: VMMCALL D9 and MONITOR C8 are three bytes, memory forms not */
+    CHECK_EQ(DEC(X86_MODE_64, 0x0f, 0x01, 0xd9), X86_EMUL_OK);
+    CHECK_EQ(I.len, 3);
+    CHECK_EQ(DEC(X86_MODE_64, 0x0f, 0x01, 0xc8), X86_EMUL_OK);
+    CHECK_EQ(DEC(X86_MODE_64, 0x0f, 0x01, 0x10), X86_EMUL_UNHANDLED);
+    CHECK_EQ(DEC(X86_MODE_64, 0x0f, 0x01), X86_EMUL_TRUNCATED);
+    /* LOCK is #UD; 15 prefixes then the opcode is too long */
+    CHECK_EQ(DEC(X86_MODE_64, 0xf0, 0xf4), X86_EMUL_UNHANDLED);
+    CHECK_EQ(DEC(X86_MODE_64, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0xf4),
+             X86_EMUL_EXCEPTION);
+    /* x86_emulate never executes them */
+    setup(X86_MODE_64);
+    CHECK_EQ(RUN(0xf4), X86_EMUL_UNHANDLED);
+    CHECK_EQ(E.regs.rip, RIP0);
 }

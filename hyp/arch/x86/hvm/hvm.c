@@ -7,6 +7,7 @@
 #include "sched.h"
 #include "asm/cpu_policy.h"
 #include "asm/hvm.h"
+#include "asm/hvm_io.h"
 #include "asm/mm.h"
 #include "asm/pagetype.h"
 #include "asm/percpu.h"
@@ -24,6 +25,8 @@ void hvm_init(void)
     vmx_detect(c);
     /* Both back ends rely on nested paging; VMX on unrestricted guest too. */
     c->use_svm = c->svm && !c->svm_disabled && c->npt && c->asids > 1;
+    if (c->use_svm)
+        hvm_funcs = &svm_funcs;
     c->use_vmx = !c->use_svm && c->vmx && !c->vmx_locked_off && c->ept &&
                  c->unrestricted && c->vmx_ctls;
     if (c->svm && c->svm_disabled)
@@ -58,22 +61,60 @@ void hvm_cpus_init(void)
         vmx_cpus_init(cpu_online_mask);
 }
 
+/* The registered range holding port, or NULL. */
+static const struct hvm_portio_range *hvm_portio_find(struct domain *d,
+                                                      u16 port)
+{
+    const struct hvm_domain *h = d->arch.hvm;
+
+    for (unsigned int i = 0; i < h->nr_portio; i++)
+        if (port - h->portio[i].first < h->portio[i].count)
+            return &h->portio[i];
+    return NULL;
+}
+
+/*
+ * One table for every port the hypervisor serves (the emulated platform,
+ * and any other in-hypervisor device): ranges may not overlap.
+ */
+int hvm_portio_register(struct domain *d, u16 first, u16 count,
+                        hvm_portio_fn fn, void *opaque)
+{
+    struct hvm_domain *h = d->arch.hvm;
+
+    if (h->nr_portio == HVM_PORTIO_MAX)
+        return -ENOSPC;
+    for (unsigned int i = 0; i < h->nr_portio; i++)
+        if (first < h->portio[i].first + h->portio[i].count &&
+            h->portio[i].first < first + count)
+            return -EEXIST;
+    h->portio[h->nr_portio++] =
+        (struct hvm_portio_range){ first, count, fn, opaque };
+    return 0;
+}
+
 /*
  * A guest's unserved port I/O: reads see all ones, writes vanish (the
  * device model in dom0 takes them over later). Port 0xE9 is the debug
  * console, as in Xen: its bytes join the hypervisor console line by line.
  */
-void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
+int hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
 {
+    const struct hvm_portio_range *r = hvm_portio_find(v->domain, port);
+
+    /* The hypervisor's own devices first. */
+    if (r)
+        return r->fn(v, port, size, in, val, r->opaque);
     if (in) {
         *val = size == 4 ? 0xffffffffU : (1U << (size * 8)) - 1;
-        return;
+        return 0;
     }
     if (port == HVM_DEBUG_PORT) {
         char ch = (char)(*val & 0xff);
 
         guest_console_write(v->domain, &ch, 1);
     }
+    return 0;
 }
 
 /*
@@ -200,6 +241,8 @@ int hvm_build_domain(const struct hvm_build_args *a)
     rc = hvm_alloc_ram(d, pfns);
     if (!rc)
         rc = hvm_caps.use_vmx ? vmx_domain_init(d) : svm_domain_init(d);
+    if (!rc)
+        rc = hvm_platform_init(d);
     if (rc) {
         domain_destroy(d);
         return rc;
@@ -238,6 +281,7 @@ void hvm_domain_destroy(struct domain *d)
 {
     if (!d->arch.hvm)
         return;
+    hvm_platform_destroy(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpu[i];
 

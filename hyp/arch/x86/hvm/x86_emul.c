@@ -232,6 +232,25 @@ opcode:
     else
         in->op_bytes = opsize ? 2 : 4;
 
+    if (in->twobyte ? (b == 0xa2 || b == 0x30 || b == 0x32 || b == 0x08 ||
+                       b == 0x09 || b == 0x01)
+                    : b == 0xf4) {
+        in->kind = X86_K_SYSTEM;
+        if (in->twobyte && b == 0x01) {
+            u8 m;
+
+            /* Only the register forms are intercepted instructions. */
+            rc = fetch_u8(&f, &m);
+            if (rc)
+                return rc;
+            if (m < 0xc0)
+                return X86_EMUL_UNHANDLED;
+            in->reg = m;
+        }
+        in->len = f.pos;
+        /* LOCK on any of them is #UD. */
+        return in->lock ? X86_EMUL_UNHANDLED : X86_EMUL_OK;
+    }
     if (in->twobyte) {
         /*
          * F2/F3 turn 0F opcodes into other instructions (F3 0F B8 is
@@ -800,6 +819,9 @@ int x86_emulate(struct x86_emul *e, const u8 *bytes, size_t avail)
         return rc;
 
     switch (in->kind) {
+    case X86_K_SYSTEM:
+        /* The caller emulates these itself; here they only have a length. */
+        return X86_EMUL_UNHANDLED;
     case X86_K_MOFFS:
         rc = exec_moffs(e);
         break;

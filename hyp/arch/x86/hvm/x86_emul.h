@@ -138,6 +138,13 @@ enum x86_insn_kind {
     X86_K_OUTS,     /* 6E, 6F */
     X86_K_IN,       /* E4, E5, EC, ED */
     X86_K_OUT,      /* E6, E7, EE, EF */
+    /*
+     * Decoded for its length only, never executed: HLT F4, CPUID 0F A2,
+     * RDMSR 0F 32, WRMSR 0F 30, INVD 0F 08, WBINVD 0F 09 and the 0F 01
+     * register forms (VMRUN..SKINIT, VMMCALL, MONITOR, MWAIT, XSETBV):
+     * what SVM intercepts without reporting a next RIP (no NRIPS).
+     */
+    X86_K_SYSTEM,
 };
 
 /* ALU operations in their group-1 (ModRM.reg) order. */

@@ -6,6 +6,7 @@
 #include "sched.h"
 #include "smp.h"
 #include "asm/hvm.h"
+#include "asm/hvm_io.h"
 #include "asm/percpu.h"
 #include "asm/svm.h"
 #include "asm/x86.h"
@@ -305,7 +306,7 @@ static void svm_dump(const struct vcpu *v)
 }
 
 /* Guest misbehaviour: the register dump, then only this domain stops. */
-static void svm_crash(struct vcpu *v, const char *why)
+void svm_crash(struct vcpu *v, const char *why)
 {
     printk_lvl(LOG_ERR, "d%u v%u: HVM guest crash: %s\n", v->domain->domain_id,
                v->vcpu_id, why);
@@ -319,13 +320,24 @@ static void svm_inject(struct vmcb *vm, unsigned int vec, int ec)
                    (ec >= 0 ? SVM_EVTINJ_EV | ((u64)(u32)ec << 32) : 0);
 }
 
-/* Step over the intercepted instruction (len: its length without NRIPS). */
-static void svm_skip(struct vmcb *vm, unsigned int len)
+/*
+ * Step over the intercepted instruction: NRIPS says where the next one
+ * starts; without it (QEMU) the bytes at CS:RIP are decoded, prefixes
+ * and all. False if they could not be and a fault is queued instead.
+ */
+static bool svm_skip(struct vcpu *v, struct vmcb *vm)
 {
+    unsigned int len;
+
     if (hvm_caps.nrips && vm->nrip)
         vm->rip = vm->nrip;
+    else if (hvm_insn_length(v, &len))
+        return false;
     else
         vm->rip += len;
+    /* It completed: an STI or MOV SS interrupt shadow ends with it. */
+    vm->int_shadow = 0;
+    return true;
 }
 
 static void svm_exit_ioio(struct vcpu *v, struct vmcb *vm)
@@ -337,7 +349,7 @@ static void svm_exit_ioio(struct vcpu *v, struct vmcb *vm)
     u32 val;
 
     if (info & SVM_IOIO_STR) {
-        svm_crash(v, "string port I/O is not emulated yet");
+        hvm_emulate_string_io(v);
         return;
     }
     size = size == 4 ? 4 : size == 2 ? 2 : 1;
@@ -399,7 +411,7 @@ static void svm_exit_msr(struct vcpu *v, struct vmcb *vm)
             return;
         }
     }
-    svm_skip(vm, 2);
+    svm_skip(v, vm);
 }
 
 static void svm_exit_cpuid(struct vcpu *v, struct vmcb *vm)
@@ -412,7 +424,7 @@ static void svm_exit_cpuid(struct vcpu *v, struct vmcb *vm)
     r->rbx = b;
     r->rcx = c;
     r->rdx = d;
-    svm_skip(vm, 2);
+    svm_skip(v, vm);
 }
 
 static void svm_exit(struct vcpu *v)
@@ -446,9 +458,12 @@ static void svm_exit(struct vcpu *v)
         svm_exit_cpuid(v, vm);
         return;
     case SVM_EXIT_HLT:
-        svm_skip(vm, 1);
-        /* Nothing can interrupt it yet (no virtual devices): it sleeps. */
-        vcpu_block(v);
+        if (svm_skip(v, vm))
+            hvm_hlt(v, vm->rflags);
+        return;
+    case SVM_EXIT_VINTR:
+        /* The window opened: hvm_intr_assist delivers before the entry. */
+        svm_funcs.intr_window(v, false);
         return;
     case SVM_EXIT_IOIO:
         svm_exit_ioio(v, vm);
@@ -459,7 +474,7 @@ static void svm_exit(struct vcpu *v)
     case SVM_EXIT_INVD:
     case SVM_EXIT_WBINVD:
         /* Dropping caches is not the guest's to ask; as Xen, a no-op. */
-        svm_skip(vm, 2);
+        svm_skip(v, vm);
         return;
     case SVM_EXIT_VMRUN:
     case SVM_EXIT_VMMCALL:
@@ -477,6 +492,9 @@ static void svm_exit(struct vcpu *v)
         svm_crash(v, "triple fault (shutdown)");
         return;
     case SVM_EXIT_NPF:
+        /* The hypervisor's MMIO devices (the local APIC). */
+        if (hvm_mmio_npf(v, vm->exitinfo2))
+            return;
         snprintf(why, sizeof(why),
                  "nested page fault at GPA %llx (error %llx), outside its "
                  "%llu KiB of RAM",
@@ -523,6 +541,7 @@ static __attribute__((noreturn)) void svm_loop(void *arg)
         hv->flush_asid = false;
         /* Vesper caches nothing of the VMCB: the CPU reloads it all. */
         vm->clean = 0;
+        hvm_intr_assist(v);
         hyp_unlock();
         svm_vmrun(&hv->gprs, hv->vmcb_pa, svm_cpu[cpu].host_vmcb_pa);
         hyp_lock();

@@ -32,6 +32,21 @@ bool hvm_rdmsr_safe(u32 msr, u64 *val);
 /* VMX back end detection (vmx/vmx_caps.c). */
 void vmx_detect(struct hvm_caps *c);
 
+/*
+ * A port range served in the hypervisor (hvm_portio_register): fn gets
+ * the guest's access (size 1, 2 or 4; *val in or out) and returns what
+ * hvm_portio returns: 0 when done.
+ */
+typedef int (*hvm_portio_fn)(struct vcpu *v, u16 port, unsigned int size,
+                             bool in, u32 *val, void *opaque);
+struct hvm_portio_range {
+    u32 first, count;
+    hvm_portio_fn fn;
+    void *opaque;
+};
+#define HVM_PORTIO_MAX 24
+
+struct hvm_plat;
 /* Per-domain HVM state; d->arch.hvm is NULL for PV domains. */
 struct hvm_domain {
     u64 ram_pfns;   /* guest RAM is GPA [0, ram_pfns << PAGE_SHIFT) */
@@ -39,6 +54,10 @@ struct hvm_domain {
     u64 npt_frames; /* frames the nested tables use */
     u8 *iopm;       /* I/O permission map (all ports intercepted) */
     u8 *msrpm;      /* MSR permission map */
+    /* Ports the hypervisor serves, looked up before hvm_portio's fallback. */
+    struct hvm_portio_range portio[HVM_PORTIO_MAX];
+    unsigned int nr_portio;
+    struct hvm_plat *plat; /* emulated platform devices (hvm/vdev.h) */
 };
 
 struct vmcb;
@@ -51,7 +70,9 @@ struct hvm_vcpu {
     /* GPRs while off the CPU or in the hypervisor; RAX/RSP/RIP are the VMCB's. */
     struct cpu_regs gprs;
     u32 asid;
-    bool flush_asid; /* its TLB entries may be stale on this CPU */
+    bool flush_asid;       /* its TLB entries may be stale on this CPU */
+    struct vlapic *vlapic; /* its local APIC (hvm/vlapic.c) */
+    bool halted_if_off;    /* HLT with IF clear: no interrupt wakes it */
 };
 
 static inline bool is_hvm_domain(const struct domain *d)
@@ -106,8 +127,15 @@ void hvm_save_vcpu(struct vcpu *v);
 void hvm_domain_destroy(struct domain *d);
 
 /* Exit work common to the back ends (hvm.c). */
-/* Port I/O the hypervisor serves: 0xE9 is the debug console. */
-void hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
+/*
+ * Port I/O: the ranges registered with hvm_portio_register first (their
+ * handler's answer is returned), then 0xE9, the debug console; other
+ * reads see all ones. 0 when done.
+ */
+int hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
+/* Serve ports [first, first + count) in the hypervisor; -ENOSPC, -EEXIST. */
+int hvm_portio_register(struct domain *d, u16 first, u16 count,
+                        hvm_portio_fn fn, void *opaque);
 /* CPUID as an HVM guest sees it (Xen's leaves at 0x40000000). */
 void hvm_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
                u32 *d);
@@ -123,6 +151,8 @@ int svm_vcpu_init(struct vcpu *v, u16 cs_sel, u64 ip);
 void svm_vcpu_enter32(struct vcpu *v, const struct hvm_entry *e);
 void svm_vcpu_destroy(struct vcpu *v);
 __attribute__((noreturn)) void svm_run(struct vcpu *v);
+/* The VMCB dump, then domain_crash: guest misbehaviour. */
+void svm_crash(struct vcpu *v, const char *why);
 /* Nested page tables (svm/npt.c): map GPA [0, ram) onto the domain's frames. */
 int npt_build(struct domain *d);
 void npt_destroy(struct domain *d);

@@ -23,6 +23,7 @@
 #define SVM_INT_NMI (1U << 1)
 #define SVM_INT_SMI (1U << 2)
 #define SVM_INT_INIT (1U << 3)
+#define SVM_INT_VINTR (1U << 4)
 #define SVM_INT_CPUID (1U << 18)
 #define SVM_INT_INVD (1U << 22)
 #define SVM_INT_HLT (1U << 24)
@@ -52,6 +53,7 @@
 #define SVM_EXIT_NMI 0x61
 #define SVM_EXIT_SMI 0x62
 #define SVM_EXIT_INIT 0x63
+#define SVM_EXIT_VINTR 0x64
 #define SVM_EXIT_CPUID 0x72
 #define SVM_EXIT_INVD 0x76
 #define SVM_EXIT_HLT 0x78

@@ -154,8 +154,9 @@ enum {
     SEEN_CONSOLE = 1 << 6,
     SEEN_KIND = 1 << 7,
     SEEN_LOAD = 1 << 8,
+    SEEN_PAUSED = 1 << 9,
 };
-#define SEEN_DOMAIN_OPTS (~SEEN_KIND & 0x1ff)
+#define SEEN_DOMAIN_OPTS (~SEEN_KIND & 0x3ff)
 
 static const struct {
     const char *name;
@@ -166,7 +167,7 @@ static const struct {
     { "vcpus", SEEN_VCPUS, false },    { "weight", SEEN_WEIGHT, false },
     { "cap", SEEN_CAP, false },        { "cpus", SEEN_CPUS, false },
     { "console", SEEN_CONSOLE, true }, { "kind", SEEN_KIND, false },
-    { "load", SEEN_LOAD, false },
+    { "load", SEEN_LOAD, false },      { "paused", SEEN_PAUSED, true },
 };
 
 #define FAIL(...)                           \
@@ -279,6 +280,9 @@ static int parse_option(const char *w, size_t len, struct bootcfg *c,
                  v, BOOTCFG_MIN_LOAD, BOOTCFG_MAX_LOAD);
         c->load = x;
         break;
+    case SEEN_PAUSED:
+        c->paused = true;
+        break;
     }
     return 0;
 }
@@ -328,5 +332,7 @@ int bootcfg_parse(const char *s, struct bootcfg *c, char *err, size_t errlen)
         FAIL("kind=ramdisk: a ramdisk takes no domain options");
     if ((seen & SEEN_LOAD) && c->kind != BOOTCFG_KIND_HVM)
         FAIL("load= is for kind=hvm images only");
+    if (c->paused && c->kind != BOOTCFG_KIND_HVM)
+        FAIL("paused is for kind=hvm images only");
     return 0;
 }

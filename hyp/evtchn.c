@@ -109,6 +109,7 @@ static void port_free(struct domain *d, struct evtchn *chn)
     chn->state = ECS_FREE;
     chn->notify_vcpu = 0;
     chn->pending = false;
+    chn->consumer = NULL;
     d->evtchn.active--;
 }
 
@@ -247,6 +248,42 @@ void evtchn_notify_guest(struct domain *d, evtchn_port_t port)
     chn = evtchn_from_port(d, port);
     if (chn->state == ECS_HYP)
         evtchn_set_pending(d, chn->notify_vcpu, chn);
+}
+
+int evtchn_alloc_unbound_hyp(struct domain *d, unsigned int vcpu,
+                             domid_t remote, evtchn_hyp_handler fn)
+{
+    int port = get_free_port(d);
+    struct evtchn *chn;
+
+    if (port < 0)
+        return port;
+    chn = evtchn_from_port(d, port);
+    chn->u.remote_domid = remote;
+    chn->consumer = fn;
+    port_bind(d, chn, ECS_UNBOUND, vcpu);
+    return port;
+}
+
+void evtchn_free_hyp(struct domain *d, evtchn_port_t port)
+{
+    /* d's teardown may have closed it already. */
+    if (evtchn_valid(d, port) && evtchn_from_port(d, port)->consumer)
+        (void)close_port(d, port);
+}
+
+void evtchn_notify_remote(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn *chn, *rchn;
+
+    if (!evtchn_valid(d, port))
+        return;
+    chn = evtchn_from_port(d, port);
+    /* Unbound: nobody listens yet, and the binder is told when it binds. */
+    if (chn->state != ECS_INTERDOMAIN)
+        return;
+    rchn = evtchn_from_port(chn->u.interdomain.dom, chn->u.interdomain.port);
+    evtchn_set_pending(chn->u.interdomain.dom, rchn->notify_vcpu, rchn);
 }
 
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port)
@@ -391,6 +428,14 @@ static int op_bind_pirq(struct domain *d, struct evtchn_bind_pirq *b)
     return 0;
 }
 
+/* As Xen, a guest cannot close a port the hypervisor consumes. */
+static int op_close(struct domain *d, evtchn_port_t port)
+{
+    if (evtchn_valid(d, port) && evtchn_from_port(d, port)->consumer)
+        return -EINVAL;
+    return close_port(d, port);
+}
+
 static int op_send(struct domain *d, evtchn_port_t port)
 {
     struct evtchn *chn, *rchn;
@@ -403,7 +448,11 @@ static int op_send(struct domain *d, evtchn_port_t port)
     case ECS_INTERDOMAIN:
         rd = chn->u.interdomain.dom;
         rchn = evtchn_from_port(rd, chn->u.interdomain.port);
-        evtchn_set_pending(rd, rchn->notify_vcpu, rchn);
+        /* The hypervisor consumes it (an ioreq port): no guest event. */
+        if (rchn->consumer)
+            rchn->consumer(rd, rchn->port);
+        else
+            evtchn_set_pending(rd, rchn->notify_vcpu, rchn);
         return 0;
     case ECS_IPI:
         evtchn_set_pending(d, chn->notify_vcpu, chn);
@@ -631,7 +680,7 @@ long evtchn_op(struct domain *cd, int cmd, void *arg)
     case EVTCHNOP_bind_pirq:
         return op_bind_pirq(cd, arg);
     case EVTCHNOP_close:
-        return close_port(cd, ((struct evtchn_close *)arg)->port);
+        return op_close(cd, ((struct evtchn_close *)arg)->port);
     case EVTCHNOP_send:
         return op_send(cd, ((struct evtchn_send *)arg)->port);
     case EVTCHNOP_status:

@@ -38,6 +38,8 @@ struct evtchn {
     /* FIFO: the queue (vCPU, priority) it was last linked on. */
     u16 last_vcpu;
     u8 last_priority;
+    /* Xen's consumer_is_xen: the far end's sends call this instead. */
+    evtchn_hyp_handler consumer;
 };
 
 /* One ABI's view of a port's pending/mask state. */

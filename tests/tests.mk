@@ -111,6 +111,11 @@ $(GUEST_OUT)/$(1)_flat.elf: $$(wildcard tests/guests/$(1)/*.s) \
 endef
 $(foreach t,$(HVM_TESTS),$(eval $(call HVM_FLAT_RULE,$(t))))
 
+# hvm_uart (issue 13) has a dom0 of its own (main.c, a device model): only
+# its flat image is built here.
+guests: $(GUEST_OUT)/hvm_uart_flat.elf
+$(eval $(call HVM_FLAT_RULE,hvm_uart))
+
 $(HVM_WATCH_COPIES): $(GUEST_OUT)/hvm_modes.elf
 	$(V)cp $< $@
 

@@ -10,6 +10,7 @@
 #include "smp.h"
 #include "event.h"
 #include "asm/cpu_policy.h"
+#include "asm/hvm.h"
 #include "asm/pv.h"
 #include "asm/x86.h"
 #include <public/domctl.h>
@@ -50,6 +51,8 @@ void domain_getinfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
         flags |= XEN_DOMINF_shutdown;
     if (d->ctrl_pauses)
         flags |= XEN_DOMINF_paused;
+    if (is_hvm_domain(d))
+        flags |= XEN_DOMINF_hvm_guest;
     code = d->state == DOM_SHUTDOWN ? d->shutdown_code : SHUTDOWN_CODE_NONE;
     info->flags = flags | code << XEN_DOMINF_shutdownshift;
     info->tot_pages = d->tot_pages;

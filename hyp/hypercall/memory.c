@@ -6,6 +6,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "sched.h"
+#include "asm/ioreq.h"
 #include "asm/pv.h"
 #include <public/memory.h>
 
@@ -697,6 +698,68 @@ static long claim_pages(struct domain *cur, u64 arg)
     return 0;
 }
 
+/*
+ * XENMEM_acquire_resource (issue 13), as Xen 4.17 answers a PV caller:
+ * the MFNs of the target's ioreq-server frames, which the caller maps
+ * with mmu_update naming the target as page owner. Only that resource
+ * type exists here (others are -EOPNOTSUPP, also for Xen's size query,
+ * which Xen answers for the grant table). start continues a long list.
+ */
+static long acquire_resource(struct domain *cur, unsigned long start, u64 arg)
+{
+    struct xen_mem_acquire_resource x;
+    struct domain *d;
+    unsigned int max;
+
+    if (copy_from_guest(&x, arg, sizeof(x)))
+        return -EFAULT;
+    if (x.pad)
+        return -EINVAL;
+    if ((x.frame >> 32) || ((x.frame + x.nr_frames) >> 32))
+        return -EINVAL;
+    /* Xen's rcu_lock_remote_domain_by_id, then XSM_DM_PRIV. */
+    d = domain_by_id(x.domid);
+    if (!d)
+        return -ESRCH;
+    if (d == cur || !cur->is_privileged)
+        return -EPERM;
+    if (x.type != XENMEM_resource_ioreq_server)
+        return -EOPNOTSUPP;
+    max = ioreq_server_max_frames(d);
+    if (!max)
+        return -EINVAL;
+    if (!x.frame_list) {
+        if (x.nr_frames || start)
+            return -EINVAL;
+        x.nr_frames = max;
+        return copy_to_guest(
+                   arg + offsetof(struct xen_mem_acquire_resource, nr_frames),
+                   &x.nr_frames, sizeof(x.nr_frames))
+                   ? -EFAULT
+                   : 0;
+    }
+    if (start >= x.nr_frames ||
+        x.nr_frames > (0xffffffffU >> MEMOP_EXTENT_SHIFT))
+        return -EINVAL;
+    if (x.id != (ioservid_t)x.id)
+        return -EINVAL;
+    /* Two frames at most: no continuation is ever needed. */
+    for (unsigned long i = start; i < x.nr_frames; i++) {
+        mfn_t mfn;
+        u64 val;
+        int rc = ioreq_server_get_frame(d, cur, (ioservid_t)x.id,
+                                        (unsigned int)(x.frame + i), &mfn);
+
+        if (rc)
+            return rc;
+        val = mfn;
+        if (copy_to_guest((u64)(uintptr_t)x.frame_list + i * sizeof(val), &val,
+                          sizeof(val)))
+            return -EFAULT;
+    }
+    return 0;
+}
+
 HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
 {
     struct domain *d = current_domain();
@@ -722,6 +785,8 @@ HYPERCALL2(memory_op, unsigned long, cmd, u64, arg)
         break;
     case XENMEM_claim_pages:
         return start ? -EINVAL : claim_pages(d, arg);
+    case XENMEM_acquire_resource:
+        return acquire_resource(d, start, arg);
     default:
         break;
     }

@@ -30,6 +30,9 @@
  *                   from GPA 0 is mem= (16M default)
  *     load=ADDR     kind=hvm only: 0x1000..0xff000, default 0x7c00 (a
  *                   boot sector's address)
+ *     paused        kind=hvm only: built paused for the control domain
+ *                   (its device model) to unpause, and kept, once shut
+ *                   down, until that domain destroys it
  */
 #define BOOTCFG_MAX_VCPUS 32
 #define BOOTCFG_MAX_CPUS 64
@@ -60,6 +63,7 @@ struct bootcfg {
     bool console;
     enum bootcfg_kind kind;
     u64 load;            /* kind=hvm: guest-physical load and entry address */
+    bool paused;         /* kind=hvm: waits for the control domain */
     bool has_options;    /* a standalone "--" was present */
     const char *cmdline; /* guest command line, inside the parsed string */
 };

@@ -71,6 +71,19 @@ int evtchn_alloc_hyp_port(struct domain *d, evtchn_hyp_handler fn);
 /* Raise a port in the guest from the hypervisor side. */
 void evtchn_notify_guest(struct domain *d, evtchn_port_t port);
 
+/*
+ * Xen's alloc_unbound_xen_event_channel: a port of d (notifying vCPU
+ * vcpu) left unbound for domain remote to bind to; what remote sends on
+ * it calls fn instead of raising it in d, whose guest never sees it.
+ * Returns the port or a negative errno. evtchn_free_hyp closes it (a
+ * bound far end becomes unbound); evtchn_notify_remote raises the far
+ * end, if bound (Xen's notify_via_xen_event_channel).
+ */
+int evtchn_alloc_unbound_hyp(struct domain *d, unsigned int vcpu,
+                             domid_t remote, evtchn_hyp_handler fn);
+void evtchn_free_hyp(struct domain *d, evtchn_port_t port);
+void evtchn_notify_remote(struct domain *d, evtchn_port_t port);
+
 /* SCHEDOP_poll: is port pending for d? (false for bad ports) */
 bool evtchn_port_is_pending(struct domain *d, evtchn_port_t port);
 /*

@@ -35,6 +35,8 @@ struct grant_table;
 #define VPF_paused (1u << 4) /* XEN_DOMCTL_pausedomain: the control domain's */
 /* Held off while the control domain reads or sets its context (ctl_holds). */
 #define VPF_ctl (1u << 5)
+/* Waits inside the hypervisor (an HVM ioreq): Xen's VPF_blocked_in_xen. */
+#define VPF_blocked_in_hyp (1u << 6)
 
 struct vcpu {
     struct domain *domain;

@@ -155,6 +155,34 @@ struct xen_foreign_memory_map {
 };
 typedef struct xen_foreign_memory_map xen_foreign_memory_map_t;
 
+/*
+ * XENMEM_acquire_resource: the frames of another domain's resource, for
+ * a caller the resource's domain allows (a device model: the control
+ * domain). A PV caller gets their MFNs in frame_list and maps them with
+ * mmu_update naming domid as the page owner. A null frame_list with
+ * nr_frames 0 asks for the resource's size (written to nr_frames).
+ * frame and frame + nr_frames must stay below 2^32; pad must be 0.
+ */
+struct xen_mem_acquire_resource {
+    domid_t domid;
+    uint16_t type; /* XENMEM_resource_* */
+    uint32_t id;   /* ioreq_server: the server's id */
+    uint32_t nr_frames;
+    uint32_t pad;
+    uint64_t frame; /* the first frame wanted */
+    XEN_GUEST_HANDLE(xen_pfn_t) frame_list;
+};
+typedef struct xen_mem_acquire_resource xen_mem_acquire_resource_t;
+
+#define XENMEM_resource_ioreq_server 0
+#define XENMEM_resource_grant_table 1
+#define XENMEM_resource_vmtrace_buf 2
+/* ioreq_server frames: the buffered ring, then the synchronous page(s). */
+#define XENMEM_resource_ioreq_server_frame_bufioreq 0
+#define XENMEM_resource_ioreq_server_frame_ioreq(n) (1 + (n))
+#define XENMEM_resource_grant_table_id_shared 0
+#define XENMEM_resource_grant_table_id_status 1
+
 VESPER_ABI_SIZE(xen_memory_reservation, 32);
 VESPER_ABI_OFFSET(xen_memory_reservation, extent_start, 0);
 VESPER_ABI_OFFSET(xen_memory_reservation, nr_extents, 8);
@@ -188,6 +216,13 @@ VESPER_ABI_SIZE(xen_memory_map, 16);
 VESPER_ABI_OFFSET(xen_memory_map, buffer, 8);
 VESPER_ABI_SIZE(xen_foreign_memory_map, 24);
 VESPER_ABI_OFFSET(xen_foreign_memory_map, map, 8);
+VESPER_ABI_SIZE(xen_mem_acquire_resource, 32);
+VESPER_ABI_OFFSET(xen_mem_acquire_resource, type, 2);
+VESPER_ABI_OFFSET(xen_mem_acquire_resource, id, 4);
+VESPER_ABI_OFFSET(xen_mem_acquire_resource, nr_frames, 8);
+VESPER_ABI_OFFSET(xen_mem_acquire_resource, pad, 12);
+VESPER_ABI_OFFSET(xen_mem_acquire_resource, frame, 16);
+VESPER_ABI_OFFSET(xen_mem_acquire_resource, frame_list, 24);
 
 #endif /* !__ASSEMBLY__ */
 

@@ -169,4 +169,13 @@ static inline long HYPERVISOR_sysctl(struct xen_sysctl *op)
     return _hypercall1(__HYPERVISOR_sysctl, op);
 }
 
+/* A device model's call on its HVM domain (include <public/hvm/dm_op.h>). */
+struct xen_dm_op_buf;
+
+static inline long HYPERVISOR_dm_op(domid_t domid, unsigned int nr_bufs,
+                                    struct xen_dm_op_buf *bufs)
+{
+    return _hypercall3(__HYPERVISOR_dm_op, domid, nr_bufs, bufs);
+}
+
 #endif /* GUEST_HYPERCALL_H */

@@ -101,6 +101,7 @@ static bool build_hvm(domid_t id, unsigned int k, int rd, cpumask_t affinity)
     h.weight = c->weight;
     h.cap = c->cap;
     h.affinity = affinity;
+    h.paused = c->paused;
     rc = hvm_build_domain(&h);
     if (rc) {
         printk_lvl(LOG_ERR,

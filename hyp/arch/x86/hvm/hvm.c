@@ -94,9 +94,10 @@ int hvm_portio_register(struct domain *d, u16 first, u16 count,
 }
 
 /*
- * A guest's unserved port I/O: reads see all ones, writes vanish (the
- * device model in dom0 takes them over later). Port 0xE9 is the debug
+ * A guest's port I/O the platform does not serve. Port 0xE9 is the debug
  * console, as in Xen: its bytes join the hypervisor console line by line.
+ * Other ports go to the ioreq server claiming them; if none does, as in
+ * Xen, reads see all ones and writes vanish.
  */
 int hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
 {
@@ -105,16 +106,35 @@ int hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val)
     /* The hypervisor's own devices first. */
     if (r)
         return r->fn(v, port, size, in, val, r->opaque);
-    if (in) {
-        *val = size == 4 ? 0xffffffffU : (1U << (size * 8)) - 1;
-        return 0;
-    }
-    if (port == HVM_DEBUG_PORT) {
+    if (port == HVM_DEBUG_PORT && !in) {
         char ch = (char)(*val & 0xff);
 
         guest_console_write(v->domain, &ch, 1);
+        return HVMIO_UNHANDLED;
     }
-    return 0;
+    {
+        ioreq_t p = {
+            .addr = port,
+            .data = in ? 0 : *val,
+            .count = 1,
+            .size = size,
+            .dir = in ? IOREQ_READ : IOREQ_WRITE,
+            .type = IOREQ_TYPE_PIO,
+        };
+
+        if (hvm_ioreq_send(v, &p) == HVMIO_RETRY)
+            return HVMIO_RETRY;
+    }
+    if (in)
+        *val = size == 4 ? 0xffffffffU : (1U << (size * 8)) - 1;
+    return HVMIO_UNHANDLED;
+}
+
+u64 hvm_io_merge_rax(u64 rax, unsigned int size, u32 val)
+{
+    u64 mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
+
+    return size == 4 ? val : (rax & ~mask) | (val & mask);
 }
 
 /*
@@ -270,6 +290,17 @@ int hvm_build_domain(const struct hvm_build_args *a)
                d->domain_id, d->name, (unsigned long long)(pfns >> 8),
                d->max_vcpus, d->max_vcpus == 1 ? "" : "s", a->image_len,
                (unsigned long long)a->load_gpa, e.cs, (unsigned long long)e.ip);
+    /*
+     * paused: as a domain Xen's toolstack builds, it waits for the control
+     * domain's unpause (its device model goes first) and stays, shut
+     * down, until the control domain destroys it.
+     */
+    if (a->paused) {
+        d->ctrl_pauses = 1;
+        d->toolstack_owned = true;
+        for (unsigned int i = 0; i < d->max_vcpus; i++)
+            vcpu_pause_flag(d->vcpu[i], VPF_paused);
+    }
     /* Only the boot vCPU runs; the others wait for an INIT-SIPI later. */
     v = d->vcpu[0];
     v->initialised = true;
@@ -279,8 +310,11 @@ int hvm_build_domain(const struct hvm_build_args *a)
 
 void hvm_domain_destroy(struct domain *d)
 {
+    /* Any domain may be a device model: its servers go with it. */
+    ioreq_emulator_gone(d);
     if (!d->arch.hvm)
         return;
+    ioreq_domain_destroy(d);
     hvm_platform_destroy(d);
     for (unsigned int i = 0; i < MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpu[i];

@@ -354,13 +354,9 @@ static void svm_exit_ioio(struct vcpu *v, struct vmcb *vm)
     }
     size = size == 4 ? 4 : size == 2 ? 2 : 1;
     val = (u32)vm->rax;
-    hvm_portio(v, port, size, in, &val);
-    if (in) {
-        u64 mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
-
-        /* A 32-bit IN zero-extends into RAX, narrower ones merge. */
-        vm->rax = size == 4 ? val : (vm->rax & ~mask) | (val & mask);
-    }
+    /* Sent to a device model: svm_loop completes RAX once it answers. */
+    if (hvm_portio(v, port, size, in, &val) == HVMIO_UNHANDLED && in)
+        vm->rax = hvm_io_merge_rax(vm->rax, size, val);
     /* EXITINFO2 is the next RIP for IOIO exits, with or without NRIPS. */
     vm->rip = vm->exitinfo2;
 }
@@ -514,6 +510,17 @@ static void svm_exit(struct vcpu *v)
     }
 }
 
+/* A device model's answer, before entry: true while it is awaited. */
+static bool svm_io_complete(struct vcpu *v, struct vmcb *vm)
+{
+    ioreq_t p;
+    int rc = hvm_io_complete(v, &p);
+
+    if (rc > 0 && p.type == IOREQ_TYPE_PIO && p.dir == IOREQ_READ)
+        vm->rax = hvm_io_merge_rax(vm->rax, p.size, (u32)p.data);
+    return rc < 0;
+}
+
 /*
  * The VMRUN loop, on a fresh stack, big lock held, interrupts off. The
  * guest runs without the lock, as PV guests do; every exit takes it back,
@@ -534,6 +541,8 @@ static __attribute__((noreturn)) void svm_loop(void *arg)
         do_softirqs();
         if (v->domain->state != DOM_RUNNING || !vcpu_runnable(v))
             schedule();
+        if (svm_io_complete(v, vm))
+            continue;
         vm->tlb_control = SVM_TLB_FLUSH_NONE;
         if (hv->flush_asid)
             vm->tlb_control =

@@ -696,13 +696,9 @@ static void vmx_exit_io(struct vcpu *v)
     }
     size = size == 4 ? 4 : size == 2 ? 2 : 1;
     val = (u32)r->rax;
-    hvm_portio(v, VMX_IO_PORT(q), size, in, &val);
-    if (in) {
-        u64 mask = size == 4 ? 0xffffffffULL : (1ULL << (size * 8)) - 1;
-
-        /* A 32-bit IN zero-extends into RAX, narrower ones merge. */
-        r->rax = size == 4 ? val : (r->rax & ~mask) | (val & mask);
-    }
+    /* Sent to a device model: vmx_loop completes RAX once it answers. */
+    if (hvm_portio(v, VMX_IO_PORT(q), size, in, &val) == HVMIO_UNHANDLED && in)
+        r->rax = hvm_io_merge_rax(r->rax, size, val);
     vmx_skip();
 }
 
@@ -951,6 +947,18 @@ static void vmx_entry_failed(struct vcpu *v, u64 rc, bool launched)
     vmx_crash(v, why);
 }
 
+/* A device model's answer, before entry: true while it is awaited. */
+static bool vmx_io_complete(struct vcpu *v)
+{
+    struct cpu_regs *r = &v->arch.hvm->gprs;
+    ioreq_t p;
+    int rc = hvm_io_complete(v, &p);
+
+    if (rc > 0 && p.type == IOREQ_TYPE_PIO && p.dir == IOREQ_READ)
+        r->rax = hvm_io_merge_rax(r->rax, p.size, (u32)p.data);
+    return rc < 0;
+}
+
 /*
  * The VM-entry loop, on a fresh stack, big lock held, interrupts off, as
  * svm_loop: softirqs are handled as guest_exit handles them for PV, so
@@ -976,6 +984,8 @@ static __attribute__((noreturn)) void vmx_loop(void *arg)
             schedule();
             continue;
         }
+        if (vmx_io_complete(v))
+            continue;
         if (hv->flush_asid)
             vmx_flush(v);
         hv->flush_asid = false;

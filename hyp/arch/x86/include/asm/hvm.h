@@ -6,6 +6,7 @@
 #include "types.h"
 #include "sched.h"
 #include "asm/regs.h"
+#include "asm/ioreq.h"
 
 /* What the boot CPU offers (filled once by hvm_init). */
 struct hvm_caps {
@@ -58,6 +59,8 @@ struct hvm_domain {
     struct hvm_portio_range portio[HVM_PORTIO_MAX];
     unsigned int nr_portio;
     struct hvm_plat *plat; /* emulated platform devices (hvm/vdev.h) */
+    /* Its device models' ioreq servers (ioreq.c). */
+    struct hvm_ioreq_domain ioreq;
 };
 
 struct vmcb;
@@ -73,6 +76,8 @@ struct hvm_vcpu {
     bool flush_asid;       /* its TLB entries may be stale on this CPU */
     struct vlapic *vlapic; /* its local APIC (hvm/vlapic.c) */
     bool halted_if_off;    /* HLT with IF clear: no interrupt wakes it */
+    /* A request out to a device model (ioreq.c). */
+    struct hvm_vcpu_io io;
 };
 
 static inline bool is_hvm_domain(const struct domain *d)
@@ -96,6 +101,8 @@ struct hvm_build_args {
     unsigned int vcpus;
     unsigned int weight, cap;
     cpumask_t affinity;
+    /* Held for the control domain (its device model): Xen's toolstack order. */
+    bool paused;
     /* Multiboot and Linux kernels: their command line and ramdisk. */
     const char *cmdline;
     const void *ramdisk;
@@ -129,10 +136,14 @@ void hvm_domain_destroy(struct domain *d);
 /* Exit work common to the back ends (hvm.c). */
 /*
  * Port I/O: the ranges registered with hvm_portio_register first (their
- * handler's answer is returned), then 0xE9, the debug console; other
- * reads see all ones. 0 when done.
+ * handler's answer is returned), then 0xE9, the debug console, then the
+ * ioreq server claiming the port (HVMIO_RETRY: advance RIP as usual, but
+ * let hvm_io_complete() finish an IN before the next entry); other reads
+ * see all ones. 0 (HVMIO_UNHANDLED) when done.
  */
 int hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
+/* RAX after an IN of size bytes read val: 32 bits zero-extend, less merges. */
+u64 hvm_io_merge_rax(u64 rax, unsigned int size, u32 val);
 /* Serve ports [first, first + count) in the hypervisor; -ENOSPC, -EEXIST. */
 int hvm_portio_register(struct domain *d, u16 first, u16 count,
                         hvm_portio_fn fn, void *opaque);

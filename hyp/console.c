@@ -155,6 +155,16 @@ void guest_console_write(struct domain *d, const char *buf, size_t len)
         arch_console_write(pre, (size_t)n);
         arch_console_write(d->conbuf, d->conlen);
         arch_console_write("\n", 1);
+        /*
+         * As on Xen, other domains' lines join the log readconsole reads;
+         * the hardware domain's only with console_to_ring, which Vesper
+         * does not have.
+         */
+        if (d->domain_id != 0) {
+            log_put(pre, (size_t)n);
+            log_put(d->conbuf, d->conlen);
+            log_put("\n", 1);
+        }
         d->conlen = 0;
         if (c != '\n')
             d->conbuf[d->conlen++] = c;

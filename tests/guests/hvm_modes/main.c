@@ -28,6 +28,39 @@ static int hvm_domain_info(struct xen_domctl_getdomaininfo *info)
     return 1;
 }
 
+/*
+ * Has the hypervisor's log shown text since the last call? Reads on from
+ * where the previous read ended (readconsole's incremental mode), keeping
+ * a tail so that text split across two reads is found too.
+ */
+static bool hyp_log_grew(const char *text)
+{
+    static char buf[4096 + 64];
+    static uint32_t index;
+    static size_t kept;
+    struct xen_sysctl op;
+    size_t n = strlen(text);
+
+    for (;;) {
+        memset(&op, 0, sizeof(op));
+        set_xen_guest_handle(op.u.readconsole.buffer, buf + kept);
+        op.u.readconsole.count = 4096;
+        op.u.readconsole.incremental = 1;
+        op.u.readconsole.index = index;
+        if (sysctl_op(&op, XEN_SYSCTL_readconsole) || !op.u.readconsole.count)
+            return false;
+        index = op.u.readconsole.index;
+        kept += op.u.readconsole.count;
+        for (size_t i = 0; i + n <= kept; i++)
+            if (!memcmp(buf + i, text, n))
+                return true;
+        if (kept > 64) {
+            memmove(buf, buf + kept - 64, 64);
+            kept = 64;
+        }
+    }
+}
+
 /* Does the hypervisor's log hold text (its console ring, as xl dmesg)? */
 static bool hyp_log_has(const char *text)
 {
@@ -51,12 +84,13 @@ static bool hyp_log_has(const char *text)
  * expect=npf or triple: the guest must be crashed by the hypervisor for
  * that reason (its log says so) and go, while this domain keeps running.
  * expect=run: an unmodified kernel that prints where the test's log can
- * see it: it runs until it ends or for linger= seconds, then is destroyed.
+ * see it: it runs until it ends, until the hypervisor's log shows until=
+ * (no spaces), or for linger= seconds, then it is destroyed.
  */
 void test_main(void)
 {
     struct xen_domctl_getdomaininfo info;
-    char expect[16], why[96];
+    char expect[16], why[96], until[32];
     uint64_t deadline = guest_now() + WAIT_NS;
     bool seen = false, done = false;
     /* interleave=1: d1 must be seen between two of its own time slices. */
@@ -67,6 +101,8 @@ void test_main(void)
 
     if (cmdline_str("expect", expect, sizeof(expect)) < 0)
         memcpy(expect, "halt", 5);
+    if (cmdline_str("until", until, sizeof(until)) < 0)
+        until[0] = 0;
     if (!strcmp(expect, "run"))
         deadline =
             guest_now() + (uint64_t)cmdline_long("linger", 20) * 1000000000ULL;
@@ -88,7 +124,8 @@ void test_main(void)
             if (!r)
                 break;
             seen = true;
-            done = info.flags & XEN_DOMINF_shutdown;
+            done = (info.flags & XEN_DOMINF_shutdown) ||
+                   (until[0] && hyp_log_grew(until));
         } else if (!strcmp(expect, "halt")) {
             if (!r)
                 break;
@@ -117,7 +154,8 @@ void test_main(void)
     if (!strcmp(expect, "run")) {
         struct xen_domctl op;
 
-        printk("d%u %s\n", HVM_DOMID, done ? "ended" : "still running");
+        printk("d%u %s\n", HVM_DOMID,
+               done ? "ended, or showed what we waited for" : "still running");
         TEST_CHECK(seen);
         memset(&op, 0, sizeof(op));
         TEST_EQ(domctl_op(&op, XEN_DOMCTL_destroydomain, HVM_DOMID), 0);

@@ -53,3 +53,16 @@ bench: deps $(HYP_IMG) $(BENCH_ELF) $(BENCH_XEN_IMG)
 bench-smoke: $(HYP_IMG) $(BENCH_ELF)
 	$(PYTHON) tests/bench/run.py --smoke --build $(BUILD) --hyp $(HYP_IMG) \
 	    --guest $(BENCH_ELF) $(BENCH_ARGS)
+
+# The HVM bench image (issue 13): a flat image, domain 1 of an HVM run on
+# Vesper with hvm_uart's dom0 as its device model (tests/bench/run.py).
+HVM_BENCH := $(BENCH_DIR)/hvm_bench.bin
+bench-guest: $(HVM_BENCH)
+$(HVM_BENCH): guest-pv/bench/hvm/hvm_bench.s tests/guests/hvm_modes/hvm.inc \
+        tests/guests/hvm_modes/hvm.lds
+	@mkdir -p $(dir $@)
+	$(V)$(CC) -nostdlib -static -no-pie -Wa,-I,tests/guests/hvm_modes \
+	    -Wl,-T,tests/guests/hvm_modes/hvm.lds -Wl,--build-id=none \
+	    -Wl,-z,noexecstack -o $@.link $<
+	$(V)objcopy -O binary $@.link $@
+bench: $(HVM_BENCH) guests

@@ -155,6 +155,18 @@ static bool soft_idler(const struct vcpu *v, unsigned int cpu)
     return s && !(s & cpu_bit(cpu)) && (s & ~busy_mask & ~tickled_mask);
 }
 
+/*
+ * Should cpu leave v alone? Not in its soft set while one that is has no
+ * vCPU (idle, or woken for it): as Xen's load balancer, which steals such
+ * a vCPU only in its hard-affinity step when no CPU it prefers is idle.
+ */
+static bool soft_waits(const struct vcpu *v, unsigned int cpu)
+{
+    cpumask_t s = preferred(v);
+
+    return s && !(s & cpu_bit(cpu)) && (s & ~busy_mask);
+}
+
 /* Home run queue for a vCPU that does not preempt anybody. */
 static unsigned int home_cpu(const struct vcpu *v)
 {
@@ -648,7 +660,7 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
             if (c == cpu)
                 continue;
             v = rq_best(c, cpu, &p);
-            if (!v || p <= floor)
+            if (!v || p <= floor || soft_waits(v, cpu))
                 continue;
             if (!steal || p > rp ||
                 (p == rp && v->sched.qseq < steal->sched.qseq)) {

@@ -133,6 +133,12 @@ $(HVM_MB_KERNEL): tests/guests/hvm_multiboot/mb.s tests/guests/hvm_multiboot/mb.
 $(GUEST_OUT)/hvm_multiboot.elf: $(GUEST_OUT)/hvm_modes.elf
 	$(V)cp $< $@
 
+# hvm_multi (issue 13): two of the flat images at once; dom0 is the watcher.
+GUEST_ELFS += $(GUEST_OUT)/hvm_multi.elf
+guests: $(GUEST_OUT)/hvm_multi.elf
+$(GUEST_OUT)/hvm_multi.elf: $(GUEST_OUT)/hvm_modes.elf
+	$(V)cp $< $@
+
 # hvm_linux (issue 13): Debian's vmlinuz as an HVM domain (the watcher is
 # dom0); its kernel and initrd are the system tier's, so the guest tier
 # fetches them too.

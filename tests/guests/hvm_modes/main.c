@@ -6,7 +6,8 @@
 #include <guest/test.h>
 #include <guest/time.h>
 
-#define HVM_DOMID 1
+/* The HVM domain being watched: 1, then 2 ... up to domains=. */
+static domid_t hvm_domid = 1;
 #define WAIT_NS (60ULL * 1000000000ULL)
 #define POLL_NS (5ULL * 1000000ULL)
 
@@ -19,8 +20,8 @@ static int hvm_domain_info(struct xen_domctl_getdomaininfo *info)
     long rc;
 
     memset(&op, 0, sizeof(op));
-    rc = domctl_op(&op, XEN_DOMCTL_getdomaininfo, HVM_DOMID);
-    if (rc == -XEN_ESRCH || (rc == 0 && op.u.getdomaininfo.domain != HVM_DOMID))
+    rc = domctl_op(&op, XEN_DOMCTL_getdomaininfo, hvm_domid);
+    if (rc == -XEN_ESRCH || (rc == 0 && op.u.getdomaininfo.domain != hvm_domid))
         return 0;
     if (rc)
         return -1;
@@ -87,7 +88,25 @@ static bool hyp_log_has(const char *text)
  * see it: it runs until it ends, until the hypervisor's log shows until=
  * (no spaces), or for linger= seconds, then it is destroyed.
  */
+static void watch(void);
+
+/*
+ * domains=N (expect=halt only): N HVM domains, 1 to N, run beside this PV
+ * one; each must halt with its own verdict and is destroyed in turn.
+ */
 void test_main(void)
+{
+    long n = cmdline_long("domains", 1);
+
+    for (long i = 1; i <= n; i++) {
+        hvm_domid = (domid_t)i;
+        watch();
+    }
+    /* The hypervisor is alive: this domain still makes hypercalls. */
+    TEST_CHECK(HYPERVISOR_xen_version(XENVER_version, NULL) > 0);
+}
+
+static void watch(void)
 {
     struct xen_domctl_getdomaininfo info;
     char expect[16], why[96], until[32];
@@ -113,7 +132,7 @@ void test_main(void)
         memcpy(why, "crashed: HVM: triple fault", 27);
     else
         memcpy(why, "crashed", 8);
-    printk("watching d%u, expecting it to %s\n", HVM_DOMID, expect);
+    printk("watching d%u, expecting it to %s\n", hvm_domid, expect);
     while (!done && guest_now() < deadline) {
         r = hvm_domain_info(&info);
         if (r < 0) {
@@ -154,11 +173,11 @@ void test_main(void)
     if (!strcmp(expect, "run")) {
         struct xen_domctl op;
 
-        printk("d%u %s\n", HVM_DOMID,
+        printk("d%u %s\n", hvm_domid,
                done ? "ended, or showed what we waited for" : "still running");
         TEST_CHECK(seen);
         memset(&op, 0, sizeof(op));
-        TEST_EQ(domctl_op(&op, XEN_DOMCTL_destroydomain, HVM_DOMID), 0);
+        TEST_EQ(domctl_op(&op, XEN_DOMCTL_destroydomain, hvm_domid), 0);
     } else if (!strcmp(expect, "halt")) {
         struct xen_domctl op;
 
@@ -167,7 +186,7 @@ void test_main(void)
         if (interleave) {
             uint32_t lo, hi;
 
-            printk("d%u seen running at %u later slices\n", HVM_DOMID, slices);
+            printk("d%u seen running at %u later slices\n", hvm_domid, slices);
             TEST_CHECK(slices >= 2);
             /*
              * The HVM guest ran on this (only) CPU, so SVM is on here; a
@@ -178,13 +197,11 @@ void test_main(void)
             TEST_CHECK(!(lo & (1U << 12)));
         }
         memset(&op, 0, sizeof(op));
-        TEST_EQ(domctl_op(&op, XEN_DOMCTL_destroydomain, HVM_DOMID), 0);
+        TEST_EQ(domctl_op(&op, XEN_DOMCTL_destroydomain, hvm_domid), 0);
     } else {
-        printk("d%u %s\n", HVM_DOMID,
+        printk("d%u %s\n", hvm_domid,
                seen ? "seen, then gone" : "already gone");
         TEST_CHECK(done);
         TEST_CHECK(hyp_log_has(why));
     }
-    /* The hypervisor is alive: this domain still makes hypercalls. */
-    TEST_CHECK(HYPERVISOR_xen_version(XENVER_version, NULL) > 0);
 }

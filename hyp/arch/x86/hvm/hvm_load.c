@@ -5,6 +5,7 @@
 #include "lib.h"
 #include "sched.h"
 #include "asm/hvm.h"
+#include "vdev.h"
 
 /*
  * What a firmware would leave behind, placed where no kernel loads: the
@@ -19,6 +20,11 @@
 /* The last KiB of conventional memory is the EBDA's, as on a PC. */
 #define EBDA 0x9fc00ULL
 #define BIOS_AREA 0xf0000ULL
+/*
+ * The ACPI tables open the reserved BIOS area, so the RSDP sits where
+ * an OS scans for it (0xE0000-0xFFFFF, on a 16-byte boundary).
+ */
+#define ACPI_BASE BIOS_AREA
 #define HIGH_MEM 0x100000ULL
 
 #define MB_MAGIC 0x1badb002u
@@ -35,7 +41,12 @@ struct e820_entry {
 } __attribute__((packed));
 _Static_assert(sizeof(struct e820_entry) == 20, "e820 entry is 20 bytes");
 
-/* The PC memory map of a guest with ram bytes of RAM. */
+/*
+ * The PC memory map of a guest with ram bytes of RAM. The reserved BIOS
+ * area holds the ACPI tables: they stay the firmware's, as on a PC.
+ */
+_Static_assert(ACPI_BASE >= BIOS_AREA && ACPI_BASE + HVM_ACPI_MAX <= HIGH_MEM,
+               "ACPI tables inside the reserved BIOS area");
 static unsigned int pc_map(u64 ram, struct e820_entry *e)
 {
     e[0] = (struct e820_entry){ 0, EBDA, E820_RAM };
@@ -270,6 +281,7 @@ static int load_multiboot(struct domain *d, const struct hvm_build_args *a,
     wr32(info + 44, 24 * n);
     wr32(info + 48, (u32)LOW_MAP);
     hvm_copy_to_gpa(d, LOW_INFO, info, sizeof(info));
+    hvm_acpi_build(d, ACPI_BASE);
     flat_gdt(d, e);
     e->ip = entry;
     e->eax = MB_LOADER_MAGIC;
@@ -283,6 +295,7 @@ static int load_multiboot(struct domain *d, const struct hvm_build_args *a,
 /* ------------------------------------------------------------ Linux */
 
 /* Offsets in the zero page (boot_params) and its setup header. */
+#define BP_ACPI_RSDP 0x070 /* protocol 2.14 and later */
 #define BP_E820_ENTRIES 0x1e8
 #define BP_HDR 0x1f1
 #define BP_SETUP_SECTS 0x1f1
@@ -307,7 +320,7 @@ static int load_linux(struct domain *d, const struct hvm_build_args *a,
 {
     static u8 zp[PAGE_SIZE];
     const u8 *img = a->image;
-    u64 setup, kern_len, init_size, end, rd = 0, initrd_max, cl_max;
+    u64 setup, kern_len, init_size, end, rd = 0, initrd_max, cl_max, rsdp;
     size_t cl = strlen(a->cmdline) + 1, hdr_len;
     struct e820_entry pc[4];
     unsigned int n;
@@ -360,6 +373,12 @@ static int load_linux(struct domain *d, const struct hvm_build_args *a,
     n = pc_map(a->mem_bytes, pc);
     memcpy(zp + BP_E820, pc, n * sizeof(pc[0]));
     zp[BP_E820_ENTRIES] = (u8)n;
+    rsdp = hvm_acpi_build(d, ACPI_BASE);
+    /* Found by the scan anyway; newer kernels take it from here first. */
+    if (version >= 0x020e) {
+        wr32(zp + BP_ACPI_RSDP, (u32)rsdp);
+        wr32(zp + BP_ACPI_RSDP + 4, (u32)(rsdp >> 32));
+    }
     hvm_copy_to_gpa(d, LOW_INFO, zp, sizeof(zp));
     /* The 32-bit entry: flat segments, paging off, ESI at the zero page. */
     flat_gdt(d, e);

@@ -104,10 +104,26 @@ struct vrtc {
 };
 void vrtc_init(struct domain *d);
 
-/* ACPI PM timer (vpmtimer.c). */
+/*
+ * ACPI fixed hardware (vpmtimer.c): the PM timer and the PM1a event
+ * (status, enable) and control registers.
+ */
+struct vpm1 {
+    u16 sts, en, cnt;
+};
 void vpmtimer_init(struct domain *d);
 /* The PM timer's count since the domain was made (24 bits are its ABI). */
 u32 vpmtimer_value(struct domain *d);
+
+/*
+ * ACPI tables (acpi.c), for the loaders: written at base (16-byte
+ * aligned, below 1 MiB, HVM_ACPI_MAX bytes the e820 map keeps from the
+ * guest); the RSDP's address is returned. HVM_ACPI_S5_SLP_TYP is the
+ * SLP_TYP the DSDT's \_S5 names and the PM1a control register acts on.
+ */
+#define HVM_ACPI_MAX 0x1000
+#define HVM_ACPI_S5_SLP_TYP 7
+u64 hvm_acpi_build(struct domain *d, u64 base);
 
 /* MMIO regions of a domain. */
 #define HVM_MMIO_MAX 4
@@ -126,6 +142,7 @@ struct hvm_plat {
     struct vpic vpic;
     struct vpit vpit;
     struct vrtc vrtc;
+    struct vpm1 vpm1;
 };
 
 #endif

@@ -146,3 +146,10 @@ GUEST_ELFS += $(GUEST_OUT)/hvm_linux.elf
 guests: $(GUEST_OUT)/hvm_linux.elf
 $(GUEST_OUT)/hvm_linux.elf: $(GUEST_OUT)/hvm_modes.elf
 	$(V)cp $< $@
+
+# hvm_linux_shell (issue 13): the same kernel and initrd running the system
+# tests' self-check to an ACPI poweroff; dom0 is hvm_uart's device model.
+GUEST_ELFS += $(GUEST_OUT)/hvm_linux_shell.elf
+guests: $(GUEST_OUT)/hvm_linux_shell.elf
+$(GUEST_OUT)/hvm_linux_shell.elf: $(GUEST_OUT)/hvm_uart.elf
+	$(V)cp $< $@

@@ -145,6 +145,21 @@ static long dm_op(struct domain *cd, domid_t domid,
         domain_shutdown(d, op.u.remote_shutdown.reason);
         rc = 0;
         break;
+    case XEN_DMOP_set_isa_irq_level: {
+        const struct xen_dm_op_set_isa_irq_level *l = &op.u.set_isa_irq_level;
+
+        /*
+         * Xen's checks. The vPIC has no lock of its own: like the guest's
+         * own port I/O it is only safe while one CPU runs both domains.
+         */
+        if (l->isa_irq >= 16 || l->level > 1) {
+            rc = -EINVAL;
+            break;
+        }
+        hvm_isa_irq_set(d, l->isa_irq, l->level);
+        rc = 0;
+        break;
+    }
     case XEN_DMOP_nr_vcpus:
         op.u.nr_vcpus.vcpus = d->max_vcpus;
         out = true;

@@ -37,9 +37,18 @@ static int dom_info(domid_t dom, struct xen_domctl_getdomaininfo *info)
 
 /* --------------------------------------------------------- the devices */
 
-/* A 16550 without FIFOs or interrupts: what a polling driver needs. */
+/*
+ * A 16550 without FIFOs, with the transmitter-empty interrupt on ISA
+ * IRQ 4 (what Linux's 8250 driver waits for before it sends userspace's
+ * bytes); nothing is ever received.
+ */
+#define UART_IRQ 4
+#define IER_THRI 0x02
+#define MCR_OUT2 0x08 /* gates the UART's interrupt onto the ISA line on a PC */
 struct uart {
     uint8_t ier, lcr, mcr, scr, dll, dlm;
+    bool thre_int; /* THR empty, not yet reported by an IIR read */
+    bool irq;      /* the level last driven on IRQ 4 */
     char line[120];
     unsigned int len;
     unsigned int lines;
@@ -70,7 +79,12 @@ static uint8_t uart_read(struct uart *u, unsigned int reg)
     case 1:
         return dlab ? u->dlm : u->ier;
     case 2:
-        return 0x01; /* IIR: no interrupt pending */
+        /* IIR: reading it reports, and so clears, the THRE interrupt. */
+        if ((u->ier & IER_THRI) && u->thre_int) {
+            u->thre_int = false;
+            return 0x02;
+        }
+        return 0x01;
     case 3:
         return u->lcr;
     case 4:
@@ -94,12 +108,17 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
             u->dll = v;
         else
             uart_put(u, (char)v);
+        /* The byte leaves at once: THR is empty again. */
+        u->thre_int = true;
         break;
     case 1:
         if (dlab)
             u->dlm = v;
         else
             u->ier = v & 0x0f;
+        /* Enabling it with THR empty (always, here) raises it. */
+        if (!dlab && (u->ier & IER_THRI))
+            u->thre_int = true;
         break;
     case 2:
         break; /* FCR: no FIFOs */
@@ -118,6 +137,22 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
     }
 }
 
+/* IRQ 4 follows the pending interrupt, as Xen's device models drive it. */
+static void uart_irq_update(struct uart *u)
+{
+    bool level = (u->ier & IER_THRI) && u->thre_int && (u->mcr & MCR_OUT2);
+    struct xen_dm_op op;
+
+    if (level == u->irq)
+        return;
+    u->irq = level;
+    memset(&op, 0, sizeof(op));
+    op.op = XEN_DMOP_set_isa_irq_level;
+    op.u.set_isa_irq_level.isa_irq = UART_IRQ;
+    op.u.set_isa_irq_level.level = level;
+    TEST_EQ(ioreq_dm_op(HVM_DOMID, &op, OP_SIZE(set_isa_irq_level)), 0);
+}
+
 static void serve(void *ctx, ioreq_t *req)
 {
     struct uart *u = ctx;
@@ -134,6 +169,7 @@ static void serve(void *ctx, ioreq_t *req)
             req->data = uart_read(u, reg);
         else
             uart_write(u, reg, (uint8_t)req->data);
+        uart_irq_update(u);
         return;
     }
     if (req->addr == KBD_STATUS) {
@@ -296,6 +332,7 @@ void test_main(void)
     static struct uart u;
     struct xen_domctl_getdomaininfo info;
     struct xen_domctl op;
+    struct xen_dm_op dm;
     char role[8], guest[8];
     uint64_t deadline;
     bool linux_guest;
@@ -333,6 +370,16 @@ void test_main(void)
         0);
     check_acquire(&c);
     check_ranges(&c);
+    /* ISA lines are 0-15 and levels 0 or 1, as Xen checks. */
+    memset(&dm, 0, sizeof(dm));
+    dm.op = XEN_DMOP_set_isa_irq_level;
+    dm.u.set_isa_irq_level.isa_irq = 16;
+    TEST_EQ(ioreq_dm_op(HVM_DOMID, &dm, OP_SIZE(set_isa_irq_level)),
+            -XEN_EINVAL);
+    dm.u.set_isa_irq_level.isa_irq = UART_IRQ;
+    dm.u.set_isa_irq_level.level = 2;
+    TEST_EQ(ioreq_dm_op(HVM_DOMID, &dm, OP_SIZE(set_isa_irq_level)),
+            -XEN_EINVAL);
     TEST_EQ(dom_info(0, &info), 1);
     TEST_CHECK(!(info.flags & XEN_DOMINF_hvm_guest));
     memset(&op, 0, sizeof(op));

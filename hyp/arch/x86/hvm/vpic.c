@@ -87,6 +87,11 @@ void vpic_irq_set(struct domain *d, unsigned int irq, bool level)
     update(d);
 }
 
+void hvm_isa_irq_set(struct domain *d, unsigned int irq, bool level)
+{
+    vpic_irq_set(d, irq, level);
+}
+
 /* INTA on one chip: ISR set (unless auto-EOI), an edge's IRR cleared. */
 static void chip_ack(struct vpic_chip *c, unsigned int irq)
 {

@@ -144,6 +144,12 @@ void hvm_domain_destroy(struct domain *d);
 int hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
 /* RAX after an IN of size bytes read val: 32 bits zero-extend, less merges. */
 u64 hvm_io_merge_rax(u64 rax, unsigned int size, u32 val);
+/*
+ * A device model drives ISA IRQ line irq (0-15) to level, as Xen's
+ * XEN_DMOP_set_isa_irq_level: the 8259 pair's input (no I/O APIC yet).
+ */
+void hvm_isa_irq_set(struct domain *d, unsigned int irq, bool level);
+
 /* Serve ports [first, first + count) in the hypervisor; -ENOSPC, -EEXIST. */
 int hvm_portio_register(struct domain *d, u16 first, u16 count,
                         hvm_portio_fn fn, void *opaque);

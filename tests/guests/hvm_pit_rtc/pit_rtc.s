@@ -47,10 +47,12 @@ _start:
     out %al, $0x21
     mov $0xff, %al
     out %al, $0xa1
+    /* IN AL replaces AL only: the rest of EAX stays. */
+    mov $0x12345600, %eax
     in $0x21, %al
-    cmp $0xfe, %al
+    cmp $0x123456fe, %eax
     je 1f
-    FAIL32 "PIC mask does not read back"
+    FAIL32 "PIC mask does not read back into AL alone"
     /* Virtual wire: the APIC enabled, LINT0 ExtINT. */
 1:  movl $0x1ff, LAPIC + 0xf0
     movl $0x700, LAPIC + 0x350

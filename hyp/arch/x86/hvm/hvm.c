@@ -29,6 +29,8 @@ void hvm_init(void)
         hvm_funcs = &svm_funcs;
     c->use_vmx = !c->use_svm && c->vmx && !c->vmx_locked_off && c->ept &&
                  c->unrestricted && c->vmx_ctls;
+    if (c->use_vmx)
+        hvm_funcs = &vmx_funcs;
     if (c->svm && c->svm_disabled)
         printk("HVM: SVM present but disabled by firmware (VM_CR.SVMDIS): "
                "PV only\n");

@@ -7,6 +7,7 @@
 #include "smp.h"
 #include "asm/cpu.h"
 #include "asm/hvm.h"
+#include "asm/hvm_io.h"
 #include "asm/layout.h"
 #include "asm/percpu.h"
 #include "asm/vmx.h"
@@ -610,6 +611,97 @@ static void vmx_gpr_set(struct vcpu *v, unsigned int n, u64 val)
         vmwrite(VMCS_GUEST_RSP, val);
 }
 
+/* ---- the hooks of the common HVM code (hvm/intr.c, hvm/emulate.c) */
+
+static void vmx_get_state(struct vcpu *v, struct hvm_cpu_state *s)
+{
+    u32 cs_ar = (u32)vmread(VMCS_GUEST_AR(VS_CS));
+
+    for (unsigned int i = 0; i < 16; i++)
+        s->gpr[i] = vmx_gpr_get(v, i);
+    s->rip = vmread(VMCS_GUEST_RIP);
+    s->rflags = vmread(VMCS_GUEST_RFLAGS);
+    /* What the CPU runs with (the emulator walks the real tables). */
+    s->cr0 = vmread(VMCS_GUEST_CR0);
+    s->cr3 = vmread(VMCS_GUEST_CR3);
+    s->cr4 = vmread(VMCS_GUEST_CR4);
+    s->efer = vmread(VMCS_GUEST_EFER);
+    for (unsigned int i = VS_ES; i <= VS_GS; i++)
+        s->seg_base[i] = vmread(VMCS_GUEST_BASE(i));
+    /* VMX access rights: L is bit 13, D/B bit 14; CPL is SS.DPL. */
+    s->cs_l = cs_ar & (1U << 13);
+    s->cs_d = cs_ar & (1U << 14);
+    s->cpl = (u8)((vmread(VMCS_GUEST_AR(VS_SS)) >> 5) & 3);
+}
+
+static void vmx_set_state(struct vcpu *v, const struct hvm_cpu_state *s)
+{
+    u64 irq = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+
+    for (unsigned int i = 0; i < 16; i++)
+        vmx_gpr_set(v, i, s->gpr[i]);
+    vmwrite(VMCS_GUEST_RIP, s->rip);
+    vmwrite(VMCS_GUEST_RFLAGS, s->rflags);
+    if (irq & INTERRUPTIBILITY_SHADOW)
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, irq & ~INTERRUPTIBILITY_SHADOW);
+}
+
+/* Every VM exit clears the valid bit; only vmx_exit's re-injection sets it. */
+static bool vmx_event_pending(struct vcpu *v)
+{
+    (void)v;
+    return vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID;
+}
+
+static void vmx_inject_event(struct vcpu *v, unsigned int type,
+                             unsigned int vec, int ec, u64 cr2)
+{
+    u32 info = (vec & 0xff) | ((type & 7) << 8) | INTR_INFO_VALID;
+
+    if (type == HVM_EV_EXCEPTION && vec == TRAP_PF)
+        v->arch.hvm->vmx->cr2 = cr2;
+    /* An error code is refused by VM entry in real mode (CR0.PE clear). */
+    if (ec >= 0 && (vmread(VMCS_GUEST_CR0) & CR0_PE)) {
+        info |= INTR_INFO_ERROR;
+        vmwrite(VMCS_ENTRY_EXC_ERROR, (u32)ec);
+    }
+    /* Software events push the address after the instruction that exited. */
+    if (type >= INTR_TYPE_SW_INT)
+        vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+    vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static bool vmx_intr_blocked(struct vcpu *v)
+{
+    (void)v;
+    return !(vmread(VMCS_GUEST_RFLAGS) & X86_EFLAGS_IF) ||
+           (vmread(VMCS_GUEST_INTERRUPTIBILITY) & INTERRUPTIBILITY_SHADOW);
+}
+
+/*
+ * Interrupt-window exiting (every VMX CPU may set it): an exit before the
+ * first instruction at which RFLAGS.IF is set and no STI/MOV SS blocking
+ * is left, the point VM entry may inject an external interrupt at.
+ */
+static void vmx_intr_window(struct vcpu *v, bool on)
+{
+    u32 proc = (u32)vmread(VMCS_PROC_CTLS);
+
+    (void)v;
+    proc = on ? proc | PROC_INTR_WINDOW : proc & ~PROC_INTR_WINDOW;
+    vmwrite(VMCS_PROC_CTLS, proc);
+}
+
+const struct hvm_funcs vmx_funcs = {
+    .get_state = vmx_get_state,
+    .set_state = vmx_set_state,
+    .event_pending = vmx_event_pending,
+    .inject = vmx_inject_event,
+    .intr_blocked = vmx_intr_blocked,
+    .intr_window = vmx_intr_window,
+    .crash = vmx_crash,
+};
+
 /*
  * The entry control "IA-32e mode guest" follows EFER.LMA. The guest turns
  * long mode on itself (CR0.PG with EFER.LME, no exit under unrestricted
@@ -691,7 +783,8 @@ static void vmx_exit_io(struct vcpu *v)
     u32 val;
 
     if (q & VMX_IO_STR) {
-        vmx_crash(v, "string port I/O is not emulated yet");
+        /* INS/OUTS: decoded and emulated at CS:RIP, which it advances. */
+        hvm_emulate_string_io(v);
         return;
     }
     size = size == 4 ? 4 : size == 2 ? 2 : 1;
@@ -829,8 +922,11 @@ static void vmx_exit(struct vcpu *v)
         return;
     case VMX_EXIT_HLT:
         vmx_skip();
-        /* Nothing can interrupt it yet (no virtual devices): it sleeps. */
-        vcpu_block(v);
+        hvm_hlt(v, vmread(VMCS_GUEST_RFLAGS));
+        return;
+    case VMX_EXIT_INTR_WINDOW:
+        /* The window opened: hvm_intr_assist delivers before the entry. */
+        vmx_intr_window(v, false);
         return;
     case VMX_EXIT_IO:
         vmx_exit_io(v);
@@ -861,6 +957,9 @@ static void vmx_exit(struct vcpu *v)
         vmx_crash(v, "triple fault");
         return;
     case VMX_EXIT_EPT_VIOLATION:
+        /* The hypervisor's MMIO devices (the local APIC). */
+        if (hvm_mmio_npf(v, vmread(VMCS_GUEST_PHYS_ADDR)))
+            return;
         snprintf(why, sizeof(why),
                  "nested page fault at GPA %llx (EPT violation, "
                  "qualification %llx), outside its %llu KiB of RAM",
@@ -990,6 +1089,7 @@ static __attribute__((noreturn)) void vmx_loop(void *arg)
             vmx_flush(v);
         hv->flush_asid = false;
         vmx_sync_lma();
+        hvm_intr_assist(v);
         if (vmx_conf.pin & PIN_PREEMPT_TIMER)
             vmwrite(VMCS_PREEMPT_TIMER, vmx_conf.preempt_ticks);
         write_cr2(vx->cr2);

@@ -22,7 +22,8 @@ struct hvm_cpu_state {
     u8 cpl;
 };
 
-/* Event types as both EVENTINJ and VM-entry interruption info number them. */
+/* Event types as both EVENTINJ and VM-entry interruption info number them
+ * (VMX's software types 4-6 also need the instruction length). */
 #define HVM_EV_EXTINT 0
 #define HVM_EV_NMI 2
 #define HVM_EV_EXCEPTION 3
@@ -50,6 +51,7 @@ struct hvm_funcs {
 };
 extern const struct hvm_funcs *hvm_funcs;
 extern const struct hvm_funcs svm_funcs;
+extern const struct hvm_funcs vmx_funcs;
 
 /* ---- emulation (hvm/emulate.c) */
 

@@ -50,6 +50,7 @@
 #define PIN_NMI (1U << 3)
 #define PIN_PREEMPT_TIMER (1U << 6)
 /* Primary processor-based controls. */
+#define PROC_INTR_WINDOW (1U << 2)
 #define PROC_HLT (1U << 7)
 #define PROC_INVLPG (1U << 9)
 #define PROC_MWAIT (1U << 10)
@@ -245,6 +246,7 @@ _Static_assert(VMCS_GUEST_AR(VS_TR) + 2 == VMCS_GUEST_INTERRUPTIBILITY &&
 #define VMX_EXIT_TRIPLE_FAULT 2
 #define VMX_EXIT_INIT 3
 #define VMX_EXIT_SIPI 4
+#define VMX_EXIT_INTR_WINDOW 7
 #define VMX_EXIT_TASK_SWITCH 9
 #define VMX_EXIT_CPUID 10
 #define VMX_EXIT_GETSEC 11

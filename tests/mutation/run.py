@@ -1374,7 +1374,7 @@ MUTATIONS = [
     dict(name="hvm-triple-fault-ignored",
          file="hyp/arch/x86/hvm/svm/svm.c",
          old="        svm_crash(v, \"triple fault (shutdown)\");\n",
-         new="        svm_skip(vm, 0);\n",
+         new="        (void)svm_skip;\n",
          test="hvm_triple",
          why="a triple fault (SHUTDOWN intercept) crashes only that HVM domain"),
 

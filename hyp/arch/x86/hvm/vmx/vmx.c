@@ -18,6 +18,9 @@
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
+#define MSR_MISC_ENABLE 0x1a0
+#define MISC_ENABLE_BTS_UNAVAIL (1ULL << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL (1ULL << 12)
 #define EFER_LMA (1UL << 10)
 #define CR0_ET (1UL << 4)
 /* Power-on PAT (write-back, write-through, UC-, UC twice over). */
@@ -751,7 +754,12 @@ static void vmx_exit_cr(struct vcpu *v)
         }
         /* Paging on with LME set is long mode, off leaves it. */
         if (!(old & CR0_PG) && (val & CR0_PG) && (efer & EFER_LME)) {
-            if (!(vmread(VMCS_CR4_SHADOW) & CR4_PAE)) {
+            /*
+             * The CPU's CR4, not the shadow: PAE is outside the CR4 mask,
+             * so the guest's MOV to CR4 set it without an exit and the
+             * shadow never saw it (Linux's startup_32 does just that).
+             */
+            if (!(vmread(VMCS_GUEST_CR4) & CR4_PAE)) {
                 vmx_inject(TRAP_GP, 0);
                 return;
             }
@@ -813,6 +821,15 @@ static void vmx_exit_msr(struct vcpu *v, bool wr)
             break;
         case MSR_APIC_BASE:
             val = 0xfee00000ULL | (1ULL << 11) | (v->vcpu_id ? 0 : 1ULL << 8);
+            break;
+        case MSR_MISC_ENABLE:
+            /*
+             * Linux's verify_cpu reads it unguarded on Intel CPUs (the
+             * vendor VMX guests see) to clear XD disable: a #GP there is
+             * a triple fault. Xen's value: BTS and PEBS unavailable,
+             * XD disable clear.
+             */
+            val = MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL;
             break;
         default:
             vmx_inject(TRAP_GP, 0);

@@ -147,30 +147,25 @@ static cpumask_t preferred(const struct vcpu *v)
     return s == m ? 0 : s;
 }
 
-/* An idle CPU of v's soft set other than cpu, if there is one. */
-static bool soft_idler(const struct vcpu *v, unsigned int cpu)
-{
-    cpumask_t s = preferred(v);
-
-    return s && !(s & cpu_bit(cpu)) && (s & ~busy_mask & ~tickled_mask);
-}
-
 /*
- * Should cpu leave v alone? Not in its soft set while one that is has no
- * vCPU (idle, or woken for it): as Xen's load balancer, which steals such
- * a vCPU only in its hard-affinity step when no CPU it prefers is idle.
+ * Is cpu outside v's soft set while a CPU in it is free: not running a
+ * vCPU and not in also_taken? With the tickled CPUs as also_taken: cpu
+ * should hand v to an idle CPU it prefers. With none: cpu should leave v
+ * for one (idle, or woken for it), as Xen's load balancer steals such a
+ * vCPU only in its hard-affinity step when no CPU it prefers is idle.
  */
-static bool soft_waits(const struct vcpu *v, unsigned int cpu)
+static bool soft_elsewhere(const struct vcpu *v, unsigned int cpu,
+                           cpumask_t also_taken)
 {
     cpumask_t s = preferred(v);
 
-    return s && !(s & cpu_bit(cpu)) && (s & ~busy_mask);
+    return s && !(s & cpu_bit(cpu)) && (s & ~busy_mask & ~also_taken);
 }
 
 /* Home run queue for a vCPU that does not preempt anybody. */
 static unsigned int home_cpu(const struct vcpu *v)
 {
-    cpumask_t m = preferred(v) ? preferred(v) : allowed(v);
+    cpumask_t s = preferred(v), m = s ? s : allowed(v);
 
     if (m & cpu_bit(v->processor))
         return v->processor;
@@ -411,7 +406,7 @@ static void tickle_idlers(unsigned int self)
         idle &= ~(1ull << self);
     for (unsigned int c = 0; idle && c < nr_cpus && c < MAX_CPUS; c++) {
         for (struct vcpu *v = pcpu[c].head; idle && v; v = v->sched.next) {
-            cpumask_t m;
+            cpumask_t m, pref;
             unsigned int t;
 
             /*
@@ -424,8 +419,9 @@ static void tickle_idlers(unsigned int self)
             m = allowed(v) & idle;
             if (!m)
                 continue;
-            if (m & preferred(v))
-                m &= preferred(v);
+            pref = preferred(v);
+            if (m & pref)
+                m &= pref; /* its soft set first */
             t = m & (1ull << c) ? c : cpumask_first(m);
             idle &= ~(1ull << t);
             tickled_mask |= 1ull << t;
@@ -497,7 +493,7 @@ static void note_awake(struct vcpu *v, u64 now)
 static int place(struct vcpu *v, u64 now)
 {
     struct csched_vcpu *sv = &v->sched;
-    cpumask_t m = allowed(v), idle;
+    cpumask_t m = allowed(v), idle, pref;
     int best = -1, best_pri, p;
 
     p = prio(v, sv->credit);
@@ -507,8 +503,9 @@ static int place(struct vcpu *v, u64 now)
     }
     idle = m & ~busy_mask & ~tickled_mask;
     /* An idle CPU it prefers first, as Xen's soft affinity step. */
-    if (idle & preferred(v))
-        idle &= preferred(v);
+    pref = preferred(v);
+    if (idle & pref)
+        idle &= pref;
     if (idle) {
         unsigned int t =
             idle & cpu_bit(v->processor) ? v->processor : cpumask_first(idle);
@@ -627,7 +624,7 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
         prev->sched.yield = false;
         rq_remove(prev);
         if ((allowed(prev) & (1ull << cpu)) && !parked(prev) &&
-            !soft_idler(prev, cpu)) {
+            !soft_elsewhere(prev, cpu, tickled_mask)) {
             keep_pri = prio(prev, prev->sched.credit);
         } else if (!(allowed(prev) & (1ull << cpu)) || !parked(prev)) {
             /*
@@ -660,7 +657,7 @@ struct vcpu *csched_pick(unsigned int cpu, struct vcpu *prev, u64 now,
             if (c == cpu)
                 continue;
             v = rq_best(c, cpu, &p);
-            if (!v || p <= floor || soft_waits(v, cpu))
+            if (!v || p <= floor || soft_elsewhere(v, cpu, 0))
                 continue;
             if (!steal || p > rp ||
                 (p == rp && v->sched.qseq < steal->sched.qseq)) {

@@ -104,9 +104,9 @@ MUTATIONS = [
          test="multicall",
          why="each entry's result is written back to the guest"),
     dict(name="cpuid-bad-signature",
-         file="hyp/arch/x86/pv/emulate.c",
-         old="            *b = 0x566e6558;\n",
-         new="            *b = 0x566e6559;\n",
+         file="hyp/arch/x86/cpu_policy.c",
+         old="        r->b = 0x566e6558; /* \"XenV\" */\n",
+         new="        r->b = 0x566e6559;\n",
          test="cpuid",
          why="leaf 0x40000000 says \"XenVMMXenVMM\""),
     dict(name="evtchn-unmask-no-redeliver",
@@ -1282,8 +1282,8 @@ MUTATIONS = [
 
     dict(name="cpuid-not-from-policy",
          file="hyp/arch/x86/pv/emulate.c",
-         old="    cpu_policy_cpuid(&v->domain->arch.cpu_policy, leaf, sub, &r);\n",
-         new="    cpuid_count(leaf, sub, &r.a, &r.b, &r.c, &r.d);\n",
+         old="        cpu_policy_cpuid(&v->domain->arch.cpu_policy, leaf, sub, &r);\n",
+         new="        cpuid_count(leaf, sub, &r.a, &r.b, &r.c, &r.d);\n",
          test="ctl_sysinfo",
          why="a PV guest's CPUID is what its policy says"),
 
@@ -1395,9 +1395,9 @@ MUTATIONS = [
              "sees EFER.SVME"),
 
     dict(name="hvm-cpuid-not-xen",
-         file="hyp/arch/x86/hvm/hvm.c",
-         old="            *c = 0x65584d4d; /* \"MMXe\" */\n",
-         new="            *c = 0x65584d4e;\n",
+         file="hyp/arch/x86/cpu_policy.c",
+         old="        r->c = 0x65584d4d; /* \"MMXe\" */\n",
+         new="        r->c = 0x65584d4e;\n",
          test="hvm_cpuid",
          why="an HVM guest's CPUID leaf 0x40000000 is Xen's XenVMMXenVMM"),
 

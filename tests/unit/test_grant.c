@@ -339,15 +339,23 @@ static s16 map(struct domain *by, u64 addr, u32 flags, domid_t dom,
     return m.status;
 }
 
-static s16 unmap(struct domain *by, u64 addr, grant_handle_t h)
+/* An unmap by host address and, for a device mapping, its bus address. */
+static s16 unmap_dev(struct domain *by, u64 addr, u64 bus, grant_handle_t h)
 {
-    struct gnttab_unmap_grant_ref u = { .host_addr = addr, .handle = h };
+    struct gnttab_unmap_grant_ref u = { .host_addr = addr,
+                                        .dev_bus_addr = bus,
+                                        .handle = h };
 
     cur = by->vcpu[0];
     CHECK_EQ(do_grant_table_op(GNTTABOP_unmap_grant_ref, (u64)(uintptr_t)&u, 1,
                                0, 0),
              0);
     return u.status;
+}
+
+static s16 unmap(struct domain *by, u64 addr, grant_handle_t h)
+{
+    return unmap_dev(by, addr, 0, h);
 }
 
 static void grant(unsigned int ref, domid_t to, mfn_t frame, u16 flags)
@@ -446,19 +454,6 @@ TEST(refusals_change_nothing)
     CHECK_EQ(pages[a].type_info, 0);
     CHECK(!gnttab_pinned(d1));
     teardown();
-}
-
-static s16 unmap_dev(struct domain *by, u64 addr, u64 bus, grant_handle_t h)
-{
-    struct gnttab_unmap_grant_ref u = { .host_addr = addr,
-                                        .dev_bus_addr = bus,
-                                        .handle = h };
-
-    cur = by->vcpu[0];
-    CHECK_EQ(do_grant_table_op(GNTTABOP_unmap_grant_ref, (u64)(uintptr_t)&u, 1,
-                               0, 0),
-             0);
-    return u.status;
 }
 
 /*

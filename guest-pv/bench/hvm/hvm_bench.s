@@ -51,16 +51,7 @@
     PUTS32 "\n"
 .endm
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     ENTER_PM32 pm32
     PUTS32 "BENCH info hvm=1\n"
     FIGURE hvm_cpuid, body_cpuid

@@ -58,13 +58,21 @@ static inline int gnt_map(uint64_t host_addr, uint32_t flags, domid_t dom,
     return m.status;
 }
 
-static inline int gnt_unmap(uint64_t host_addr, grant_handle_t handle)
+/* One unmap: the host side at host_addr, the device side by its bus address. */
+static inline int gnt_unmap_dev(uint64_t host_addr, uint64_t bus,
+                                grant_handle_t handle)
 {
     struct gnttab_unmap_grant_ref u = { .host_addr = host_addr,
+                                        .dev_bus_addr = bus,
                                         .handle = handle };
     long rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
 
     return rc ? (int)rc : u.status;
+}
+
+static inline int gnt_unmap(uint64_t host_addr, grant_handle_t handle)
+{
+    return gnt_unmap_dev(host_addr, 0, handle);
 }
 
 /* One copy; a side is (ref or gmfn, domid, offset). */

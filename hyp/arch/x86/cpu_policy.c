@@ -467,6 +467,30 @@ int cpu_policy_set(struct cpu_policy *p, u64 leaves, u32 nr_leaves, u64 msrs,
     return 0;
 }
 
+bool cpuid_xen_leaf(u32 leaf, bool pv, struct cpuid_regs *r)
+{
+    if ((leaf & 0xffff0000) != 0x40000000)
+        return false;
+    r->a = r->b = r->c = r->d = 0;
+    switch (leaf) {
+    case 0x40000000:       /* Linux looks for this signature */
+        r->a = 0x40000005; /* leaves 3-5 (time, HVM, ...) read as zero */
+        r->b = 0x566e6558; /* "XenV" */
+        r->c = 0x65584d4d; /* "MMXe" */
+        r->d = 0x4d4d566e; /* "nVMM" */
+        break;
+    case 0x40000001:
+        r->a = (4 << 16) | 17; /* the Xen ABI Vesper speaks */
+        break;
+    case 0x40000002:
+        r->a = 1;          /* hypercall pages */
+        r->b = 0x40000000; /* MSR base */
+        r->c = pv;         /* MMU_PT_UPDATE_PRESERVE_AD, PV only */
+        break;
+    }
+    return true;
+}
+
 void cpu_policy_cpuid(const struct cpu_policy *p, u32 leaf, u32 sub,
                       struct cpuid_regs *r)
 {

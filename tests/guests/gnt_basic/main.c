@@ -394,16 +394,6 @@ static void swaps(void)
     TEST_EQ(s.status, GNTST_bad_gntref);
 }
 
-static int unmap_dev(uint64_t host, uint64_t bus, grant_handle_t h)
-{
-    struct gnttab_unmap_grant_ref u = { .host_addr = host,
-                                        .dev_bus_addr = bus,
-                                        .handle = h };
-    long rc = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
-
-    return rc ? (int)rc : u.status;
-}
-
 /*
  * Device mappings, as Xen gives a PV domain without an IOMMU: the bus
  * address is the frame's, the grant is in use (and the frame referenced,
@@ -425,14 +415,14 @@ static void devices(void)
         GNTST_okay);
     TEST_EQ(bus, rw << 12);
     /* Not by another address; a host-only unmap leaves the device side. */
-    TEST_EQ(unmap_dev(0, (rw + 1) << 12, h), GNTST_bad_dev_addr);
-    TEST_EQ(unmap_dev(0, 0, h), GNTST_okay);
+    TEST_EQ(gnt_unmap_dev(0, (rw + 1) << 12, h), GNTST_bad_dev_addr);
+    TEST_EQ(gnt_unmap_dev(0, 0, h), GNTST_okay);
     TEST_EQ(tab[R_RW].flags, GTF_permit_access | GTF_reading | GTF_writing);
-    TEST_EQ(unmap_dev(0, rw << 12, h), GNTST_okay);
-    TEST_EQ(unmap_dev(0, rw << 12, h), GNTST_bad_handle);
+    TEST_EQ(gnt_unmap_dev(0, rw << 12, h), GNTST_okay);
+    TEST_EQ(gnt_unmap_dev(0, rw << 12, h), GNTST_bad_handle);
     /* Only the reader is left. */
     TEST_EQ(tab[R_RW].flags, GTF_permit_access | GTF_reading);
-    TEST_EQ(unmap_dev(0, rw << 12, h2), GNTST_okay);
+    TEST_EQ(gnt_unmap_dev(0, rw << 12, h2), GNTST_okay);
     TEST_EQ(tab[R_RW].flags, GTF_permit_access);
 
     /* Both sides on one handle: each unmapped on its own. */
@@ -443,12 +433,12 @@ static void devices(void)
     TEST_EQ(bus, rw << 12);
     TEST_EQ(PTE_MFN(mm_read_pte(va, 1)), rw);
     TEST_EQ(*(volatile uint64_t *)va, page_rw[0]);
-    TEST_EQ(unmap_dev(va, 0, h), GNTST_okay);
+    TEST_EQ(gnt_unmap_dev(va, 0, h), GNTST_okay);
     TEST_CHECK(!(mm_read_pte(va, 1) & 1));
     TEST_EQ(tab[R_RW].flags, GTF_permit_access | GTF_reading | GTF_writing);
-    TEST_EQ(unmap_dev(va, rw << 12, h), GNTST_okay);
+    TEST_EQ(gnt_unmap_dev(va, rw << 12, h), GNTST_okay);
     TEST_EQ(tab[R_RW].flags, GTF_permit_access);
-    TEST_EQ(unmap_dev(0, rw << 12, h), GNTST_bad_handle);
+    TEST_EQ(gnt_unmap_dev(0, rw << 12, h), GNTST_bad_handle);
 
     /* The grant's rules hold for devices too. */
     TEST_EQ(gnt_map(0, GNTMAP_device_map, ME, R_RO, &h, NULL),
@@ -460,7 +450,7 @@ static void devices(void)
             GNTST_okay);
     TEST_EQ(bus, mm_virt_to_mfn(page_ro) << 12);
     TEST_EQ(tab[R_RO].flags, GTF_permit_access | GTF_readonly | GTF_reading);
-    TEST_EQ(unmap_dev(0, bus, h), GNTST_okay);
+    TEST_EQ(gnt_unmap_dev(0, bus, h), GNTST_okay);
     TEST_EQ(tab[R_RO].flags, GTF_permit_access | GTF_readonly);
     give_back(va);
 }

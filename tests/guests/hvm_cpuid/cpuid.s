@@ -2,16 +2,7 @@
 # hvm_cpuid's guest: CPUID is intercepted; the hypervisor leaves answer as Xen's do for HVM guests.
     .include "hvm.inc"
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     PUTS16 "hvm_cpuid: CPUID from real mode\n"
     /* Leaf 0x40000000: Xen's signature, leaves up to 0x40000005. */
     mov $0x40000000, %eax

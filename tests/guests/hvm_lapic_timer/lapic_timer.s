@@ -12,15 +12,7 @@
     .set TMCCT, LAPIC + 0x390
     .set TDCR, LAPIC + 0x3e0
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     ENTER_PM32 pm32
     call idt_init
     mov $VEC, %ecx

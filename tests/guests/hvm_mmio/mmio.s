@@ -6,15 +6,7 @@
     .set TPR, LAPIC + 0x80
     .set PPR, LAPIC + 0xa0
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     ENTER_PM32 pm32
     call idt_init
 

@@ -2,16 +2,7 @@
 # hvm_modes' guest: real mode, then 32-bit protected mode, then long mode on its own page tables.
     .include "hvm.inc"
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     PUTS16 "hvm_modes: hello from 16-bit real mode\n"
     mov %cr0, %eax
     test $1, %al

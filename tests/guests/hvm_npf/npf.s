@@ -2,15 +2,7 @@
 # hvm_npf's guest: a write to guest-physical memory past its 16 MiB of RAM must crash it.
     .include "hvm.inc"
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     PUTS16 "hvm_npf: in real mode\n"
     ENTER_PM32 pm32
     movl $0x11223344, 0xfff000  # the last page of RAM is there

@@ -13,15 +13,7 @@
     in $0x71, %al
 .endm
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     ENTER_PM32 pm32
     call idt_init
     mov $PIC_VEC, %ecx

@@ -6,16 +6,7 @@
     .set BUF, 0x8ff8            # 16 bytes across the page boundary at 0x9000
     .set BIG, 3000              # more than one exit's worth of REP
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %es
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     cld
     mov $msg16, %si
     mov $(msg16_end - msg16), %cx

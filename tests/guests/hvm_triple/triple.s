@@ -2,15 +2,7 @@
 # hvm_triple's guest: an exception with an empty IDT escalates to a triple fault, which must crash it.
     .include "hvm.inc"
 
-    .section .text.entry, "ax"
-    .code16
-    .globl _start
-_start:
-    cli
-    xor %ax, %ax
-    mov %ax, %ds
-    mov %ax, %ss
-    mov $HVM_STACK, %sp
+    HVM_START16
     PUTS16 "hvm_triple: loading an empty IDT, then ud2\n"
     lidtl idt_empty
     mov $0x7717, %bx            # a marker for the register dump

@@ -139,6 +139,16 @@ u64 hvm_io_merge_rax(u64 rax, unsigned int size, u32 val)
     return size == 4 ? val : (rax & ~mask) | (val & mask);
 }
 
+bool hvm_io_finish(struct vcpu *v, u64 *rax)
+{
+    ioreq_t p;
+    int rc = hvm_io_complete(v, &p);
+
+    if (rc > 0 && p.type == IOREQ_TYPE_PIO && p.dir == IOREQ_READ)
+        *rax = hvm_io_merge_rax(*rax, p.size, (u32)p.data);
+    return rc < 0;
+}
+
 /*
  * Xen's hypervisor leaves for an HVM guest (cpuid_hypervisor_leaves):
  * the signature, the version, one hypercall page and the MSR base; the
@@ -151,32 +161,15 @@ void hvm_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
 {
     struct cpuid_regs r;
 
-    if ((leaf & 0xffff0000) == 0x40000000) {
-        *a = *b = *c = *d = 0;
-        switch (leaf) {
-        case 0x40000000:
-            *a = 0x40000005;
-            *b = 0x566e6558; /* "XenV" */
-            *c = 0x65584d4d; /* "MMXe" */
-            *d = 0x4d4d566e; /* "nVMM" */
-            break;
-        case 0x40000001:
-            *a = (4 << 16) | 17;
-            break;
-        case 0x40000002:
-            *a = 1;
-            *b = 0x40000000;
-            break;
+    if (!cpuid_xen_leaf(leaf, false, &r)) {
+        cpu_policy_cpuid(&v->domain->arch.cpu_policy, leaf, sub, &r);
+        if (leaf == 1) {
+            r.c &= ~(1U << 5); /* VMX */
+            r.c |= 1U << 31;   /* running under a hypervisor */
         }
-        return;
+        if (leaf == 0x80000001)
+            r.c &= ~(1U << 2); /* SVM */
     }
-    cpu_policy_cpuid(&v->domain->arch.cpu_policy, leaf, sub, &r);
-    if (leaf == 1) {
-        r.c &= ~(1U << 5); /* VMX */
-        r.c |= 1U << 31;   /* running under a hypervisor */
-    }
-    if (leaf == 0x80000001)
-        r.c &= ~(1U << 2); /* SVM */
     *a = r.a;
     *b = r.b;
     *c = r.c;

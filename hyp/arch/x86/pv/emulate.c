@@ -11,9 +11,6 @@
 #include "asm/svm.h"
 #include "asm/x86.h"
 
-#define VESPER_MAJOR 4
-#define VESPER_MINOR 17
-
 /*
  * CPUID as a PV guest sees it: Vesper's hypervisor leaves, and for the
  * rest the domain's policy (asm/cpu_policy.h), the one the toolstack reads
@@ -24,27 +21,8 @@ static void pv_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c,
 {
     struct cpuid_regs r;
 
-    if ((leaf & 0xffff0000) == 0x40000000) {
-        *a = *b = *c = *d = 0;
-        switch (leaf) {
-        case 0x40000000: /* "XenVMMXenVMM": Linux looks for this signature */
-            *a = 0x40000005; /* leaves 3-5 (time, HVM, ...) read as zero */
-            *b = 0x566e6558;
-            *c = 0x65584d4d;
-            *d = 0x4d4d566e;
-            break;
-        case 0x40000001:
-            *a = (VESPER_MAJOR << 16) | VESPER_MINOR;
-            break;
-        case 0x40000002:
-            *a = 1;          /* hypercall pages */
-            *b = 0x40000000; /* MSR base */
-            *c = 1;          /* MMU_PT_UPDATE_PRESERVE_AD */
-            break;
-        }
-        return;
-    }
-    cpu_policy_cpuid(&v->domain->arch.cpu_policy, leaf, sub, &r);
+    if (!cpuid_xen_leaf(leaf, true, &r))
+        cpu_policy_cpuid(&v->domain->arch.cpu_policy, leaf, sub, &r);
     *a = r.a;
     *b = r.b;
     *c = r.c;

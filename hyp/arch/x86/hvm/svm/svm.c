@@ -510,17 +510,6 @@ static void svm_exit(struct vcpu *v)
     }
 }
 
-/* A device model's answer, before entry: true while it is awaited. */
-static bool svm_io_complete(struct vcpu *v, struct vmcb *vm)
-{
-    ioreq_t p;
-    int rc = hvm_io_complete(v, &p);
-
-    if (rc > 0 && p.type == IOREQ_TYPE_PIO && p.dir == IOREQ_READ)
-        vm->rax = hvm_io_merge_rax(vm->rax, p.size, (u32)p.data);
-    return rc < 0;
-}
-
 /*
  * The VMRUN loop, on a fresh stack, big lock held, interrupts off. The
  * guest runs without the lock, as PV guests do; every exit takes it back,
@@ -541,7 +530,7 @@ static __attribute__((noreturn)) void svm_loop(void *arg)
         do_softirqs();
         if (v->domain->state != DOM_RUNNING || !vcpu_runnable(v))
             schedule();
-        if (svm_io_complete(v, vm))
+        if (hvm_io_finish(v, &vm->rax))
             continue;
         vm->tlb_control = SVM_TLB_FLUSH_NONE;
         if (hv->flush_asid)

@@ -1063,18 +1063,6 @@ static void vmx_entry_failed(struct vcpu *v, u64 rc, bool launched)
     vmx_crash(v, why);
 }
 
-/* A device model's answer, before entry: true while it is awaited. */
-static bool vmx_io_complete(struct vcpu *v)
-{
-    struct cpu_regs *r = &v->arch.hvm->gprs;
-    ioreq_t p;
-    int rc = hvm_io_complete(v, &p);
-
-    if (rc > 0 && p.type == IOREQ_TYPE_PIO && p.dir == IOREQ_READ)
-        r->rax = hvm_io_merge_rax(r->rax, p.size, (u32)p.data);
-    return rc < 0;
-}
-
 /*
  * The VM-entry loop, on a fresh stack, big lock held, interrupts off, as
  * svm_loop: softirqs are handled as guest_exit handles them for PV, so
@@ -1100,7 +1088,7 @@ static __attribute__((noreturn)) void vmx_loop(void *arg)
             schedule();
             continue;
         }
-        if (vmx_io_complete(v))
+        if (hvm_io_finish(v, &hv->gprs.rax))
             continue;
         if (hv->flush_asid)
             vmx_flush(v);

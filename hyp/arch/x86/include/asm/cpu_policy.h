@@ -72,6 +72,14 @@ int cpu_policy_msrs_out(const struct cpu_policy *p, u64 va, u32 *nr);
 int cpu_policy_set(struct cpu_policy *p, u64 leaves, u32 nr_leaves, u64 msrs,
                    u32 nr_msrs, struct cpu_policy_err *err);
 
+/*
+ * Xen's hypervisor leaves 0x40000000-0x400000ff (cpuid_hypervisor_leaves):
+ * the "XenVMMXenVMM" signature, version 4.17, one hypercall page at MSR
+ * 0x40000000, and for a PV guest MMU_PT_UPDATE_PRESERVE_AD. False for a
+ * leaf outside that range (*r untouched).
+ */
+bool cpuid_xen_leaf(u32 leaf, bool pv, struct cpuid_regs *r);
+
 /* The CPUID answer of a policy for leaf/subleaf (zeros out of range). */
 void cpu_policy_cpuid(const struct cpu_policy *p, u32 leaf, u32 sub,
                       struct cpuid_regs *r);

@@ -145,6 +145,12 @@ int hvm_portio(struct vcpu *v, u16 port, unsigned int size, bool in, u32 *val);
 /* RAX after an IN of size bytes read val: 32 bits zero-extend, less merges. */
 u64 hvm_io_merge_rax(u64 rax, unsigned int size, u32 val);
 /*
+ * A device model's answer, before the next entry, for either back end: an
+ * IN's data into *rax (the VMCB's or the saved GPRs'). True while it is
+ * still awaited: do not enter the guest.
+ */
+bool hvm_io_finish(struct vcpu *v, u64 *rax);
+/*
  * A device model drives ISA IRQ line irq (0-15) to level, as Xen's
  * XEN_DMOP_set_isa_irq_level: the 8259 pair's input (no I/O APIC yet).
  */

@@ -489,6 +489,13 @@ static long set_vcpu_context(struct domain *d, struct domain *cur,
     if (d == cur || vc->vcpu >= d->max_vcpus || d->vcpus_pending ||
         !d->vcpu[vc->vcpu])
         return -EINVAL;
+    /*
+     * An HVM vCPU's state is not a PV context (Xen takes HVM registers
+     * and its hvm save records there); loading one as PV would pin
+     * guest frames as page tables. Not offered yet.
+     */
+    if (is_hvm_domain(d))
+        return -EOPNOTSUPP;
     v = d->vcpu[vc->vcpu];
     g = vc->ctxt ? xmalloc(sizeof(*g)) : NULL;
     if (vc->ctxt && !g)
@@ -531,6 +538,9 @@ static long get_vcpu_context(struct domain *d,
     if (vc->vcpu >= d->max_vcpus || d->vcpus_pending || !d->vcpu[vc->vcpu] ||
         d->vcpu[vc->vcpu] == current_vcpu())
         return -EINVAL;
+    /* As set_vcpu_context: an HVM vCPU's state has no PV shape. */
+    if (is_hvm_domain(d))
+        return -EOPNOTSUPP;
     v = d->vcpu[vc->vcpu];
     if (!v->initialised)
         return -ENODATA;

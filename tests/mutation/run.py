@@ -1551,6 +1551,13 @@ MUTATIONS = [
          test="hvm_multiboot",
          why="multiboot mem_upper is the KiB of RAM above 1 MiB"),
 
+    dict(name="hvm-vcpu-context-as-pv",
+         file="hyp/hypercall/domctl.c",
+         old="    if (is_hvm_domain(d))\n        return -EOPNOTSUPP;\n    v = d->vcpu[vc->vcpu];\n    g = vc->ctxt",
+         new="    v = d->vcpu[vc->vcpu];\n    g = vc->ctxt",
+         test="hvm_uart",
+         why="an HVM vCPU is never loaded with a PV context"),
+
     dict(name="vcpu-ctx-ldt-dropped",
          file="hyp/arch/x86/pv/hypercalls.c",
          old="    a->ldt_ents = (unsigned int)g->ldt_ents;\n",

@@ -356,6 +356,24 @@ void test_main(void)
     TEST_CHECK(info.flags & XEN_DOMINF_hvm_guest);
     TEST_CHECK(!(info.cpu_time));
     check_malformed();
+    /* Its vCPU state is no PV context: refused both ways, it stays paused. */
+    {
+        static struct vcpu_guest_context ctx;
+
+        memset(&op, 0, sizeof(op));
+        op.u.vcpucontext.ctxt = (uint64_t)(unsigned long)&ctx;
+        TEST_EQ(domctl_op(&op, XEN_DOMCTL_getvcpucontext, HVM_DOMID),
+                -XEN_EOPNOTSUPP);
+        ctx.fpu_ctxt.x[24] = 0xff; /* MXCSR with reserved bits */
+        ctx.fpu_ctxt.x[26] = 0xff;
+        ctx.flags = VGCF_i387_valid | VGCF_online;
+        memset(&op, 0, sizeof(op));
+        op.u.vcpucontext.ctxt = (uint64_t)(unsigned long)&ctx;
+        TEST_EQ(domctl_op(&op, XEN_DOMCTL_setvcpucontext, HVM_DOMID),
+                -XEN_EOPNOTSUPP);
+        TEST_EQ(dom_info(HVM_DOMID, &info), 1);
+        TEST_CHECK(info.flags & XEN_DOMINF_paused);
+    }
     if (ioreq_client_open(&c, HVM_DOMID, 1)) {
         test_fail("no ioreq server");
         return;

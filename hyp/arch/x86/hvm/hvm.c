@@ -11,6 +11,7 @@
 #include "asm/mm.h"
 #include "asm/pagetype.h"
 #include "asm/percpu.h"
+#include "asm/pv.h"
 #include "asm/x86.h"
 
 struct hvm_caps hvm_caps;
@@ -345,7 +346,7 @@ void hvm_run_vcpu(struct vcpu *v)
         v->processor = ci->cpu_id;
         ci->cur_vcpu = v;
         clts();
-        __asm__ volatile("fxrstor64 %0" ::"m"(*(const u8(*)[512])v->arch.fpu));
+        fpu_load_guest(v);
         vcpu_update_guest_areas(v);
     }
     if (hvm_caps.use_vmx)

@@ -320,7 +320,7 @@ static bool fxrstor_safe(const u8 *area)
  * SSE registers to their initial state, and retry; the guest then sees
  * exactly that, never a hypervisor fault.
  */
-static void fpu_load_guest(struct vcpu *v)
+void fpu_load_guest(struct vcpu *v)
 {
     u8 *img = v->arch.fpu;
     u8 probe[512] __attribute__((aligned(16)));

@@ -29,6 +29,11 @@ struct pv_build_args {
 };
 
 void pv_init(void);
+/*
+ * fxrstor of v's FPU image with Xen's fix-up for a refused one (reserved
+ * MXCSR bits, from setvcpucontext or VCPUOP_initialise): PV and HVM vCPUs.
+ */
+void fpu_load_guest(struct vcpu *v);
 int pv_build_domain(const struct pv_build_args *a);
 
 /*

@@ -371,6 +371,10 @@ void test_main(void)
         op.u.vcpucontext.ctxt = (uint64_t)(unsigned long)&ctx;
         TEST_EQ(domctl_op(&op, XEN_DOMCTL_setvcpucontext, HVM_DOMID),
                 -XEN_EOPNOTSUPP);
+        /* Nor reset as a PV vCPU would be (a null context). */
+        memset(&op, 0, sizeof(op));
+        TEST_EQ(domctl_op(&op, XEN_DOMCTL_setvcpucontext, HVM_DOMID),
+                -XEN_EOPNOTSUPP);
         TEST_EQ(dom_info(HVM_DOMID, &info), 1);
         TEST_CHECK(info.flags & XEN_DOMINF_paused);
     }
